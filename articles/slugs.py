@@ -1,0 +1,34 @@
+"""Slugs that fold Vietnamese to ASCII.
+
+Django's ``slugify`` decomposes accents away but drops ``đ``/``Đ`` (they are
+letters of their own, not ``d`` plus a mark), so ``Đầu tư`` would become
+``au-tu``. Fold them first.
+"""
+
+import unicodedata
+
+from django.db import models
+from django.utils.text import slugify
+
+_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def vi_slugify(value: str) -> str:
+    """``Nguyễn Hồng Diên`` -> ``nguyen-hong-dien``; ``Đầu tư`` -> ``dau-tu``."""
+    return slugify(unicodedata.normalize("NFC", str(value)).translate(_LETTERS))
+
+
+def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
+    """A slug for ``text`` that no other row of the instance's model uses."""
+    max_length = instance._meta.get_field(field).max_length
+    base = vi_slugify(text)[:max_length].strip("-") or instance._meta.model_name
+    others = type(instance)._default_manager.all()
+    if instance.pk is not None:
+        others = others.exclude(pk=instance.pk)
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        n += 1
+    return slug

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="home"),
+    path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
+    path("chuyen-muc/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("the/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("to-chuc/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
+    path("nhan-vat/<slug:slug>/", views.PersonView.as_view(), name="person"),
+    path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("su-kien/<slug:slug>/", views.EventView.as_view(), name="event"),
+]

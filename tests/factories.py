@@ -1,0 +1,65 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, Event, Organization, Person, Section
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Chuyên mục {n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Tổ chức {n}")
+    kind = Organization.Kind.COMPANY
+    country = "VN"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Phóng viên {n}")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Cuộc gặp {n}")
+    start_date = datetime.date(2025, 5, 20)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A story readers can see: published an hour ago, unless told otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Tin số {n}")
+    sapo = "Đoạn mở đầu."
+    body = "<p>Nội dung.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        for position, author in enumerate(extracted or []):
+            Byline.objects.create(article=self, author=author, position=position)
