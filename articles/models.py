@@ -272,6 +272,13 @@ class Event(SluggedModel):
             return None
         return datetime.datetime.combine(date, time, zoneinfo.ZoneInfo(self.timezone))
 
+    def sides(self) -> list[tuple[str, list["Participant"]]]:
+        """Who met whom: the participants grouped by side, from the prefetched rows."""
+        by_side: dict[int, list[Participant]] = {}
+        for participant in self.participants.all():
+            by_side.setdefault(participant.side, []).append(participant)
+        return [(Participant.Side(side).label, people) for side, people in sorted(by_side.items())]
+
     @property
     def starts_at(self) -> datetime.datetime | None:
         """The aware start, when the time of day and the zone are both known."""
@@ -419,10 +426,13 @@ class Outcome(models.Model):
 
 class ArticleQuerySet(SlugQuerySet):
     def for_listing(self):
-        """What a teaser shows (section and bylines), fetched in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        """What a teaser shows: no body, the section joined in."""
+        return self.select_related("section").defer("body")
+
+    def about_event(self, event: "Event"):
+        """Stories about an event, or about one of its meetings."""
+        covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
+        return self.filter(pk__in=covering.values("article"))
 
     def published(self):
         """What readers may see: published, and not scheduled for later.
@@ -520,6 +530,16 @@ class Article(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def event_boxes(self) -> list[tuple["Event", list["Event"]]]:
+        """The events a story covers, each trip with the covered meetings inside it."""
+        events = list(self.events.all())
+        covered = {e.pk for e in events}
+        return [
+            (event, [child for child in events if child.parent_id == event.pk])
+            for event in events
+            if event.parent_id not in covered
+        ]
 
     @property
     def is_published(self) -> bool:

@@ -4,30 +4,34 @@ through ``Article.objects.published()``: nothing unpublished can leak."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
-from .models import (
-    Article,
-    Author,
-    Event,
-    Organization,
-    Participant,
-    Person,
-    Section,
-    Tag,
+from .filters import ArticleFilter
+from .models import Article, Author, Byline, Event, Organization, Participant, Person, Section, Tag
+from .related import more_from_section, related_articles
+
+EVENT_DETAILS = Prefetch(
+    "participants", queryset=Participant.objects.select_related("person", "organization")
 )
 
 
 class PublicArticleMixin:
-    """The published stories, with what their teasers need."""
+    """Readers see published stories only, twenty to a page."""
 
     paginate_by = 20
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published()
 
 
-class ArticleListView(PublicArticleMixin, ListView):
+class ArticleListView(PublicArticleMixin, FilterView):
+    """The home page: the latest stories, narrowed by the filter form."""
+
+    filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_listing()
 
 
 class ArticleDetailView(PublicArticleMixin, DetailView):
@@ -35,8 +39,25 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("source_outlet")
-            .prefetch_related("tags", "organizations", "people", "events")
+            .select_related("section", "source_outlet")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "organizations",
+                "people",
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.prefetch_related(EVENT_DETAILS, "outcomes"),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        related = list(related_articles(self.object))
+        return super().get_context_data(
+            related=related,
+            more=more_from_section(self.object, exclude=[r.pk for r in related]),
+            **kwargs,
         )
 
 
@@ -54,7 +75,10 @@ class EntityArticlesView(PublicArticleMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(**{self.article_lookup: self.entity})
+        return self.stories_of(super().get_queryset().for_listing())
+
+    def stories_of(self, articles):
+        return articles.filter(**{self.article_lookup: self.entity})
 
     def get_template_names(self):
         return [f"articles/{self.entity_model._meta.model_name}_detail.html"]
@@ -77,7 +101,13 @@ class OrganizationView(EntityArticlesView):
     entity_model, article_lookup = Organization, "organizations"
 
     def get_entity_queryset(self):
-        return Organization.objects.select_related("parent").prefetch_related("aliases", "people")
+        return Organization.objects.select_related("parent").prefetch_related(
+            "aliases", "people", "children"
+        )
+
+    def get_context_data(self, **kwargs):
+        events = Event.objects.filter(participants__organization=self.entity).distinct()
+        return super().get_context_data(events=events, **kwargs)
 
 
 class PersonView(EntityArticlesView):
@@ -85,6 +115,10 @@ class PersonView(EntityArticlesView):
 
     def get_entity_queryset(self):
         return Person.objects.select_related("organization")
+
+    def get_context_data(self, **kwargs):
+        events = Event.objects.filter(participants__person=self.entity).distinct()
+        return super().get_context_data(events=events, **kwargs)
 
 
 class AuthorView(EntityArticlesView):
@@ -95,15 +129,14 @@ class AuthorView(EntityArticlesView):
 
 
 class EventView(EntityArticlesView):
-    entity_model, article_lookup = Event, "events"
+    """An event's page lists the stories about it and about its meetings."""
+
+    entity_model = Event
 
     def get_entity_queryset(self):
         return Event.objects.select_related("parent").prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("person", "organization"),
-            ),
-            "outcomes",
-            "children",
-            "topics",
+            EVENT_DETAILS, "outcomes", "children", "topics"
         )
+
+    def stories_of(self, articles):
+        return articles.about_event(self.entity)

@@ -1,0 +1,51 @@
+"""The listing's filters. Values are slugs so a filtered URL reads well and can be
+shared; an unknown slug or a malformed date is a form error shown to the reader,
+and the list is empty rather than wrong."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Author, Event, Organization, Person, Section, Tag
+
+
+def _choice(model, field_name: str, label) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=model.objects.order_by("name"),
+        to_field_name="slug",
+        label=label,
+        empty_label=_("Tất cả"),
+    )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    section = _choice(Section, "section", _("Chuyên mục"))
+    tag = _choice(Tag, "tags", _("Thẻ"))
+    organization = _choice(Organization, "organizations", _("Tổ chức"))
+    person = _choice(Person, "people", _("Nhân vật"))
+    event = django_filters.ModelChoiceFilter(
+        queryset=Event.objects.order_by("title"),
+        to_field_name="slug",
+        label=_("Sự kiện"),
+        empty_label=_("Tất cả"),
+        method="filter_event",
+    )
+    author = _choice(Author, "authors", _("Tác giả"))
+    date = django_filters.DateFromToRangeFilter(
+        field_name="published_at",
+        label=_("Thời gian (từ – đến)"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_event(self, queryset, name, event):
+        return queryset.about_event(event)
+
+    @property
+    def is_filtering(self) -> bool:
+        return any(self.data.get(name) for name in self.form.fields) or any(
+            self.data.get(f"date_{end}") for end in ("after", "before")
+        )

@@ -1,0 +1,102 @@
+"""Related news ("Tin liên quan"): other published stories, ranked by what they
+share with a story, strongest first.
+
+A shared event counts most, then an event of the same trip (its parent, its
+meetings, or meetings of the same parent), then shared people, organizations
+and tags; ties go to the newer story. The ranking is one SQL query with a
+correlated count per kind of link, plus at most two small queries for the
+story's own links, however many stories there are: no query per candidate.
+"""
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .models import Article, Event, TaggedArticle
+
+WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
+
+# kind of link -> (join table, its story column, its linked-thing column)
+RELATIONS = {
+    "event": (Article.events.through, "article", "event"),
+    "trip": (Article.events.through, "article", "event"),
+    "person": (Article.people.through, "article", "person"),
+    "organization": (Article.organizations.through, "article", "organization"),
+    "tag": (TaggedArticle, "content_object", "tag"),
+}
+
+
+def _shared(kind: str, ids) -> Coalesce:
+    """How many of ``ids`` the outer story links to, by one kind of link."""
+    through, story, linked = RELATIONS[kind]
+    counts = (
+        through.objects.filter(**{story: OuterRef("pk"), f"{linked}__in": ids})
+        .order_by()
+        .values(story)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def _linked(kind: str, ids) -> Q:
+    """Stories that share at least one of ``ids``."""
+    through, story, linked = RELATIONS[kind]
+    return Q(pk__in=through.objects.filter(**{f"{linked}__in": ids}).values(story))
+
+
+def _links(article: Article) -> dict[str, list[int] | QuerySet]:
+    """What a story links to, by kind, leaving out kinds it has none of.
+
+    Read from the story's prefetched relations when it has them; the trip's
+    other events stay a subquery, so they cost no query of their own.
+    """
+    links: dict[str, list[int] | QuerySet] = {}
+    events = list(article.events.all())
+    if events:
+        event_ids = [e.pk for e in events]
+        parent_ids = {e.parent_id for e in events if e.parent_id}
+        links["event"] = event_ids
+        links["trip"] = (
+            Event.objects.filter(Q(pk__in=parent_ids) | Q(parent__in=[*event_ids, *parent_ids]))
+            .exclude(pk__in=event_ids)
+            .values("pk")
+        )
+    for kind, related in (
+        ("person", article.people.all()),
+        ("organization", article.organizations.all()),
+        ("tag", article.tags.all()),
+    ):
+        if ids := [obj.pk for obj in related]:
+            links[kind] = ids
+    return links
+
+
+def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
+    """Published stories sharing the most with ``article``, each with its ``relatedness``."""
+    links = _links(article)
+    if not links:
+        return Article.objects.none()
+    score = sum((_shared(kind, ids) * WEIGHTS[kind] for kind, ids in links.items()), Value(0))
+    linked = Q()
+    for kind, ids in links.items():
+        linked |= _linked(kind, ids)
+    return (
+        Article.objects.published()
+        .for_listing()
+        .filter(linked)
+        .exclude(pk=article.pk)
+        .annotate(relatedness=score)
+        .order_by("-relatedness", F("published_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+
+
+def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[Article]:
+    """ "Tin khác": the latest stories of the same section, not already shown."""
+    if article.section_id is None:
+        return Article.objects.none()
+    return (
+        Article.objects.published()
+        .for_listing()
+        .filter(section_id=article.section_id)
+        .exclude(pk__in=[article.pk, *exclude])[:limit]
+    )
