@@ -2,10 +2,39 @@
 shared; an unknown slug or a malformed date is a form error shown to the reader,
 and the list is empty rather than wrong."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Author, Event, Organization, Person, Section, Tag
+
+
+class DateInput(forms.DateInput):
+    """A native date picker. A malformed date is not echoed back: the picker
+    cannot hold it, and the field's error message already names the problem."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
+class DateRangeInput(django_filters.widgets.DateRangeWidget):
+    """``date_after`` and ``date_before`` as two labelled date pickers."""
+
+    def __init__(self, attrs=None):
+        widgets = (
+            DateInput(attrs={"aria-label": _("Từ ngày")}),
+            DateInput(attrs={"aria-label": _("Đến ngày")}),
+        )
+        super(django_filters.widgets.RangeWidget, self).__init__(widgets, attrs)
 
 
 def _choice(model, field_name: str, label) -> django_filters.ModelChoiceFilter:
@@ -34,7 +63,7 @@ class ArticleFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         field_name="published_at",
         label=_("Thời gian (từ – đến)"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInput,
     )
 
     class Meta:

@@ -1,0 +1,142 @@
+"""The listing's filters, through HTTP: each one, combined, kept in the URL, and
+never a server error whatever the query string holds."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def headlines(response):
+    return {a.headline for a in response.context["article_list"]}
+
+
+@pytest.fixture
+def corpus():
+    economy, world = SectionFactory(name="Kinh tế"), SectionFactory(name="Thế giới")
+    spacex, google = OrganizationFactory(name="SpaceX"), OrganizationFactory(name="Google")
+    dien = PersonFactory(name="Nguyễn Hồng Diên")
+    trip = EventFactory(title="Chuyến công tác")
+    meeting = EventFactory(title="Gặp SpaceX", parent=trip)
+    thu = AuthorFactory(name="Minh Thư")
+
+    def story(headline, day, **links):
+        article = ArticleFactory(
+            headline=headline,
+            section=links.pop("section", economy),
+            published_at=datetime.datetime(2025, 5, day, 9, 0, tzinfo=VN),
+            authors=links.pop("authors", []),
+        )
+        for name, values in links.items():
+            getattr(article, name).set(values)
+        return article
+
+    story("A", 20, organizations=[spacex], people=[dien], events=[meeting], tags=["Starlink"])
+    story("B", 21, organizations=[google], events=[trip], tags=["AI"], authors=[thu])
+    story("C", 22, section=world, organizations=[spacex, google], tags=["Starlink", "AI"])
+    ArticleFactory(headline="Nháp", status=Article.Status.DRAFT, section=economy)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"A", "B", "C"}),
+        ({"section": "the-gioi"}, {"C"}),
+        ({"tag": "starlink"}, {"A", "C"}),
+        ({"organization": "spacex"}, {"A", "C"}),
+        ({"person": "nguyen-hong-dien"}, {"A"}),
+        ({"event": "chuyen-cong-tac"}, {"A", "B"}),  # the trip includes its meetings
+        ({"event": "gap-spacex"}, {"A"}),
+        ({"author": "minh-thu"}, {"B"}),
+        ({"date_after": "2025-05-21"}, {"B", "C"}),
+        ({"date_before": "2025-05-21"}, {"A", "B"}),
+        ({"date_after": "2025-05-21", "date_before": "2025-05-21"}, {"B"}),
+        ({"organization": "google", "tag": "starlink"}, {"C"}),
+        ({"organization": "spacex", "section": "kinh-te", "date_before": "2025-05-20"}, {"A"}),
+        ({"organization": "google", "person": "nguyen-hong-dien"}, set()),
+    ],
+)
+def test_each_filter_and_their_combinations(client, corpus, query, expected):
+    response = client.get("/", query)
+    assert response.status_code == 200
+    assert headlines(response) == expected
+
+
+def test_the_form_keeps_its_state_in_the_url(client, corpus):
+    html = client.get("/?organization=spacex&date_after=2025-05-21").content.decode()
+    assert '<option value="spacex" selected>SpaceX</option>' in html
+    assert 'name="date_after" value="2025-05-21"' in html
+    assert '<details class="filters" open>' in html
+
+
+def test_pagination_keeps_the_filters(client, db):
+    org = OrganizationFactory(name="SpaceX")
+    for _ in range(25):
+        ArticleFactory().organizations.add(org)
+    first = client.get("/?organization=spacex")
+    assert 'href="?organization=spacex&amp;page=2"' in first.content.decode()
+    second = client.get("/?organization=spacex&page=2")
+    assert len(second.context["article_list"]) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "organization=khong-ton-tai",
+        "tag=%00",
+        "person=" + "x" * 5000,
+        "date_after=2025-13-45",
+        "date_before=hôm-qua",
+        "event='%20OR%201=1--",
+        "author=%C3%28",
+        "date_after=0000-00-00",
+        "section=kinh-te&section=%3Cscript%3E",
+    ],
+)
+def test_malformed_values_give_a_message_and_no_results(client, corpus, query):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+    assert "Một số giá trị lọc không hợp lệ" in response.content.decode()
+    assert headlines(response) == set()
+    assert "<script>" not in response.content.decode()
+
+
+def test_an_empty_value_means_no_filter(client, corpus):
+    assert headlines(client.get("/?section=&tag=&date_after=")) == {"A", "B", "C"}
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "%00"])
+def test_bad_page_numbers_are_not_found_not_errors(client, corpus, page):
+    assert client.get(f"/?page={page}").status_code == 404
+
+
+def test_unknown_parameters_are_ignored(client, corpus):
+    assert headlines(client.get("/?utm_source=x&foo=bar")) == {"A", "B", "C"}
+
+
+def test_featured_lead_story_only_on_the_unfiltered_first_page(client, corpus):
+    html = client.get("/").content.decode()
+    assert html.count('class="teaser featured') == 1
+    assert html.index("teaser featured") < html.index(">C<") < html.index(">B<")
+    assert "teaser featured" not in client.get("/?tag=ai").content.decode()
+
+
+def test_future_dates_in_the_range_do_not_reveal_scheduled_stories(client, corpus):
+    ArticleFactory(headline="Hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=2))
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    assert "Hẹn giờ" not in headlines(client.get(f"/?date_before={tomorrow}"))

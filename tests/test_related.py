@@ -1,0 +1,98 @@
+"""The related-news ranking, pinned on a small hand-built corpus."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, Event
+from articles.related import more_from_section, related_articles
+from tests.factories import (
+    ArticleFactory,
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def story(hours_ago, *, events=(), people=(), orgs=(), tags=(), **kwargs):
+    article = ArticleFactory(
+        published_at=timezone.now() - datetime.timedelta(hours=hours_ago), **kwargs
+    )
+    article.events.set(events)
+    article.people.set(people)
+    article.organizations.set(orgs)
+    article.tags.set(tags)
+    return article
+
+
+@pytest.fixture
+def corpus():
+    trip = EventFactory(title="Chuyến công tác", kind=Event.Kind.WORKING_TRIP)
+    meeting, sibling = EventFactory(parent=trip), EventFactory(parent=trip)
+    minister, org = PersonFactory(), OrganizationFactory()
+    this = story(0, events=[meeting], people=[minister], orgs=[org], tags=["LNG"])
+    return {
+        "this": this,
+        "same_event": story(50, events=[meeting]),  # 8
+        "trip_and_person": story(40, events=[trip], people=[minister]),  # 4 + 3
+        "person_and_org": story(30, people=[minister], orgs=[org]),  # 3 + 2
+        "sibling_meeting": story(20, events=[sibling]),  # 4
+        "tag_newer": story(1, tags=["LNG"]),  # 1
+        "tag_older": story(2, tags=["LNG"]),  # 1
+        "nothing_shared": story(3),
+        "draft": story(5, events=[meeting], status=Article.Status.DRAFT),
+        "scheduled": story(-5, events=[meeting]),
+    }
+
+
+def test_strongest_link_first_then_recency(corpus):
+    ranked = list(related_articles(corpus["this"], limit=10))
+    assert [(a.pk, a.relatedness) for a in ranked] == [
+        (corpus["same_event"].pk, 8),
+        (corpus["trip_and_person"].pk, 7),
+        (corpus["person_and_org"].pk, 5),
+        (corpus["sibling_meeting"].pk, 4),
+        (corpus["tag_newer"].pk, 1),
+        (corpus["tag_older"].pk, 1),
+    ]
+
+
+def test_limit_keeps_the_strongest(corpus):
+    assert list(related_articles(corpus["this"], limit=2)) == [
+        corpus["same_event"],
+        corpus["trip_and_person"],
+    ]
+
+
+def test_a_story_with_no_links_has_no_related_news():
+    assert not related_articles(story(0))
+
+
+def test_query_count_does_not_grow_with_candidates(corpus):
+    def count():
+        this = Article.objects.prefetch_related("events", "people", "organizations", "tags").get(
+            pk=corpus["this"].pk
+        )
+        with CaptureQueriesContext(connection) as queries:
+            list(related_articles(this))
+        return len(queries)
+
+    before = count()
+    for hours in range(40):
+        story(100 + hours, events=[corpus["this"].events.get()], tags=["LNG"])
+    assert count() == before == 1
+
+
+def test_more_from_section_is_latest_of_the_section_without_repeats():
+    section = SectionFactory()
+    this = story(0, section=section)
+    shown = story(1, section=section)
+    newer, older = story(2, section=section), story(3, section=section)
+    story(1)  # another section
+    assert list(more_from_section(this, exclude=[shown.pk])) == [newer, older]

@@ -1,0 +1,159 @@
+"""The public pages on the seed content, through HTTP."""
+
+import pytest
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from articles.models import Article
+from tests.seed import STORY_000, STORY_001, TRIP
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_seed_story_shows_the_other_first_in_related_news(client, seed):
+    for this, other in ((STORY_000, STORY_001), (STORY_001, STORY_000)):
+        response = client.get(this)
+        related = response.context["related"]
+        assert related[0].get_absolute_url() == other
+        html = response.content.decode()
+        assert html.index("Tin liên quan") < html.index(
+            f'href="{other}"', html.index("Tin liên quan")
+        )
+
+
+def test_story_page_in_vietnamese_style(client, seed):
+    html = client.get(STORY_000).content.decode()
+    assert (
+        '<time datetime="2025-05-21T17:05:00+07:00">Thứ Tư, 21/05/2025, 17:05 (GMT+7)</time>'
+        in html
+    )
+    # source attribution, with the original time as printed
+    assert 'Nguồn:\n      <a href="/to-chuc/so-huu-tri-tue/">Sở hữu trí tuệ</a>' in html
+    assert "17:05, 21/05/2025</time>" in html
+    assert '<a rel="author" href="/tac-gia/minh-thu/">Minh Thư</a>' in html
+    assert '<p class="sapo">(SHTT) - Ngày 20/5/2025' in html
+    assert "<h2>Năng lượng: Đảm bảo an ninh với Excelerate Energy</h2>" in html
+    for link in ('href="/the/lng/"', 'href="/to-chuc/spacex/"', 'href="/nhan-vat/karan-bhatia/"'):
+        assert link in html
+
+
+def test_event_box_says_what_when_where_who_and_what_came_of_it(client, seed):
+    html = client.get(STORY_001).content.decode()
+    box = html[html.index('<section class="event-box"') :]
+    assert "Chuyến công tác của Bộ trưởng Nguyễn Hồng Diên tại Hoa Kỳ" in box
+    assert '<time datetime="2025-05-20">Thứ Ba, 20/05/2025</time>' in box
+    assert "<dt>Địa điểm</dt><dd>Hoa Kỳ</dd>" in box
+    # each meeting: the minister on one side, the company's man on the other
+    spacex = box[box.index("làm việc với SpaceX") :]
+    assert "<dt>Bên thứ nhất</dt>" in spacex and "Nguyễn Hồng Diên" in spacex
+    assert '<dt>Bên thứ hai</dt>\n  <dd><a href="/nhan-vat/tim-hughes/">Tim Hughes</a>' in spacex
+    assert "SpaceX dự kiến đầu tư khoảng 1,5 tỷ USD" in spacex
+    # one box for the trip, with its four meetings inside
+    assert html.count('<section class="event-box"') == 1
+    assert box.count('<section class="meeting"') == 4
+
+
+def test_no_story_without_a_stated_time_shows_one(client, seed):
+    html = client.get(STORY_001).content.decode()
+    story = html[html.index("<article") : html.index("</article>")]
+    assert "<time" not in story.split('<p class="sapo">')[0]
+
+
+def test_organization_page(client, seed):
+    html = client.get("/to-chuc/spacex/").content.decode()
+    assert "<h1>SpaceX</h1>" in html and "Tên khác: Space X" in html
+    assert 'href="/nhan-vat/tim-hughes/"' in html  # its people
+    assert 'href="/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-spacex/"' in html  # its events
+    assert f'href="{STORY_000}"' in html and f'href="{STORY_001}"' in html  # its stories
+
+
+def test_person_and_author_pages(client, seed):
+    html = client.get("/nhan-vat/nguyen-hong-dien/").content.decode()
+    assert "Bộ trưởng Bộ Công Thương kiêm Trưởng Đoàn đàm phán" in html
+    assert 'href="/to-chuc/bo-cong-thuong/"' in html and html.count('<article class="teaser') == 2
+    html = client.get("/tac-gia/minh-thu/").content.decode()
+    assert 'href="/to-chuc/so-huu-tri-tue/"' in html
+    assert f'href="{STORY_000}"' in html and f'href="{STORY_001}"' not in html
+
+
+def test_event_page_has_sides_outcomes_meetings_and_stories(client, seed):
+    html = client.get(TRIP).content.decode()
+    assert "<h2>Các cuộc gặp</h2>" in html and html.count('href="/su-kien/bo-truong-') == 4
+    assert "truyền tải thông điệp của Việt Nam" in html
+    meeting = client.get("/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-excelerate-energy/")
+    html = meeting.content.decode()
+    assert "Bên thứ hai" in html and "Peter Haas" in html
+    assert "giảm thuế nhập khẩu LNG từ 5% xuống còn 2%" in html
+    assert f'href="{TRIP}"' in html  # up to the trip
+    assert len(meeting.context["article_list"]) == 2
+
+
+def test_section_and_tag_pages(client, seed):
+    for url in ("/chuyen-muc/kinh-te/", "/the/hoa-ky/"):
+        response = client.get(url)
+        assert len(response.context["article_list"]) == 2
+
+
+def test_unpublished_stories_are_left_out_of_related_and_entity_pages(client, seed):
+    draft = Article.objects.get(slug=STORY_001.split("/")[2])
+    draft.status = Article.Status.DRAFT
+    draft.save()
+    assert client.get(STORY_001).status_code == 404
+    response = client.get(STORY_000)
+    assert list(response.context["related"]) == [] and STORY_001 not in response.content.decode()
+    for url in (
+        "/",
+        TRIP,
+        "/to-chuc/spacex/",
+        "/nhan-vat/tim-hughes/",
+        "/the/lng/",
+        "/chuyen-muc/kinh-te/",
+    ):
+        assert STORY_001 not in client.get(url).content.decode(), url
+
+
+def test_404_page_is_in_the_site_style(client, db):
+    response = client.get("/tin/khong-co-bai-nay/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert (
+        "Không tìm thấy trang" in html and 'class="site-header"' in html and 'href="#main"' in html
+    )
+
+
+def test_500_page_is_in_the_site_style_and_needs_nothing_from_the_request(db):
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Đã có lỗi xảy ra" in html and 'class="site-header"' in html
+
+
+def test_english_interface_keeps_the_story_text(client, seed):
+    response = client.get("/en" + STORY_000)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Related stories" in html and "Tin liên quan" not in html
+    assert "Wednesday, 21/05/2025, 17:05 (GMT+7)" in html
+    assert 'lang="vi"' in html and "Buổi gặp gỡ nhằm thúc đẩy" in html  # the story stays Vietnamese
+    assert f'href="{STORY_000}" hreflang="vi"' in html  # back to Vietnamese, same page
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks(client, seed):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="vi">' in html and "Tin mới nhất" in html
+    assert 'href="/en/" hreflang="en"' in html
+
+
+def test_pages_are_semantic_and_accessible(client, seed):
+    html = client.get(STORY_000).content.decode()
+    for landmark in (
+        "<header",
+        "<nav",
+        '<main id="main"',
+        "<article",
+        "<footer",
+        "<time datetime=",
+    ):
+        assert landmark in html
+    assert html.index('class="skip-link" href="#main"') < html.index("<header")
+    assert html.count("<h1") == 1
