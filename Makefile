@@ -16,7 +16,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata seed
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

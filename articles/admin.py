@@ -1,7 +1,21 @@
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from . import workflow
+from .forms import ArticleForm
 from .models import (
     Article,
     Author,
@@ -13,8 +27,11 @@ from .models import (
     Participant,
     Person,
     Section,
+    StateChange,
     Tag,
 )
+from .revisions import compare
+from .views import ArticlePreviewView
 
 # Editors paste bare domains; read them as https (Django 6's default) rather than http.
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -76,6 +93,18 @@ class OutcomeInline(admin.StackedInline):
     extra = 0
 
 
+class MeetingInline(admin.TabularInline):
+    """The meetings within a trip, added and ordered from the trip's page."""
+
+    model = Event
+    fk_name = "parent"
+    extra = 0
+    fields = ["title", "kind", "start_date", "start_time", "place"]
+    show_change_link = True
+    verbose_name = _("cuộc gặp trong chuyến")
+    verbose_name_plural = _("các cuộc gặp trong chuyến")
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "start_date", "place", "parent"]
@@ -84,7 +113,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "place", "summary"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["parent"]
-    inlines = [ParticipantInline, OutcomeInline]
+    inlines = [ParticipantInline, OutcomeInline, MeetingInline]
 
 
 class BylineInline(admin.TabularInline):
@@ -93,22 +122,221 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
 
 
+class StateChangeInline(admin.TabularInline):
+    """Every move of the story through the desk, newest first; nobody edits it."""
+
+    model = StateChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "user", "from_status", "to_status"]
+    readonly_fields = fields
+    verbose_name_plural = _("Lịch sử trạng thái")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OwnFirstChangeList(ChangeList):
+    """Reporters see their own stories first, newest first within each group."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        return ["-is_mine", *ordering] if "is_mine" in queryset.query.annotations else ordering
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "published_at", "section"]
-    list_filter = ["status", "section", "language"]
+class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
+    object_history_template = "admin/articles/article/object_history.html"
+    list_display = ["thumbnail", "headline", "status", "published_at", "section", "byline_names"]
+    list_display_links = ["thumbnail", "headline"]
+    list_filter = [
+        "status",
+        "section",
+        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+        "language",
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "sapo"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "organizations", "people", "events", "source_outlet"]
-    inlines = [BylineInline]
-    formfield_overrides = URL_AS_HTTPS
+    inlines = [BylineInline, StateChangeInline]
+    actions = ["submit_for_review", "publish", "unpublish", "archive"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "sapo", "body"]}),
+        (None, {"fields": ["headline", "slug", "sapo", "body", "edit_token"]}),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("Phân loại"), {"fields": ["section", "tags", "language"]}),
         (_("Đối tượng và sự kiện"), {"fields": ["organizations", "people", "events"]}),
         (_("Xuất bản"), {"fields": ["status", "published_at"]}),
-        (_("Nguồn"), {"fields": ["source_outlet", "source_url", "source_published_at"]}),
+        (
+            _("Nguồn"),
+            {"fields": ["source_outlet", "source_url", "source_published_at"]},
+        ),
     ]
+
+    # -- who sees and edits what
+
+    def get_queryset(self, request):
+        """Reporters' own stories are marked, so they can be listed first."""
+        articles = self.model._default_manager.prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+        if not workflow.can_publish(request.user):
+            mine = Q(created_by=request.user) | Q(
+                Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=request.user))
+            )
+            articles = articles.annotate(
+                is_mine=ExpressionWrapper(mine, output_field=BooleanField())
+            )
+        return articles.order_by(*self.get_ordering(request))
+
+    def get_changelist(self, request, **kwargs):
+        return OwnFirstChangeList
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.can_edit(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None
+            or workflow.can_publish(request.user)
+            or (obj.status == Article.Status.DRAFT and workflow.is_own(request.user, obj))
+        )
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        old = form.old_status if change else ""
+        workflow.check(request.user, obj, form.old_status, obj.status)
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if obj.status == Article.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        workflow.record(obj, request.user, old)
+
+    # -- list columns
+
+    @admin.display(description=_("Ảnh"))
+    def thumbnail(self, obj):
+        smallest = next(iter(obj.image_renditions.get("webp", {}).values()), None)
+        if not smallest:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" width="64" style="height:auto">', default_storage.url(smallest)
+        )
+
+    @admin.display(description=_("Tác giả"))
+    def byline_names(self, obj):
+        return ", ".join(str(byline.author) for byline in obj.bylines.all())
+
+    # -- workflow actions
+
+    def _move(self, request, queryset, new, done_message):
+        moved, refused = 0, []
+        for article in queryset:
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(str(Article.Status(new).label))
+                    workflow.transition(article, new, request.user)
+                moved += 1
+            except PermissionDenied as refusal:
+                refused.append(f"“{article}”: {refusal}")
+        if moved:
+            self.message_user(request, done_message % {"count": moved}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)d bài không đổi: %(reasons)s")
+                % {"count": len(refused), "reasons": "; ".join(refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Gửi duyệt"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(request, queryset, Article.Status.REVIEW, _("Đã gửi duyệt %(count)d bài."))
+
+    @admin.action(description=_("Xuất bản"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, Article.Status.PUBLISHED, _("Đã xuất bản %(count)d bài."))
+
+    @admin.action(description=_("Gỡ xuống (về bản nháp)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._move(request, queryset, Article.Status.DRAFT, _("Đã gỡ %(count)d bài về bản nháp."))
+
+    @admin.action(description=_("Lưu trữ"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, Article.Status.ARCHIVED, _("Đã lưu trữ %(count)d bài."))
+
+    # -- preview and revision compare
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return ArticlePreviewView.as_view()(request, pk=article.pk)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        try:
+            older = versions.get(pk=int(request.GET.get("a", "")))
+            newer = versions.get(pk=int(request.GET.get("b", "")))
+        except (ValueError, Version.DoesNotExist):
+            messages.error(request, _("Hãy chọn hai phiên bản của bài này để so sánh."))
+            return redirect("admin:articles_article_history", article.pk)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("So sánh hai phiên bản"),
+            "older": older,
+            "newer": newer,
+            "changes": compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, object_id)
+        versions = (
+            Version.objects.get_for_object(article).select_related("revision__user")
+            if article
+            else []
+        )
+        return super().history_view(
+            request, object_id, {"versions": versions, **(extra_context or {})}
+        )

@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .images import make_renditions, validate_image
 from .sanitize import clean_body
 from .slugs import unique_slug, vi_slugify
 
@@ -212,6 +214,18 @@ class Author(SluggedModel):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class EventQuerySet(SlugQuerySet):
+    def with_details(self):
+        """Who took part, for whom, and what came of it."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "organization"),
+            ),
+            "outcomes",
+        )
+
+
 class Event(SluggedModel):
     """Something that happened on a day: a working trip, or a meeting within one.
 
@@ -252,6 +266,7 @@ class Event(SluggedModel):
     topics = TaggableManager(verbose_name=_("chủ đề"), through="TaggedEvent", blank=True)
 
     slug_source = "title"
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "start_time", "title"]
@@ -429,6 +444,16 @@ class ArticleQuerySet(SlugQuerySet):
         """What a teaser shows: no body, the section joined in."""
         return self.select_related("section").defer("body")
 
+    def for_detail(self):
+        """Everything a story page shows, in a fixed number of queries."""
+        return self.select_related("section", "source_outlet").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            "organizations",
+            "people",
+            models.Prefetch("events", queryset=Event.objects.with_details()),
+        )
+
     def about_event(self, event: "Event"):
         """Stories about an event, or about one of its meetings."""
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
@@ -481,7 +506,13 @@ class Article(SluggedModel):
         Event, verbose_name=_("sự kiện"), blank=True, related_name="articles"
     )
 
-    image = models.ImageField(_("ảnh đại diện"), upload_to="articles/%Y/%m/", blank=True)
+    image = models.ImageField(
+        _("ảnh đại diện"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG hoặc WebP."),
+    )
     image_alt = models.CharField(_("mô tả ảnh (alt)"), max_length=255, blank=True)
     image_caption = models.CharField(_("chú thích ảnh"), max_length=500, blank=True)
     image_credit = models.CharField(_("nguồn ảnh"), max_length=255, blank=True)
@@ -511,6 +542,32 @@ class Article(SluggedModel):
     source_url = models.URLField(_("đường dẫn bài gốc"), max_length=500, blank=True)
     source_published_at = models.DateTimeField(_("thời gian đăng bài gốc"), null=True, blank=True)
 
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    image_renditions = models.JSONField(
+        _("các cỡ ảnh"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("WebP renditions of the lead image, made when it is saved."),
+    )
+
     slug_source = "headline"
     objects = ArticleQuerySet.as_manager()
 
@@ -520,16 +577,38 @@ class Article(SluggedModel):
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
         indexes = [models.Index(fields=["status", "published_at"], name="article_status_published")]
+        permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
+        if self.image_renditions.get("source") != (self.image.name or None):
+            self.image_renditions = make_renditions(self.image)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body", "updated_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body",
+                "updated_at",
+                "image_renditions",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Ảnh cần có mô tả (alt) cho người đọc khiếm thị.")}
+            )
+
+    @property
+    def image_srcset(self) -> str:
+        """The WebP renditions for ``<source srcset>``, smallest first."""
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w"
+            for width, name in self.image_renditions.get("webp", {}).items()
+        )
 
     def event_boxes(self) -> list[tuple["Event", list["Event"]]]:
         """The events a story covers, each trip with the covered meetings inside it."""
@@ -634,3 +713,29 @@ class TaggedEvent(_TaggedItem):
         return super().natural_key()
 
     natural_key.dependencies = ["articles.event", "articles.tag"]
+
+
+class StateChange(models.Model):
+    """One move of a story through the desk: who, when, from which status to which."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("bài viết")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(_("từ"), max_length=10, choices=Article.Status, blank=True)
+    to_status = models.CharField(_("sang"), max_length=10, choices=Article.Status)
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("lịch sử trạng thái")
+        verbose_name_plural = _("lịch sử trạng thái")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

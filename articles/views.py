@@ -1,18 +1,15 @@
 """Readers' pages. Every one of them goes through ``PublicArticleMixin`` and so
 through ``Article.objects.published()``: nothing unpublished can leak."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from .filters import ArticleFilter
-from .models import Article, Author, Byline, Event, Organization, Participant, Person, Section, Tag
+from .models import Article, Author, Event, Organization, Person, Section, Tag
 from .related import more_from_section, related_articles
-
-EVENT_DETAILS = Prefetch(
-    "participants", queryset=Participant.objects.select_related("person", "organization")
-)
 
 
 class PublicArticleMixin:
@@ -36,21 +33,7 @@ class ArticleListView(PublicArticleMixin, FilterView):
 
 class ArticleDetailView(PublicArticleMixin, DetailView):
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("section", "source_outlet")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                "organizations",
-                "people",
-                Prefetch(
-                    "events",
-                    queryset=Event.objects.prefetch_related(EVENT_DETAILS, "outcomes"),
-                ),
-            )
-        )
+        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         related = list(related_articles(self.object))
@@ -59,6 +42,23 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
             more=more_from_section(self.object, exclude=[r.pk for r in related]),
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """A story exactly as readers will see it, whatever its status. The admin
+    serves it behind staff sign-in; search engines are told to keep out."""
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class EntityArticlesView(PublicArticleMixin, ListView):
@@ -134,8 +134,10 @@ class EventView(EntityArticlesView):
     entity_model = Event
 
     def get_entity_queryset(self):
-        return Event.objects.select_related("parent").prefetch_related(
-            EVENT_DETAILS, "outcomes", "children", "topics"
+        return (
+            Event.objects.with_details()
+            .select_related("parent")
+            .prefetch_related("children", "topics")
         )
 
     def stories_of(self, articles):

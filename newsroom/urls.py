@@ -6,7 +6,8 @@ from django.urls import include, path
 
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

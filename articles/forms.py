@@ -1,0 +1,132 @@
+"""The story form of the editors' desk."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from . import workflow
+from .models import Article
+from .sanitize import clean_body
+
+# What the editor offers; the server-side allow-list in sanitize.py has the final word.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "Link": {"protocols": ["http", "https", "mailto"]},
+    "Image": True,
+    "Figure": True,
+    "Caption": True,
+    "History": True,
+}
+
+
+class ArticleForm(forms.ModelForm):
+    """Offers each user only the moves the desk allows them, and refuses to save
+    over someone else's newer save (the typed text stays in the form)."""
+
+    body = ProseEditorFormField(
+        label=gettext_lazy("nội dung"),
+        required=False,
+        extensions=EDITOR_EXTENSIONS,
+        sanitize=clean_body,
+        widget=AdminProseEditorWidget,
+    )
+    source_url = forms.URLField(
+        label=gettext_lazy("đường dẫn bài gốc"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    user = None  # set per request by the admin
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "sapo", "body",
+            "image", "image_alt", "image_caption", "image_credit",
+            "section", "tags", "language",
+            "organizations", "people", "events",
+            "status", "published_at",
+            "source_outlet", "source_url", "source_published_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old_status = self.instance.status if self.instance.pk else Article.Status.DRAFT
+        if self.instance.pk:
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+        if "status" in self.fields:
+            allowed = {self.old_status} | {
+                new for new in workflow.MOVES.get(self.old_status, ()) if self._may_move(new)
+            }
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+        if "published_at" in self.fields and not workflow.can_publish(self.user):
+            self.fields["published_at"].disabled = True
+            self.fields["published_at"].help_text = _("Biên tập viên đặt thời gian xuất bản.")
+
+    def _may_move(self, new) -> bool:
+        try:
+            workflow.check(self.user, self.instance, self.old_status, new)
+        except PermissionDenied:
+            return False
+        return True
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_not_stale()
+        new = cleaned.get("status", self.old_status)
+        try:
+            workflow.check(self.user, self.instance, self.old_status, new)
+        except PermissionDenied as refusal:
+            self.add_error("status", str(refusal))
+        return cleaned
+
+    def _check_not_stale(self):
+        """Refuse to overwrite a save made since this form was opened."""
+        if not self.instance.pk:
+            return
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values("updated_at", "updated_by__username")
+            .first()
+        )
+        token = self.data.get(self.add_prefix("edit_token")) or ""
+        if current is None or token == current["updated_at"].isoformat():
+            return
+        # Let the next save through, now that the user has been warned.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_token")] = current["updated_at"].isoformat()
+        raise forms.ValidationError(
+            _(
+                "%(who)s đã lưu bài này lúc %(when)s, sau khi bạn mở nó. Nội dung bạn "
+                "vừa sửa vẫn còn trong biểu mẫu: hãy mở bài ở thẻ khác để xem thay đổi "
+                "của họ, gộp lại, rồi bấm Lưu lần nữa."
+            ),
+            code="stale",
+            params={
+                "who": current["updated_by__username"] or _("Người khác"),
+                "when": formats.date_format(
+                    timezone.localtime(current["updated_at"]), "H:i:s, d/m/Y"
+                ),
+            },
+        )
