@@ -1,4 +1,5 @@
 import reversion
+import taggit.models
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,12 @@ from .models import (
 )
 from .revisions import compare
 from .views import ArticlePreviewView
+
+admin.site.site_header = _("Toà soạn – bàn biên tập")
+admin.site.site_title = _("Toà soạn")
+admin.site.index_title = _("Bàn biên tập")
+# The project's own Tag model (Vietnamese slugs) replaces taggit's, which stays unused.
+admin.site.unregister(taggit.models.Tag)
 
 # Editors paste bare domains; read them as https (Django 6's default) rather than http.
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -167,6 +174,10 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ["section", "organizations", "people", "events", "source_outlet"]
     inlines = [BylineInline, StateChangeInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
+
+    class Media:
+        js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"]  # after what it wraps
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "sapo", "body", "edit_token"]}),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),

@@ -79,6 +79,8 @@ class ArticleForm(forms.ModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
+        if "tags" in self.fields:
+            self.fields["tags"].help_text = _("Các thẻ, cách nhau bằng dấu phẩy.")
         if "published_at" in self.fields and not workflow.can_publish(self.user):
             self.fields["published_at"].disabled = True
             self.fields["published_at"].help_text = _("Biên tập viên đặt thời gian xuất bản.")

@@ -565,7 +565,7 @@ class Article(SluggedModel):
         default=dict,
         blank=True,
         editable=False,
-        help_text=_("WebP renditions of the lead image, made when it is saved."),
+        help_text=_("Các bản WebP của ảnh đại diện, tạo khi lưu bài."),
     )
 
     slug_source = "headline"

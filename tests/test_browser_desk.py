@@ -1,0 +1,104 @@
+"""The desk in headless Chromium: a reporter writes a story in the rich-text
+editor, uploads an image and sends it for review; an editor previews and
+publishes it; readers find it on the home page. Screenshots of the story form
+and the history page go to artifacts/screenshots/."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from PIL import Image
+
+from articles.models import Article
+from tests.test_browser import SHOTS, WIDTHS, browser  # noqa: F401  (the fixture)
+
+roles = importlib.import_module("articles.migrations.0003_roles")
+
+
+def sign_in(context, base: str, username: str):
+    page = context.new_page()
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "mật-khẩu-thử")
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/admin/")
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    roles.create_roles(apps, None)  # earlier browser tests flush the migration's rows
+    for username, group in (("phongvien", roles.REPORTER), ("bientapvien", roles.EDITOR)):
+        user = User.objects.create_user(username, password="mật-khẩu-thử", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+    photo = tmp_path / "anh.png"
+    Image.new("RGB", (1000, 600), "#1d4ed8").save(photo)
+    base = live_server.url
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    # The reporter writes.
+    reporter = browser.new_context(viewport=WIDTHS["desktop"])
+    page = sign_in(reporter, base, "phongvien")
+    page.goto(base + "/admin/articles/article/add/")
+    page.locator("#id_headline").press_sequentially("Phóng viên viết tin thử nghiệm")
+    # the slug is prepopulated from the headline, Vietnamese folded as the server does
+    assert page.input_value("#id_slug") == "phong-vien-viet-tin-thu-nghiem"
+    page.fill("#id_sapo", "Sapo của bài viết thử.")
+    editor_area = page.locator(".ProseMirror >> visible=true")
+    editor_area.click()
+    page.keyboard.type("Đoạn đầu tiên. ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("Chữ đậm")
+    page.keyboard.press("Control+b")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Đoạn thứ hai.")
+    page.set_input_files("#id_image", str(photo))
+    page.fill("#id_image_alt", "Ảnh màu xanh")
+    page.select_option("#id_status", "review")
+    published_at = page.locator("#id_published_at_0")
+    assert published_at.is_disabled()  # reporters do not schedule
+    assert page.locator("#id_status option[value=published]").count() == 0
+    page.screenshot(path=SHOTS / "desk-form-reporter.png", full_page=True)
+    page.click("input[name=_save]")
+    page.wait_for_url(base + "/admin/articles/article/")
+
+    story = Article.objects.get(headline="Phóng viên viết tin thử nghiệm")
+    assert story.status == Article.Status.REVIEW
+    assert story.slug == "phong-vien-viet-tin-thu-nghiem"
+    assert "<strong>Chữ đậm</strong>" in story.body and "<p>Đoạn thứ hai.</p>" in story.body
+    assert story.image_renditions["webp"]
+    reporter.close()
+
+    # The editor previews, then publishes.
+    desk = browser.new_context(viewport=WIDTHS["desktop"])
+    page = sign_in(desk, base, "bientapvien")
+    page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    with desk.expect_page() as opened:
+        page.get_by_role("link", name="Xem trước").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == "Phóng viên viết tin thử nghiệm"
+    assert preview.locator("meta[name=robots]").get_attribute("content") == "noindex, nofollow"
+    assert preview.locator(".lead-image img").get_attribute("alt") == "Ảnh màu xanh"
+    preview.close()
+
+    page.select_option("#id_status", "published")
+    page.screenshot(path=SHOTS / "desk-form-editor.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_load_state()
+    assert "Đã xuất bản" in page.locator(".inline-group").last.inner_text()
+    page.goto(f"{base}/admin/articles/article/{story.pk}/history/")
+    page.screenshot(path=SHOTS / "desk-history.png", full_page=True)
+    assert page.locator("#change-history tbody tr").count() == 2
+    desk.close()
+
+    # Readers see it.
+    reader = browser.new_page(viewport=WIDTHS["phone"])
+    reader.goto(base + "/")
+    assert (
+        reader.locator("article.teaser.featured h2").inner_text()
+        == "Phóng viên viết tin thử nghiệm"
+    )
+    reader.close()
