@@ -5,7 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -201,9 +201,8 @@ class ArticleAdmin(VersionAdmin):
             mine = Q(created_by=request.user) | Q(
                 Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=request.user))
             )
-            articles = articles.annotate(
-                is_mine=ExpressionWrapper(mine, output_field=BooleanField())
-            )
+            # Case, not a bare boolean: a story with no creator must be False, not NULL.
+            articles = articles.annotate(is_mine=Case(When(mine, then=True), default=False))
         return articles.order_by(*self.get_ordering(request))
 
     def get_changelist(self, request, **kwargs):

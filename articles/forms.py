@@ -1,6 +1,7 @@
 """The story form of the editors' desk."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -109,12 +110,13 @@ class ArticleForm(forms.ModelForm):
         current = (
             Article.objects.select_for_update()
             .filter(pk=self.instance.pk)
-            .values("updated_at", "updated_by__username")
+            .values("updated_at", "updated_by")
             .first()
         )
         token = self.data.get(self.add_prefix("edit_token")) or ""
         if current is None or token == current["updated_at"].isoformat():
             return
+        who = get_user_model().objects.filter(pk=current["updated_by"]).first()
         # Let the next save through, now that the user has been warned.
         self.data = self.data.copy()
         self.data[self.add_prefix("edit_token")] = current["updated_at"].isoformat()
@@ -126,7 +128,7 @@ class ArticleForm(forms.ModelForm):
             ),
             code="stale",
             params={
-                "who": current["updated_by__username"] or _("Người khác"),
+                "who": who.get_username() if who else _("Người khác"),
                 "when": formats.date_format(
                     timezone.localtime(current["updated_at"]), "H:i:s, d/m/Y"
                 ),
