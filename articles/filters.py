@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Article, Author, Event, Organization, Person, Section, Tag
 
 
@@ -48,6 +49,9 @@ def _choice(model, field_name: str, label) -> django_filters.ModelChoiceFilter:
 
 
 class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Từ khoá"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
+    )
     section = _choice(Section, "section", _("Chuyên mục"))
     tag = _choice(Tag, "tags", _("Thẻ"))
     organization = _choice(Organization, "organizations", _("Tổ chức"))
@@ -69,6 +73,9 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def filter_search(self, queryset, name, query):
+        return queryset.search(query)
 
     def filter_event(self, queryset, name, event):
         return queryset.about_event(event)

@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
@@ -459,6 +460,12 @@ class ArticleQuerySet(SlugQuerySet):
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
         return self.filter(pk__in=covering.values("article"))
 
+    def search(self, query: str):
+        """Stories matching ``query``, best first (see search.py)."""
+        from .search import search
+
+        return search(self, query)
+
     def published(self):
         """What readers may see: published, and not scheduled for later.
 
@@ -560,6 +567,9 @@ class Article(SluggedModel):
         related_name="+",
         editable=False,
     )
+    # Kept by search.index() whenever the story or anything it names changes.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
     image_renditions = models.JSONField(
         _("các cỡ ảnh"),
         default=dict,

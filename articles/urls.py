@@ -6,6 +6,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="home"),
+    path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("chuyen-muc/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("the/<slug:slug>/", views.TagView.as_view(), name="tag"),

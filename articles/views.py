@@ -31,6 +31,15 @@ class ArticleListView(PublicArticleMixin, FilterView):
         return super().get_queryset().for_listing()
 
 
+class SearchView(ArticleListView):
+    """Stories matching the reader's words, best first, narrowed by the filters."""
+
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.request.GET.get("q", "").strip(), **kwargs)
+
+
 class ArticleDetailView(PublicArticleMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().for_detail()

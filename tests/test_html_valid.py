@@ -27,6 +27,8 @@ PAGES = {
     "trip": TRIP,
     "meeting": "/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-google/",
     "not-found": "/tin/khong-co/",
+    "search": "/tim-kiem/?q=hoa+ky",
+    "search-empty": "/tim-kiem/",
 }
 
 

@@ -47,6 +47,7 @@ PAGES = [
     "/tac-gia/minh-thu/",
     TRIP,
     "/en/",
+    "/tim-kiem/?q=hoa+ky&organization=spacex",
 ]
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from articles import search
+
 register = template.Library()
 
 WEEKDAYS = [
@@ -55,6 +57,12 @@ def vn_dateline(value) -> str:
     return f"{vn_day(value)}, {value.strftime('%H:%M')} (GMT{value.strftime('%z')[:3]})".replace(
         "GMT+0", "GMT+"
     )
+
+
+@register.filter
+def highlight(text: str, query: str):
+    """The stretch of ``text`` around the reader's words, with the words marked."""
+    return search.highlight(text, query)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,71 @@
+"""Keep each story's search fields current when it, or anything it names, changes."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from . import search
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Organization,
+    OrganizationAlias,
+    Person,
+    Tag,
+    TaggedArticle,
+)
+
+
+@receiver(post_save, sender=Article)
+def index_saved_story(sender, instance, **kwargs):
+    search.index(instance)
+
+
+@receiver(m2m_changed, sender=Article.organizations.through)
+@receiver(m2m_changed, sender=Article.people.through)
+def index_relinked_story(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    stories = Article.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for story in stories:
+        search.index(story)
+
+
+@receiver(post_save, sender=Byline)
+@receiver(post_delete, sender=Byline)
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
+def index_story_of_link(sender, instance, **kwargs):
+    story = Article.objects.filter(
+        pk=getattr(instance, "article_id", None) or getattr(instance, "content_object_id", None)
+    ).first()
+    if story:
+        search.index(story)
+
+
+@receiver(post_save, sender=Organization)
+@receiver(post_save, sender=Person)
+@receiver(post_save, sender=Author)
+@receiver(post_save, sender=Tag)
+def index_stories_naming(sender, instance, raw=False, created=False, **kwargs):
+    if created:
+        return  # nothing names it yet
+    for story in stories_naming(instance):
+        search.index(story)
+
+
+@receiver(post_save, sender=OrganizationAlias)
+@receiver(post_delete, sender=OrganizationAlias)
+def index_stories_of_alias(sender, instance, **kwargs):
+    for story in Article.objects.filter(organizations=instance.organization_id):
+        search.index(story)
+
+
+def stories_naming(thing):
+    lookup = {
+        Organization: "organizations",
+        Person: "people",
+        Author: "authors",
+        Tag: "tags",
+    }[type(thing)]
+    return Article.objects.filter(**{lookup: thing})

@@ -1,0 +1,132 @@
+"""Search: Vietnamese with or without diacritics, any case, ranked, highlighted,
+combined with the filters, on SQLite and PostgreSQL alike."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Organization
+from articles.search import fold, highlight, terms
+from tests.factories import ArticleFactory
+from tests.seed import STORY_000, STORY_001
+
+pytestmark = pytest.mark.django_db
+BOTH = {STORY_000, STORY_001}
+
+
+def found(client, query, **filters):
+    response = client.get("/tim-kiem/", {"q": query, **filters})
+    assert response.status_code == 200
+    return [a.get_absolute_url() for a in response.context["article_list"]]
+
+
+def test_fold_is_vietnamese_aware_and_keeps_positions():
+    assert fold("Đường Hoa Kỳ, NGUYỄN Hồng Diên") == "duong hoa ky, nguyen hong dien"
+    decomposed = "Nguye\u0302\u0303n"  # NFD, as some keyboards send it
+    assert fold(decomposed) == "nguyen"
+    text = "Bộ trưởng Nguyễn Hồng Diên"
+    assert len(fold(text)) == len(text)
+    assert terms("  Hoa   Kỳ! ") == ["hoa", "ky"]
+
+
+@pytest.mark.parametrize("query", ["hoa ky", "Hoa Kỳ", "HOA KY", "hoa kỳ", "HOA KỲ"])
+def test_diacritics_and_case_do_not_matter(client, seed, query):
+    assert set(found(client, query)) == BOTH
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nguyen hong dien", BOTH),  # a person's name
+        ("lockheed", BOTH),  # an organization in both
+        ("Space X", BOTH),  # an organization's other name
+        ("pvgas", {STORY_000}),  # only 000 names PVGas
+        ("minh thu", {STORY_000}),  # a byline
+        ("starlink", BOTH),  # a tag and body text
+        ("vệ tinh thế hệ mới", BOTH),  # body text
+        ("22 triệu người dân", {STORY_001}),  # only in 001's body
+        ("zyxwv quixotic", set()),
+    ],
+)
+def test_finds_by_names_other_names_bylines_and_text(client, seed, query, expected):
+    assert set(found(client, query)) == expected
+
+
+def test_d_with_stroke_folds_both_ways(client, db):
+    road = ArticleFactory(headline="Đường sắt tốc độ cao")
+    assert found(client, "đường") == [road.get_absolute_url()]
+    assert found(client, "duong") == [road.get_absolute_url()]
+    assert found(client, "ĐƯỜNG SẮT") == [road.get_absolute_url()]
+
+
+def test_exact_diacritics_rank_above_folded_matches(client, db):
+    hour = datetime.timedelta(hours=1)
+    exact = ArticleFactory(headline="Đường về quê", published_at=timezone.now() - 5 * hour)
+    folded = ArticleFactory(headline="Dương về quê", published_at=timezone.now() - hour)
+    assert found(client, "đường") == [exact.get_absolute_url(), folded.get_absolute_url()]
+    assert found(client, "dương") == [folded.get_absolute_url(), exact.get_absolute_url()]
+    # typed without marks, both match equally: the newer first
+    assert found(client, "duong") == [folded.get_absolute_url(), exact.get_absolute_url()]
+
+
+def test_headline_weighs_more_than_body(client, db):
+    now = timezone.now()
+    in_body = ArticleFactory(headline="Tin A", body="<p>Nói về điện gió.</p>", published_at=now)
+    in_headline = ArticleFactory(
+        headline="Điện gió ngoài khơi", published_at=now - datetime.timedelta(days=3)
+    )
+    assert found(client, "điện gió") == [in_headline.get_absolute_url(), in_body.get_absolute_url()]
+
+
+def test_search_combines_with_filters(client, seed):
+    assert found(client, "hoa ky", organization="pvgas") == [STORY_000]
+    assert found(client, "hoa ky", date_after="2025-05-22") == []
+    assert found(client, "hoa ky", organization="khong-co") == []
+
+
+def test_unpublished_stories_are_never_found(client, db):
+    ArticleFactory(headline="Bí mật điện gió", status=Article.Status.DRAFT)
+    ArticleFactory(
+        headline="Điện gió hẹn giờ", published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert found(client, "điện gió") == []
+
+
+def test_the_index_follows_changes_to_named_things(client, seed):
+    org = Organization.objects.get(slug="pvgas")
+    org.aliases.create(name="Zêta Gaz")
+    assert found(client, "zeta gaz") == [STORY_000]
+    org.name = "PV GAS Renamed"
+    org.save()
+    assert found(client, "renamed") == [STORY_000]
+    story = Article.objects.get(slug=STORY_001.split("/")[2])
+    story.tags.add("Năng lượng sạch mới")
+    assert STORY_001 in found(client, "nang luong sach moi")
+
+
+def test_matched_words_are_highlighted_in_the_snippet(client, seed):
+    html = client.get("/tim-kiem/", {"q": "hoa ky"}).content.decode()
+    assert "<mark>Hoa</mark> <mark>Kỳ</mark>" in html
+    assert highlight("Đường <b> về", "duong") == "<mark>Đường</mark> &lt;b&gt; về"
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!", "'; DROP TABLE articles_article;--", "%", "_", "x" * 5000, "\x00"]
+)
+def test_odd_queries_never_fail(client, seed, query):
+    response = client.get("/tim-kiem/", {"q": query})
+    assert response.status_code == 200
+    assert Article.objects.count() == 2
+
+
+def test_search_box_is_in_every_page_header(client, seed):
+    for url in ("/", STORY_000, "/to-chuc/spacex/"):
+        assert 'role="search"' in client.get(url).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram matching is PostgreSQL's")
+def test_one_mistyped_word_still_finds_results_on_postgresql(client, seed):
+    assert set(found(client, "lockhed martin")) == BOTH
+    assert set(found(client, "excelrate")) == BOTH
