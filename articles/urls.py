@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("nhan-vat/<slug:slug>/", views.PersonView.as_view(), name="person"),
     path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("su-kien/<slug:slug>/", views.EventView.as_view(), name="event"),
+    path("rss/", feeds.StoriesFeed(), name="feed"),
+    path("atom/", feeds.AtomStoriesFeed(), name="feed-atom"),
 ]
+
+for prefix, name, rss, atom in [
+    ("chuyen-muc", "section", feeds.SectionFeed, feeds.SectionAtomFeed),
+    ("the", "tag", feeds.TagFeed, feeds.TagAtomFeed),
+    ("to-chuc", "organization", feeds.OrganizationFeed, feeds.OrganizationAtomFeed),
+    ("tac-gia", "author", feeds.AuthorFeed, feeds.AuthorAtomFeed),
+]:
+    urlpatterns += [
+        path(f"{prefix}/<slug:slug>/rss/", rss(), name=f"{name}-feed"),
+        path(f"{prefix}/<slug:slug>/atom/", atom(), name=f"{name}-feed-atom"),
+    ]

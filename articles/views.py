@@ -1,8 +1,9 @@
 """Readers' pages. Every one of them goes through ``PublicArticleMixin`` and so
 through ``Article.objects.published()``: nothing unpublished can leak."""
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -10,6 +11,7 @@ from django_filters.views import FilterView
 from .filters import ArticleFilter
 from .models import Article, Author, Event, Organization, Person, Section, Tag
 from .related import more_from_section, related_articles
+from .sitemaps import news_items
 
 
 class PublicArticleMixin:
@@ -151,3 +153,26 @@ class EventView(EntityArticlesView):
 
     def stories_of(self, articles):
         return articles.about_event(self.entity)
+
+
+def news_sitemap(request):
+    """Google News: the last two days' stories, at most a thousand."""
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "stories": news_items(),
+            "publication": gettext("Toà soạn"),
+            "base_url": f"{request.scheme}://{request.get_host()}",
+        },
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"base_url": f"{request.scheme}://{request.get_host()}"},
+        content_type="text/plain; charset=utf-8",
+    )

@@ -2,15 +2,17 @@
 to the same page in the other interface language."""
 
 import datetime
+import json
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from articles import search
+from articles import search, structured_data
 
 register = template.Library()
 
@@ -70,11 +72,34 @@ def language_links(context) -> list[dict]:
     """The current page in each interface language."""
     request = context["request"]
     path = request.get_full_path()
-    return [
-        {
-            "code": code,
-            "name": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,  # for the switcher: the same page, filters and all
+                "absolute": request.build_absolute_uri(translate_url(request.path, code)),
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's one address: no filters or tracking, the page number kept."""
+    request = context["request"]
+    page = request.GET.get("page", "")
+    query = f"?page={page}" if page.isdigit() and int(page) > 1 else ""
+    return request.build_absolute_uri(request.path) + query
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, kind: str, obj) -> str:
+    """A ``<script type="application/ld+json">`` block that markup cannot break out of."""
+    data = getattr(structured_data, kind)(context["request"], obj)
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')

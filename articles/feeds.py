@@ -1,0 +1,115 @@
+"""RSS 2.0 and Atom feeds: all stories, and each section, tag, organization and
+author. Only published stories, newest first, with the sapo, bylines,
+categories and the lead image as an enclosure."""
+
+import copy
+import mimetypes
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Author, Byline, Organization, Section, Tag
+
+FEED_LENGTH = 30
+
+
+class StoriesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = _("Toà soạn – Tin mới nhất")
+    description = _("Tin mới nhất của Toà soạn.")
+    language = "vi"
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: give each its own copy to carry the request.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj else reverse("articles:home")
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.stories(obj)
+            .for_listing()
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+            )[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.sapo
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return ", ".join(str(byline.author) for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [str(c) for c in (item.section, *item.tags.all()) if c]
+
+    def item_enclosure_url(self, item):
+        return self.request.build_absolute_uri(item.image.url) if item.image else None
+
+    def item_enclosure_length(self, item):
+        return item.image.size if item.image else None
+
+    def item_enclosure_mime_type(self, item):
+        return mimetypes.guess_type(item.image.name)[0] if item.image else None
+
+
+class AtomStoriesFeed(StoriesFeed):
+    feed_type = Atom1Feed
+    subtitle = StoriesFeed.description
+
+
+class EntityFeedMixin:
+    """A feed of the stories of one section, tag, organization or author."""
+
+    model = None
+    lookup = ""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj):
+        return _("Toà soạn – %(name)s") % {"name": obj}
+
+    def description(self, obj):
+        return _("Tin mới nhất về %(name)s.") % {"name": obj}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def stories(self, obj):
+        return Article.objects.published().filter(**{self.lookup: obj})
+
+
+def entity_feeds(model, lookup: str) -> tuple[type[Feed], type[Feed]]:
+    """The RSS and Atom feed classes for one kind of entity."""
+    attrs = {"model": model, "lookup": lookup}
+    name = model.__name__
+    return (
+        type(f"{name}Feed", (EntityFeedMixin, StoriesFeed), attrs),
+        type(f"{name}AtomFeed", (EntityFeedMixin, AtomStoriesFeed), attrs),
+    )
+
+
+SectionFeed, SectionAtomFeed = entity_feeds(Section, "section")
+TagFeed, TagAtomFeed = entity_feeds(Tag, "tags")
+OrganizationFeed, OrganizationAtomFeed = entity_feeds(Organization, "organizations")
+AuthorFeed, AuthorAtomFeed = entity_feeds(Author, "authors")

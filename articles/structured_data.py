@@ -1,0 +1,130 @@
+"""schema.org descriptions of stories, events and organizations (JSON-LD), so
+search engines read who, what, when and where without guessing."""
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import Article, Event, Organization, Participant
+
+PUBLISHER = {"@type": "NewsMediaOrganization", "name": "Toà soạn"}
+
+
+def _url(request: HttpRequest, thing) -> str:
+    return request.build_absolute_uri(thing.get_absolute_url())
+
+
+def _local(moment):
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _thing(request, obj) -> dict:
+    kind = {Organization: "Organization", Event: "Event"}.get(type(obj), "Person")
+    return {"@type": kind, "name": str(obj), "url": _url(request, obj)}
+
+
+def news_article(request: HttpRequest, article: Article) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.sapo,
+        "url": _url(request, article),
+        "mainEntityOfPage": _url(request, article),
+        "inLanguage": article.language,
+        "datePublished": _local(article.published_at),
+        "dateModified": _local(article.updated_at),
+        "author": [
+            {"@type": "Person", "name": str(b.author), "url": _url(request, b.author)}
+            for b in article.bylines.all()
+        ],
+        "publisher": PUBLISHER,
+        "articleSection": str(article.section) if article.section else None,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "about": [_thing(request, e) for e in article.events.all()],
+        "mentions": [
+            *(_thing(request, o) for o in article.organizations.all()),
+            *(_thing(request, p) for p in article.people.all()),
+        ],
+    }
+    if article.image:
+        data["image"] = [request.build_absolute_uri(article.image.url)]
+    if article.source_outlet:
+        data["isBasedOn"] = {
+            "@type": "NewsArticle",
+            "publisher": {"@type": "NewsMediaOrganization", "name": str(article.source_outlet)},
+            **({"url": article.source_url} if article.source_url else {}),
+            **(
+                {"datePublished": _local(article.source_published_at)}
+                if article.source_published_at
+                else {}
+            ),
+        }
+    return {key: value for key, value in data.items() if value not in (None, [])}
+
+
+def _attendee(request, participant: Participant) -> dict:
+    if participant.person:
+        person = _thing(request, participant.person)
+        if participant.organization:
+            person["affiliation"] = _thing(request, participant.organization)
+        return person
+    return _thing(request, participant.organization)
+
+
+def event(request: HttpRequest, event: Event) -> dict:
+    location = {"@type": "Place", "name": event.place or event.country}
+    if event.country:
+        location["address"] = {"@type": "PostalAddress", "addressCountry": event.country}
+    participants = list(event.participants.all())
+    first_side = [p for p in participants if p.side == Participant.Side.FIRST]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary or None,
+        "url": _url(request, event),
+        "startDate": event.starts_at.isoformat()
+        if event.starts_at
+        else event.start_date.isoformat(),
+        "endDate": end.isoformat() if (end := event.ends_at or event.end_date) else None,
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": location,
+        "organizer": [_thing(request, p.organization) for p in first_side if p.organization],
+        "attendee": [_attendee(request, p) for p in participants],
+        "superEvent": _thing(request, event.parent) if event.parent else None,
+        "subEvent": [_thing(request, child) for child in event.children.all()],
+    }
+    return {key: value for key, value in data.items() if value not in (None, [])}
+
+
+def organization(request: HttpRequest, org: Organization) -> dict:
+    kind = (
+        "NewsMediaOrganization"
+        if org.kind == Organization.Kind.MEDIA
+        else (
+            "GovernmentOrganization" if org.kind == Organization.Kind.GOVERNMENT else "Organization"
+        )
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": org.name,
+        "alternateName": [alias.name for alias in org.aliases.all()],
+        "url": _url(request, org),
+        "sameAs": [org.website] if org.website else [],
+        "description": org.description or None,
+        "address": {"@type": "PostalAddress", "addressCountry": org.country}
+        if org.country
+        else None,
+        "parentOrganization": _thing(request, org.parent) if org.parent else None,
+        "member": [
+            {
+                "@type": "Person",
+                "name": p.name,
+                "jobTitle": p.title or None,
+                "url": _url(request, p),
+            }
+            for p in org.people.all()
+        ],
+    }
+    return {key: value for key, value in data.items() if value not in (None, [])}

@@ -1,0 +1,148 @@
+"""Feeds, sitemaps and robots.txt: what feed readers and search engines get."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.seed import STORY_000, STORY_001
+
+pytestmark = pytest.mark.django_db
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+    "image": "http://www.google.com/schemas/sitemap-image/1.1",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+FEEDS = [
+    "/rss/", "/atom/",
+    "/chuyen-muc/kinh-te/rss/", "/chuyen-muc/kinh-te/atom/",
+    "/the/lng/rss/", "/the/lng/atom/",
+    "/to-chuc/spacex/rss/", "/to-chuc/spacex/atom/",
+]  # fmt: skip
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, (url, feed.get("bozo_exception"))
+    return feed
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_parse_cleanly_with_both_seed_stories(client, seed, url):
+    feed = parse(client, url)
+    assert feed.version in ("rss20", "atom10")
+    assert {e.link.removeprefix("http://testserver") for e in feed.entries} == {
+        STORY_000,
+        STORY_001,
+    }
+
+
+def test_feed_items_carry_sapo_author_categories_and_dates(client, seed):
+    entries = {e.title: e for e in parse(client, "/rss/").entries}
+    story = entries["Việt Nam và Hoa Kỳ thúc đẩy hợp tác chiến lược trong các lĩnh vực trọng điểm"]
+    assert story.summary.startswith("(SHTT) - Ngày 20/5/2025")
+    assert story.author_detail.name == "Minh Thư"
+    assert {"Kinh tế", "LNG", "Hoa Kỳ"} <= {t.term for t in story.tags}
+    assert story.published_parsed[:5] == (2025, 5, 21, 10, 5)  # 17:05 in Vietnam, as UTC
+    undated = entries[next(t for t in entries if t.startswith("Bộ trưởng"))]
+    assert "published_parsed" not in undated  # no time was stated; none is invented
+    atom = {e.title: e for e in parse(client, "/atom/").entries}
+    assert all(e.updated_parsed for e in atom.values())
+
+
+def test_author_feed_and_enclosures(client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 500)).save(buffer, "JPEG")
+    author = AuthorFactory(name="Lan Anh")
+    story = ArticleFactory(
+        authors=[author], image=SimpleUploadedFile("a.jpg", buffer.getvalue()), image_alt="Ảnh"
+    )
+    (entry,) = parse(client, f"{author.get_absolute_url()}rss/").entries
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == f"http://testserver{story.image.url}"
+    assert enclosure.type == "image/jpeg" and int(enclosure.length) == story.image.size
+
+
+def test_feeds_leave_out_unpublished_stories(client, seed):
+    ArticleFactory(headline="Nháp bí mật", status=Article.Status.DRAFT)
+    ArticleFactory(
+        headline="Hẹn giờ bí mật", published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    for url in ("/rss/", "/atom/"):
+        assert "bí mật" not in client.get(url).content.decode()
+
+
+def test_unknown_feed_is_404(client, db):
+    assert client.get("/to-chuc/khong-co/rss/").status_code == 404
+
+
+def test_sitemap_index_lists_every_section(client, seed):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {e.text for e in root.findall("s:sitemap/s:loc", NS)}
+    for name in ("stories", "sections", "tags", "organizations", "people", "authors", "events"):
+        assert f"http://testserver/sitemap-{name}.xml" in locations
+
+
+def test_story_sitemap_has_lastmod_languages_and_only_published(client, seed):
+    ArticleFactory(headline="Nháp", status=Article.Status.DRAFT)
+    root = ET.fromstring(client.get("/sitemap-stories.xml").content)
+    urls = root.findall("s:url", NS)
+    locations = {u.find("s:loc", NS).text.removeprefix("http://testserver") for u in urls}
+    assert locations == {STORY_000, STORY_001, "/en" + STORY_000, "/en" + STORY_001}
+    for url in urls:
+        assert url.find("s:lastmod", NS).text
+        languages = {link.get("hreflang") for link in url.findall("xhtml:link", NS)}
+        assert languages == {"vi", "en", "x-default"}
+
+
+def test_story_sitemap_lists_lead_images(client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 500)).save(buffer, "PNG")
+    story = ArticleFactory(image=SimpleUploadedFile("a.png", buffer.getvalue()), image_alt="Ảnh")
+    root = ET.fromstring(client.get("/sitemap-stories.xml").content)
+    images = {e.text for e in root.findall("s:url/image:image/image:loc", NS)}
+    assert images == {f"http://testserver{story.image.url}"}
+
+
+def test_news_sitemap_has_only_the_last_two_days(client, seed):
+    now = timezone.now()
+    fresh = ArticleFactory(headline="Tin mới", published_at=now - datetime.timedelta(hours=3))
+    ArticleFactory(headline="Tin cũ", published_at=now - datetime.timedelta(days=3))
+    ArticleFactory(headline="Hẹn giờ", published_at=now + datetime.timedelta(hours=3))
+    root = ET.fromstring(client.get("/sitemap-news.xml").content)
+    (url,) = root.findall("s:url", NS)
+    assert url.find("s:loc", NS).text == f"http://testserver{fresh.get_absolute_url()}"
+    news = url.find("news:news", NS)
+    assert news.find("news:publication/news:name", NS).text == "Toà soạn"
+    assert news.find("news:publication/news:language", NS).text == "vi"
+    assert news.find("news:title", NS).text == "Tin mới"
+    published = datetime.datetime.fromisoformat(news.find("news:publication_date", NS).text)
+    assert published == fresh.published_at.replace(microsecond=published.microsecond)
+
+
+def test_robots_txt_points_at_both_sitemaps(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/sitemap-news.xml" in text
+    assert "/admin" not in text  # the admin's address is not advertised
