@@ -6,12 +6,14 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles import views as article_views
+from articles.api import api
 from articles.sitemaps import SITEMAPS
 
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
     path("robots.txt", article_views.robots_txt, name="robots"),
     path(
         "sitemap.xml",

@@ -146,3 +146,47 @@ def test_robots_txt_points_at_both_sitemaps(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Sitemap: http://testserver/sitemap-news.xml" in text
     assert "/admin" not in text  # the admin's address is not advertised
+
+
+@pytest.fixture(scope="module")
+def sitemap_schema():
+    from pathlib import Path
+
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "sitemap.xsd")))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sitemap.xml", "/sitemap-stories.xml", "/sitemap-sections.xml", "/sitemap-tags.xml",
+        "/sitemap-organizations.xml", "/sitemap-people.xml", "/sitemap-authors.xml",
+        "/sitemap-events.xml", "/sitemap-news.xml",
+    ],
+)  # fmt: skip
+def test_sitemaps_validate_against_the_schemas(
+    client, seed, sitemap_schema, url, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from lxml import etree
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 500)).save(buffer, "PNG")
+    ArticleFactory(image=SimpleUploadedFile("a.png", buffer.getvalue()), image_alt="Ảnh")
+    document = etree.fromstring(client.get(url).content)
+    assert sitemap_schema.validate(document), sitemap_schema.error_log
+
+
+def test_the_schemas_do_catch_mistakes(sitemap_schema):
+    from lxml import etree
+
+    bad = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url>'
+        b"<lastmod>yesterday</lastmod><loc>/relative/</loc></url></urlset>"
+    )
+    assert not sitemap_schema.validate(etree.fromstring(bad))

@@ -1,0 +1,208 @@
+"""The read-only JSON API under /api/, described by /api/openapi.json.
+
+Stories use the field names of IPTC's ninjs where one fits (uri, headline,
+description_text, body_html, byline, firstcreated, versioncreated, language,
+subject, person, organisation). Only published stories are ever served, and
+the story list takes the same filters and search as the website.
+"""
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from .filters import ArticleFilter
+from .models import Article, Author, Byline, Event, Organization, Person, Section, Tag
+
+api = NinjaAPI(
+    title="Toà soạn API",
+    version="1",
+    description="Read-only access to the newsroom's published stories and what they cover.",
+    urls_namespace="api",
+)
+
+PAGE_SIZE = 20
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class Error(Schema):
+    """Why a request was refused: a message, or the reasons per parameter."""
+
+    detail: str | dict | list
+
+
+class Ref(Schema):
+    """A link to something a story names."""
+
+    name: str
+    code: str
+    uri: str
+
+
+class Subject(Ref):
+    scheme: str
+
+
+class StoryListItem(Schema):
+    uri: str
+    slug: str
+    type: str = "text"
+    pubstatus: str = "usable"
+    headline: str
+    description_text: str
+    byline: str
+    firstcreated: datetime.datetime | None
+    versioncreated: datetime.datetime
+    language: str
+    subject: list[Subject]
+
+
+class Story(StoryListItem):
+    body_html: str
+    person: list[Ref]
+    organisation: list[Ref]
+    event: list[Ref]
+    source: Ref | None
+    image_uri: str | None
+
+
+class Entity(Schema):
+    name: str
+    code: str
+    uri: str
+    stories_uri: str
+
+
+class StoryFilters(Schema):
+    q: str | None = None
+    section: str | None = None
+    tag: str | None = None
+    organization: str | None = None
+    person: str | None = None
+    event: str | None = None
+    author: str | None = None
+    # Strings, not dates: pydantic would read "0" as a Unix timestamp. The filter checks them.
+    date_after: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
+    date_before: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
+
+
+def _ref(request, obj) -> dict:
+    return {
+        "name": str(obj),
+        "code": obj.slug,
+        "uri": request.build_absolute_uri(obj.get_absolute_url()),
+    }
+
+
+def _story(request: HttpRequest, article: Article, full: bool = False) -> dict:
+    subjects = [{**_ref(request, t), "scheme": "tag"} for t in article.tags.all()]
+    if article.section:
+        subjects.insert(0, {**_ref(request, article.section), "scheme": "section"})
+    data = {
+        **_ref(request, article),
+        "slug": article.slug,
+        "headline": article.headline,
+        "description_text": article.sapo,
+        "byline": ", ".join(str(b.author) for b in article.bylines.all()),
+        "firstcreated": article.published_at,
+        "versioncreated": article.updated_at,
+        "language": article.language,
+        "subject": subjects,
+    }
+    if full:
+        data.update(
+            body_html=article.body,
+            person=[_ref(request, p) for p in article.people.all()],
+            organisation=[_ref(request, o) for o in article.organizations.all()],
+            event=[_ref(request, e) for e in article.events.all()],
+            source=_ref(request, article.source_outlet) if article.source_outlet else None,
+            image_uri=request.build_absolute_uri(article.image.url) if article.image else None,
+        )
+    return data
+
+
+def _stories() -> QuerySet:
+    return (
+        Article.objects.published()
+        .select_related("section", "source_outlet")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+        )
+    )
+
+
+class BadFilter(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+
+
+@api.exception_handler(BadFilter)
+def bad_filter(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=400)
+
+
+@api.get(
+    "/stories",
+    response={200: list[StoryListItem], 400: Error, 422: Error},
+    summary="Published stories, newest first (or best first with q)",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def stories(request, filters: Query[StoryFilters]):
+    data = {key: str(value) for key, value in filters.dict().items() if value not in (None, "")}
+    filterset = ArticleFilter(data, queryset=_stories().defer("body"))
+    if not filterset.is_valid():
+        raise BadFilter(filterset.errors.get_json_data())
+    return [_story(request, a) for a in filterset.qs]
+
+
+@api.get(
+    "/stories/{slug}", response={200: Story, 404: Error, 422: Error}, summary="One published story"
+)
+def story(request, slug: str):
+    article = get_object_or_404(
+        _stories().prefetch_related("people", "organizations", "events"), slug=slug
+    )
+    return _story(request, article, full=True)
+
+
+def _entities(name: str, model, feed_lookup: str):
+    """A paginated list and a detail endpoint for one kind of thing stories name."""
+
+    def present(request, obj) -> dict:
+        return {
+            **_ref(request, obj),
+            "stories_uri": request.build_absolute_uri(f"/api/stories?{feed_lookup}={obj.slug}"),
+        }
+
+    @api.get(
+        f"/{name}",
+        response={200: list[Entity], 422: Error},
+        summary=f"All {name}",
+        operation_id=f"list_{name}",
+    )
+    @paginate(PageNumberPagination, page_size=50)
+    def listing(request):
+        return [present(request, obj) for obj in model.objects.order_by("pk")]
+
+    @api.get(
+        f"/{name}/{{slug}}",
+        response={200: Entity, 404: Error, 422: Error},
+        summary=f"One of the {name}",
+        operation_id=f"get_{name}",
+    )
+    def detail(request, slug: str):
+        return present(request, get_object_or_404(model, slug=slug))
+
+
+for _name, _model, _lookup in [
+    ("sections", Section, "section"),
+    ("tags", Tag, "tag"),
+    ("organizations", Organization, "organization"),
+    ("people", Person, "person"),
+    ("authors", Author, "author"),
+    ("events", Event, "event"),
+]:
+    _entities(_name, _model, _lookup)
