@@ -310,16 +310,18 @@ class ArticleAdmin(VersionAdmin):
             *super().get_urls(),
         ]
 
-    def preview_view(self, request, object_id):
+    def _viewable(self, request, object_id) -> Article:
         article = self.get_object(request, object_id)
         if article is None or not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
+        return article
+
+    def preview_view(self, request, object_id):
+        article = self._viewable(request, object_id)
         return ArticlePreviewView.as_view()(request, pk=article.pk)
 
     def compare_view(self, request, object_id):
-        article = self.get_object(request, object_id)
-        if article is None or not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
+        article = self._viewable(request, object_id)
         versions = Version.objects.get_for_object(article).select_related("revision__user")
         try:
             older = versions.get(pk=int(request.GET.get("a", "")))

@@ -1,9 +1,24 @@
 import datetime
+import io
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Event, Organization, Person, Section
+
+
+def image_bytes(fmt: str = "PNG", size=(800, 500), mode: str = "RGB") -> bytes:
+    """A real image, made in memory."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size, "#a3161b" if mode == "RGB" else 1).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def image_upload(name: str = "anh.png", fmt: str = "PNG", size=(800, 500)) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(fmt, size))
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

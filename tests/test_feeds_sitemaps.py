@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, image_upload
 from tests.seed import STORY_000, STORY_001
 
 pytestmark = pytest.mark.django_db
@@ -58,18 +58,9 @@ def test_feed_items_carry_sapo_author_categories_and_dates(client, seed):
 
 
 def test_author_feed_and_enclosures(client, settings, tmp_path):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 500)).save(buffer, "JPEG")
     author = AuthorFactory(name="Lan Anh")
-    story = ArticleFactory(
-        authors=[author], image=SimpleUploadedFile("a.jpg", buffer.getvalue()), image_alt="Ảnh"
-    )
+    story = ArticleFactory(authors=[author], image=image_upload("a.jpg", "JPEG"), image_alt="Ảnh")
     (entry,) = parse(client, f"{author.get_absolute_url()}rss/").entries
     (enclosure,) = entry.enclosures
     assert enclosure.href == f"http://testserver{story.image.url}"
@@ -109,15 +100,8 @@ def test_story_sitemap_has_lastmod_languages_and_only_published(client, seed):
 
 
 def test_story_sitemap_lists_lead_images(client, settings, tmp_path):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 500)).save(buffer, "PNG")
-    story = ArticleFactory(image=SimpleUploadedFile("a.png", buffer.getvalue()), image_alt="Ảnh")
+    story = ArticleFactory(image=image_upload(), image_alt="Ảnh")
     root = ET.fromstring(client.get("/sitemap-stories.xml").content)
     images = {e.text for e in root.findall("s:url/image:image/image:loc", NS)}
     assert images == {f"http://testserver{story.image.url}"}
@@ -168,16 +152,10 @@ def sitemap_schema():
 def test_sitemaps_validate_against_the_schemas(
     client, seed, sitemap_schema, url, settings, tmp_path
 ):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from lxml import etree
-    from PIL import Image
 
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 500)).save(buffer, "PNG")
-    ArticleFactory(image=SimpleUploadedFile("a.png", buffer.getvalue()), image_alt="Ảnh")
+    ArticleFactory(image=image_upload(), image_alt="Ảnh")
     document = etree.fromstring(client.get(url).content)
     assert sitemap_schema.validate(document), sitemap_schema.error_log
 

@@ -1,7 +1,6 @@
 """Lead images: only real JPEG, PNG and WebP within the limits get in, alt text
 is required, and renditions are made when the story is saved."""
 
-import io
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from PIL import Image
 from articles import images
 from articles.models import Article
 from tests.browser_form import form_values
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,7 @@ def media(settings, tmp_path):
 
 
 def picture(fmt: str, size=(1200, 800), mode="RGB") -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size, "#a3161b" if mode == "RGB" else 1).save(buffer, fmt)
-    return buffer.getvalue()
+    return image_bytes(fmt, size, mode)
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

@@ -5,7 +5,7 @@ import extruct
 import pytest
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, image_upload
 from tests.seed import STORY_000, STORY_001, TRIP
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +43,8 @@ def test_a_story_without_a_stated_time_claims_none(client, seed):
 
 
 def test_story_with_an_image_lists_it(client, settings, tmp_path):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 630)).save(buffer, "JPEG")
-    story = ArticleFactory(image=SimpleUploadedFile("a.jpg", buffer.getvalue()), image_alt="Ảnh")
+    story = ArticleFactory(image=image_upload("a.jpg", "JPEG", (1200, 630)), image_alt="Ảnh")
     html, found = data(client, story.get_absolute_url())
     assert found["json-ld"][0]["image"] == [BASE + story.image.url]
     assert f'<meta property="og:image" content="{BASE}{story.image.url}">' in html
