@@ -21,3 +21,11 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Production mode on this machine: DEBUG off, static files collected, gunicorn.
+# Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL as you wish) in the environment.
+.PHONY: serve
+serve: install
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py

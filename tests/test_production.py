@@ -1,0 +1,137 @@
+"""The production entry point: gunicorn with DEBUG off serves the site and its
+static files; Redis is the cache when REDIS_URL is set."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.seed import STORY_000
+from tests.test_settings import STRONG_KEY
+from tests.tools import need
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    return {
+        **env,
+        "DEBUG": "0",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; TLS ends at the proxy
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        **extra,
+    }
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_gunicorn_serves_the_site_in_production_mode(tmp_path):
+    env = production_env(tmp_path, WEB_CONCURRENCY="2", PORT=str(free_port()))
+    for command in (
+        ["migrate", "-v0"],
+        ["loaddata", "seed", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        manage(env, *command)
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        for _ in range(100):
+            try:
+                status, headers, body = get(base + "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer")
+        html = body.decode()
+        assert status == 200 and "Việt Nam và Hoa Kỳ" in html
+        assert (
+            headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+        )
+        assert "Strict-Transport-Security" not in headers  # only ever sent over HTTPS
+        stylesheet = html.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+        status, headers, _ = get(base + stylesheet)
+        assert status == 200 and "immutable" in headers["Cache-Control"]
+        assert get(base + STORY_000)[0] == 200
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=20)[0]
+    assert log.count("Booting worker") == 2, log
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_redis_is_the_cache_when_redis_url_is_set(tmp_path):
+    need(redis_reachable(), "no Redis at 127.0.0.1:6379")
+    probe = (
+        "import django; django.setup(); from django.core.cache import caches; "
+        "cache = caches['default']; cache.set('toa-soan-probe', 'có', 30); "
+        "print(type(cache).__name__, cache.get('toa-soan-probe'))"
+    )
+    env = production_env(
+        tmp_path, REDIS_URL="redis://127.0.0.1:6379/15", DJANGO_SETTINGS_MODULE="newsroom.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "có"]
+    env.pop("REDIS_URL")
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["LocMemCache", "có"]
