@@ -53,14 +53,15 @@ def _is_postgres() -> bool:
 
 
 def document(article) -> dict[str, str]:
-    """The story's searchable text by weight, read from the database."""
-    organizations = list(article.organizations.prefetch_related("aliases"))
+    """The story's searchable text by weight. Reads relations with ``.all()`` so that
+    ``index_many`` can prefetch them for a whole batch."""
+    organizations = list(article.organizations.all())
     names = [
-        *article.tags.values_list("name", flat=True),
+        *(tag.name for tag in article.tags.all()),
         *(o.name for o in organizations),
         *(alias.name for o in organizations for alias in o.aliases.all()),
-        *article.people.values_list("name", flat=True),
-        *article.authors.values_list("name", flat=True),
+        *(person.name for person in article.people.all()),
+        *(author.name for author in article.authors.all()),
     ]
     return {
         "A": article.headline,
@@ -71,11 +72,25 @@ def document(article) -> dict[str, str]:
 
 def index(article) -> None:
     """Bring one story's search fields up to date."""
-    from django.contrib.postgres.search import SearchVector
-
     from .models import Article
 
-    parts = document(article)
+    Article.objects.filter(pk=article.pk).update(**_fields(document(article)))
+
+
+def index_many(articles: QuerySet, batch_size: int = 500) -> int:
+    """Index many stories: a few queries per batch to read, one update per story."""
+    ids = list(articles.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = articles.model.objects.filter(pk__in=ids[start : start + batch_size])
+        batch = batch.prefetch_related("tags", "organizations__aliases", "people", "authors")
+        for article in batch:
+            articles.model.objects.filter(pk=article.pk).update(**_fields(document(article)))
+    return len(ids)
+
+
+def _fields(parts: dict[str, str]) -> dict:
+    from django.contrib.postgres.search import SearchVector
+
     values = {"search_text": fold("\n".join(parts.values()))}
     if _is_postgres():
         vector = None
@@ -87,7 +102,7 @@ def index(article) -> None:
             exact = SearchVector(Value(text), config="simple", weight=weight)
             vector = folded + exact if vector is None else vector + folded + exact
         values["search_vector"] = vector
-    Article.objects.filter(pk=article.pk).update(**values)
+    return values
 
 
 def _unaccent(expression):

@@ -8,8 +8,5 @@ class Command(BaseCommand):
     help = "Rebuild every story's search fields (after bulk loads that skip signals)."
 
     def handle(self, *args, **options):
-        count = 0
-        for article in Article.objects.iterator(chunk_size=500):
-            search.index(article)
-            count += 1
+        count = search.index_many(Article.objects.all())
         self.stdout.write(f"Indexed {count} stories.")

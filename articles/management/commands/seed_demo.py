@@ -1,0 +1,208 @@
+"""A synthetic archive for load tests: stories over years and sections, with
+bylines, tags, organizations, people and events in newsroom-like proportions.
+
+Only adds rows (every slug it makes carries this run's token), so it never
+touches the seed stories or anything an editor wrote. Bulk inserts, then one
+batched search-index pass.
+"""
+
+import datetime
+import random
+import secrets
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import search
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Event,
+    Organization,
+    Participant,
+    Person,
+    Section,
+    Tag,
+    TaggedArticle,
+)
+from articles.slugs import vi_slugify
+
+SECTIONS = ["Thời sự", "Kinh tế", "Thế giới", "Công nghệ", "Văn hoá", "Giáo dục", "Sức khoẻ"]
+SYLLABLES = (  # noqa: SIM905
+    "phát triển kinh tế đầu tư hợp tác chiến lược năng lượng hạ tầng số công nghệ giáo dục "
+    "y tế văn hoá du lịch nông nghiệp xuất khẩu thị trường doanh nghiệp chính sách đổi mới "
+    "sáng tạo bền vững an ninh quốc phòng ngoại giao hội nhập khu vực toàn cầu chuyển đổi "
+    "đường sắt cảng biển sân bay điện gió mặt trời vệ tinh viễn thông tài chính ngân hàng "
+    "thương mại dịch vụ lao động việc làm môi trường khí hậu nước sạch đô thị nông thôn"
+).split()
+SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()  # noqa: SIM905
+MIDDLE = "Văn Thị Hữu Đức Minh Thanh Quốc Hồng Ngọc Gia Xuân Thu".split()  # noqa: SIM905
+GIVEN = (  # noqa: SIM905
+    "An Bình Châu Dũng Giang Hà Hải Hiền Hùng Khoa Lan Linh Long Mai Nam Phúc Quân Tâm Thảo "
+    "Trang Tuấn Việt Yến"
+).split()
+ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng", "Viện", "Hiệp hội"]
+
+
+class Command(BaseCommand):
+    help = "Add a synthetic archive of N stories (and their people, organizations, events, tags)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data")
+        parser.add_argument("--batch-size", type=int, default=2000)
+
+    def handle(self, *args, stories: int, seed: int, batch_size: int, **options):
+        self.rng = random.Random(seed)
+        self.run = secrets.token_hex(3)
+        started = timezone.now()
+        with transaction.atomic():
+            sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
+                        for i, n in enumerate(SECTIONS)]  # fmt: skip
+            entities = self.make_entities(stories)
+        new_ids = []
+        for start in range(0, stories, batch_size):
+            with transaction.atomic():
+                new_ids += self.make_stories(
+                    min(batch_size, stories - start), start, sections, entities
+                )
+            self.stdout.write(f"  {start + min(batch_size, stories - start)} stories")
+        indexed = search.index_many(Article.objects.filter(pk__in=new_ids))
+        seconds = (timezone.now() - started).total_seconds()
+        self.stdout.write(f"Added {stories} stories ({indexed} indexed) in {seconds:.0f} s.")
+
+    # -- words
+
+    def words(self, low: int, high: int) -> str:
+        return " ".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(low, high)))
+
+    def sentence(self) -> str:
+        text = self.words(12, 28)
+        return text[0].upper() + text[1:] + "."
+
+    def person_name(self) -> str:
+        return " ".join(
+            (self.rng.choice(SURNAMES), self.rng.choice(MIDDLE), self.rng.choice(GIVEN))
+        )
+
+    def slug(self, text: str, n: int) -> str:
+        return f"{vi_slugify(text)[:200]}-{self.run}{n}"
+
+    # -- the things stories name: roughly one per 50 to 250 stories each
+
+    def make_entities(self, stories: int) -> dict:
+        rng = self.rng
+        n_orgs, n_people = max(20, stories // 100), max(40, stories // 50)
+        n_tags, n_trips = max(30, stories // 150), max(10, stories // 250)
+        orgs = Organization.objects.bulk_create(
+            Organization(
+                name=(name := f"{rng.choice(ORG_KINDS)} {self.words(1, 3).title()}"),
+                slug=self.slug(name, i),
+                kind=rng.choice(Organization.Kind.values),
+                country=rng.choice(["VN", "VN", "VN", "US", "JP", "KR", "SG", "FR"]),
+            )
+            for i in range(n_orgs)
+        )
+        people = Person.objects.bulk_create(
+            Person(
+                name=(name := self.person_name()),
+                slug=self.slug(name, i),
+                title=rng.choice(
+                    ["Bộ trưởng", "Chủ tịch", "Giám đốc", "Phó Chủ tịch", "Chuyên gia"]
+                ),
+                organization=rng.choice(orgs),
+            )
+            for i in range(n_people)
+        )
+        authors = Author.objects.bulk_create(
+            Author(name=(name := self.person_name()), slug=self.slug(name, i))
+            for i in range(max(10, stories // 1500))
+        )
+        tags = Tag.objects.bulk_create(
+            Tag(name=(name := f"{self.words(1, 3)} {self.run}{i}"), slug=self.slug(name, i))
+            for i in range(n_tags)
+        )
+        today = timezone.localdate()
+        trips = Event.objects.bulk_create(
+            Event(
+                title=(title := f"Chuyến công tác {self.words(2, 4)}"),
+                slug=self.slug(title, i),
+                kind=Event.Kind.WORKING_TRIP,
+                start_date=today - datetime.timedelta(days=rng.randint(0, 5 * 365)),
+                country=rng.choice(["US", "JP", "KR", "FR", "DE"]),
+            )
+            for i in range(n_trips)
+        )
+        meetings = Event.objects.bulk_create(
+            Event(
+                title=(title := f"Cuộc gặp {self.words(2, 4)}"),
+                slug=self.slug(title, i),
+                kind=Event.Kind.BILATERAL_MEETING,
+                start_date=(trip := trips[i % len(trips)]).start_date,
+                country=trip.country,
+                parent=trip,
+            )
+            for i in range(n_trips * 3)
+        )
+        Participant.objects.bulk_create(
+            Participant(event=event, person=person, organization=person.organization, side=side)
+            for event in meetings
+            for side, person in enumerate(rng.sample(people, 2), start=1)
+        )
+        return {"orgs": orgs, "people": people, "authors": authors, "tags": tags,
+                "events": trips + meetings}  # fmt: skip
+
+    # -- stories
+
+    def make_stories(self, count: int, offset: int, sections, entities) -> list[int]:
+        rng, now = self.rng, timezone.now()
+        statuses = [Article.Status.PUBLISHED] * 96 + [
+            Article.Status.DRAFT, Article.Status.DRAFT, Article.Status.REVIEW,
+            Article.Status.ARCHIVED,
+        ]  # fmt: skip
+        articles = []
+        for n in range(offset, offset + count):
+            headline = self.sentence()[:-1]
+            articles.append(
+                Article(
+                    headline=headline,
+                    slug=self.slug(headline, n),
+                    sapo=self.sentence() + " " + self.sentence(),
+                    body="".join(
+                        f"<p>{self.sentence()} {self.sentence()}</p>"
+                        for _ in range(rng.randint(4, 9))
+                    ),
+                    section=rng.choice(sections),
+                    status=rng.choice(statuses),
+                    published_at=now
+                    - datetime.timedelta(minutes=rng.randint(5, 5 * 365 * 24 * 60)),
+                )
+            )
+        articles = Article.objects.bulk_create(articles)
+        Byline.objects.bulk_create(
+            Byline(article=a, author=author, position=i)
+            for a in articles
+            for i, author in enumerate(rng.sample(entities["authors"], rng.choice([1, 1, 1, 2])))
+        )
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=a, tag=tag)
+            for a in articles
+            for tag in rng.sample(entities["tags"], rng.randint(2, 5))
+        )
+        for field, pool, most in (
+            ("organizations", "orgs", 3),
+            ("people", "people", 3),
+            ("events", "events", 1),
+        ):
+            through = getattr(Article, field).through
+            column = through._meta.get_field(
+                field.removesuffix("s") if field != "people" else "person"
+            )
+            through.objects.bulk_create(
+                through(article=a, **{column.name: thing})
+                for a in articles
+                for thing in rng.sample(entities[pool], rng.randint(0, most))
+            )
+        return [a.pk for a in articles]
