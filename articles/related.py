@@ -4,8 +4,9 @@ share with a story, strongest first.
 A shared event counts most, then an event of the same trip (its parent, its
 meetings, or meetings of the same parent), then shared people, organizations
 and tags; ties go to the newer story. The ranking is one SQL query with a
-correlated count per kind of link, plus at most two small queries for the
-story's own links, however many stories there are: no query per candidate.
+correlated count per kind of link (the trip's events are a subquery in it),
+reading the story's own links from its prefetched relations: however many
+stories there are, no query per candidate.
 """
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
