@@ -8,7 +8,8 @@ On PostgreSQL each story also keeps a weighted ``search_vector`` (GIN indexed):
 headline A; sapo, tags and the names of the organizations, people and authors
 B; body C. It holds the words both as written and folded by ``unaccent``, so a
 query typed with its diacritics ranks exact matches first, and a trigram index
-on the folded text lets one mistyped word still find results. SQLite, the
+on the folded text lets one mistyped word still find results when the words
+themselves match nothing. SQLite, the
 embedded default, matches the same folded text with ``LIKE``.
 """
 
@@ -128,18 +129,22 @@ def _search_postgres(articles, query, words):
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).lower()
     folded = SearchQuery(_unaccent(Value(raw.replace("đ", "d"))), config="simple")
     exact = SearchQuery(raw, config="simple")
-    phrase = " ".join(words)
-    return (
-        articles.annotate(
-            similarity=TrigramWordSimilarity(Value(phrase), "search_text"),
+    matches = articles.filter(search_vector=folded)
+    if matches.exists():
+        return matches.annotate(
             rank=Greatest(
                 SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
                 Value(0.0),
                 output_field=FloatField(),
-            ),
-        )
-        .filter(Q(search_vector=folded) | Q(search_text__trigram_word_similar=phrase))
-        .order_by(F("rank").desc(), F("similarity").desc(), F("published_at").desc(nulls_last=True))
+            )
+        ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
+    # Nothing matched word for word: perhaps a typo. Trigrams, only then (they are costly
+    # to rank over long texts, and OR-ing them into every search made common words slow).
+    phrase = " ".join(words)
+    return (
+        articles.filter(search_text__trigram_word_similar=phrase)
+        .annotate(rank=TrigramWordSimilarity(Value(phrase), "search_text"))
+        .order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
     )
 
 
