@@ -1,5 +1,6 @@
 """Readers' pages. Every one of them goes through ``PublicArticleMixin`` and so
-through ``Article.objects.published()``: nothing unpublished can leak."""
+through ``Article.objects.published()``: nothing unpublished can leak. The one
+exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
