@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import workflow
+from . import search, workflow
 from .forms import ArticleForm
 from .models import (
     Article,
@@ -222,6 +222,10 @@ class ArticleAdmin(VersionAdmin):
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
+
+    def changeform_view(self, request, *args, **kwargs):
+        with search.batched():  # one re-index per save, not one per tag, byline and link
+            return super().changeform_view(request, *args, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -16,6 +16,8 @@ embedded default, matches the same folded text with ``LIKE``.
 import html
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -71,10 +73,33 @@ def document(article) -> dict[str, str]:
     }
 
 
-def index(article) -> None:
-    """Bring one story's search fields up to date."""
+_pending: ContextVar[set[int] | None] = ContextVar("search_pending", default=None)
+
+
+@contextmanager
+def batched():
+    """Index each story touched inside the block once, at its end: one admin save
+    moves the story, its tags, bylines and links, and each would re-index it."""
     from .models import Article
 
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+        if pending:
+            index_many(Article.objects.filter(pk__in=pending))
+
+
+def index(article) -> None:
+    """Bring one story's search fields up to date (at the end of a ``batched`` block)."""
+    from .models import Article
+
+    pending = _pending.get()
+    if pending is not None:
+        pending.add(article.pk)
+        return
     Article.objects.filter(pk=article.pk).update(**_fields(document(article)))
 
 

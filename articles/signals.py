@@ -26,9 +26,10 @@ def index_saved_story(sender, instance, **kwargs):
 def index_relinked_story(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    stories = Article.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
-    for story in stories:
-        search.index(story)
+    if reverse:
+        search.index_many(Article.objects.filter(pk__in=pk_set or ()))
+    else:
+        search.index(instance)
 
 
 @receiver(post_save, sender=Byline)
@@ -50,15 +51,13 @@ def index_story_of_link(sender, instance, **kwargs):
 def index_stories_naming(sender, instance, raw=False, created=False, **kwargs):
     if created:
         return  # nothing names it yet
-    for story in stories_naming(instance):
-        search.index(story)
+    search.index_many(stories_naming(instance))
 
 
 @receiver(post_save, sender=OrganizationAlias)
 @receiver(post_delete, sender=OrganizationAlias)
 def index_stories_of_alias(sender, instance, **kwargs):
-    for story in Article.objects.filter(organizations=instance.organization_id):
-        search.index(story)
+    search.index_many(Article.objects.filter(organizations=instance.organization_id))
 
 
 def stories_naming(thing):
