@@ -9,19 +9,32 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from .caching import cache_public_page
 from .filters import ArticleFilter
 from .models import Article, Author, Event, Organization, Person, Section, Tag
+from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
 
 
 class PublicArticleMixin:
-    """Readers see published stories only, twenty to a page."""
+    """Readers see published stories only, twenty to a page, never counted; the
+    page comes from the page cache unless the reader is signed in."""
 
     paginate_by = 20
+    cache_page = True
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        return cache_public_page(view) if cls.cache_page else view
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page = paginate(queryset, page_size, self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class ArticleListView(PublicArticleMixin, FilterView):
@@ -60,6 +73,8 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
 class ArticlePreviewView(ArticleDetailView):
     """A story exactly as readers will see it, whatever its status. The admin
     serves it behind staff sign-in; search engines are told to keep out."""
+
+    cache_page = False
 
     def get_queryset(self):
         return Article.objects.for_detail()

@@ -5,6 +5,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -91,6 +93,19 @@ def test_pagination_keeps_the_filters(client, db):
     assert 'href="?organization=spacex&amp;page=2"' in first.content.decode()
     second = client.get("/?organization=spacex&page=2")
     assert len(second.context["article_list"]) == 5
+    html = second.content.decode()
+    assert 'rel="prev" href="?organization=spacex&amp;page=1"' in html
+    assert 'rel="next"' not in html and "Trang 2" in html
+
+
+def test_listings_never_count_the_archive(client, db):
+    """Paging reads one row past the page instead of a COUNT(*) of every story."""
+    ArticleFactory.create_batch(21)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    assert 'rel="next" href="?page=2"' in html
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert 'rel="next"' not in client.get("/?page=2").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -120,7 +135,7 @@ def test_an_empty_value_means_no_filter(client, corpus):
     assert headlines(client.get("/?section=&tag=&date_after=")) == {"A", "B", "C"}
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "%00"])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "%00", "last", "9" * 40])
 def test_bad_page_numbers_are_not_found_not_errors(client, corpus, page):
     assert client.get(f"/?page={page}").status_code == 404
 
