@@ -1,9 +1,11 @@
-"""Keep each story's search fields current when it, or anything it names, changes."""
+"""Keep each story's search fields, and every cached page, current when the
+story or anything it names changes."""
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import search
+from . import caching, search
 from .models import (
     Article,
     Author,
@@ -68,3 +70,13 @@ def stories_naming(thing):
         Tag: "tags",
     }[type(thing)]
     return Article.objects.filter(**{lookup: thing})
+
+
+# Any change to the newsroom's content makes every cached page stale (see caching.py).
+for model in apps.get_app_config("articles").get_models():
+    post_save.connect(caching.bump, sender=model, dispatch_uid=f"pages-saved-{model.__name__}")
+    post_delete.connect(caching.bump, sender=model, dispatch_uid=f"pages-gone-{model.__name__}")
+for relation in (Article.organizations, Article.people, Article.events):
+    m2m_changed.connect(
+        caching.bump, sender=relation.through, dispatch_uid=f"pages-{relation.through.__name__}"
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .caching import cache_public_page
 
 app_name = "articles"
 
@@ -14,8 +15,8 @@ urlpatterns = [
     path("nhan-vat/<slug:slug>/", views.PersonView.as_view(), name="person"),
     path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("su-kien/<slug:slug>/", views.EventView.as_view(), name="event"),
-    path("rss/", feeds.StoriesFeed(), name="feed"),
-    path("atom/", feeds.AtomStoriesFeed(), name="feed-atom"),
+    path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),
+    path("atom/", cache_public_page(feeds.AtomStoriesFeed()), name="feed-atom"),
 ]
 
 for prefix, name, rss, atom in [
@@ -25,6 +26,6 @@ for prefix, name, rss, atom in [
     ("tac-gia", "author", feeds.AuthorFeed, feeds.AuthorAtomFeed),
 ]:
     urlpatterns += [
-        path(f"{prefix}/<slug:slug>/rss/", rss(), name=f"{name}-feed"),
-        path(f"{prefix}/<slug:slug>/atom/", atom(), name=f"{name}-feed-atom"),
+        path(f"{prefix}/<slug:slug>/rss/", cache_public_page(rss()), name=f"{name}-feed"),
+        path(f"{prefix}/<slug:slug>/atom/", cache_public_page(atom()), name=f"{name}-feed-atom"),
     ]

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from articles import views as article_views
 from articles.api import api
+from articles.caching import cache_public_page
 from articles.sitemaps import SITEMAPS
 
 # Readers' pages in Vietnamese at /, in English under /en/.
@@ -14,17 +15,17 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
-    path("robots.txt", article_views.robots_txt, name="robots"),
+    path("robots.txt", cache_public_page(article_views.robots_txt), name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
-    path("sitemap-news.xml", article_views.news_sitemap, name="sitemap-news"),
+    path("sitemap-news.xml", cache_public_page(article_views.news_sitemap), name="sitemap-news"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),

@@ -6,3 +6,12 @@ from django.core.management import call_command
 def seed(db):
     """The two seed stories and everything they link to, as `make run` loads them."""
     call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between
+    tests without a save that would start a new page generation."""
+    from django.core.cache import cache
+
+    cache.clear()

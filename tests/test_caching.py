@@ -1,0 +1,187 @@
+"""Readers' pages come from the page cache, and are fresh the moment a story changes."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import caching
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom():
+    """A story B, and a story A that shares an organization, a person, a tag
+    and an author with it, so that A shows on B's page and on every listing."""
+    org, person, author = (
+        OrganizationFactory(name="Tập đoàn Sao Mai"),
+        PersonFactory(),
+        AuthorFactory(),
+    )
+    stories = {}
+    for name, hours in (("b", 2), ("a", 1)):
+        story = ArticleFactory(
+            headline=f"Tin {name.upper()} về điện gió",
+            published_at=timezone.now() - datetime.timedelta(hours=hours),
+            authors=[author],
+        )
+        story.organizations.add(org)
+        story.people.add(person)
+        story.tags.add("Điện gió")
+        stories[name] = story
+    a = stories["a"]
+    pages = [
+        "/",
+        "/en/",
+        a.section.get_absolute_url(),
+        "/the/dien-gio/",
+        org.get_absolute_url(),
+        person.get_absolute_url(),
+        author.get_absolute_url(),
+        stories["b"].get_absolute_url(),  # A is related news there
+        "/tim-kiem/?q=dien+gio",
+        "/rss/",
+        "/atom/",
+        f"{org.get_absolute_url()}rss/",
+        "/sitemap-news.xml",
+    ]
+    return {**stories, "pages": pages}
+
+
+def warm(client, pages):
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_second_visit_is_served_without_sql(client, newsroom):
+    first = client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/")
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert "public" in second["Cache-Control"] and "max-age=0" in second["Cache-Control"]
+
+
+def test_every_page_is_cached(client, newsroom):
+    warm(client, newsroom["pages"])
+    for url in newsroom["pages"]:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) == 0, url
+
+
+def test_conditional_gets_answer_304_without_sql(client, newsroom):
+    first = client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        by_etag = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_etag.status_code == 304 and by_date.status_code == 304
+    assert by_etag.content == b""
+    assert len(queries) == 0
+    assert client.get("/", HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_editing_a_story_refreshes_every_page_that_shows_it(client, newsroom):
+    a, pages = newsroom["a"], newsroom["pages"]
+    warm(client, pages)
+    etag = client.get("/")["ETag"]
+    a.headline = "Tin A về điện gió, cập nhật"
+    a.save()
+    for url in pages:
+        assert "cập nhật" in client.get(url).content.decode(), url
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_unpublishing_hides_it_everywhere_at_once_and_publishing_brings_it_back(client, newsroom):
+    a, pages = newsroom["a"], newsroom["pages"]
+    pages = [url for url in pages if url != a.get_absolute_url()]
+    warm(client, [*pages, a.get_absolute_url()])
+    assert a.slug in client.get("/sitemap-stories.xml").content.decode()
+    a.status = Article.Status.ARCHIVED
+    a.save()
+    assert client.get(a.get_absolute_url()).status_code == 404
+    assert a.slug not in client.get("/sitemap-stories.xml").content.decode()
+    for url in pages:
+        assert "Tin A" not in client.get(url).content.decode(), url
+    a.status = Article.Status.PUBLISHED
+    a.save()
+    assert client.get(a.get_absolute_url()).status_code == 200
+    assert a.slug in client.get("/sitemap-stories.xml").content.decode()
+    for url in pages:
+        assert "Tin A" in client.get(url).content.decode(), url
+
+
+def test_relinking_and_renaming_refresh_pages(client, newsroom):
+    a, b = newsroom["a"], newsroom["b"]
+    org_page = a.organizations.get().get_absolute_url()
+    warm(client, [org_page, b.get_absolute_url()])
+    a.organizations.clear()
+    assert "Tin A" not in client.get(org_page).content.decode()
+    person = a.people.get()
+    person.name = "Trần Thị Đổi Tên"
+    person.save()
+    assert "Trần Thị Đổi Tên" in client.get(b.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_story_appears_when_its_time_comes(client, newsroom, monkeypatch):
+    soon = timezone.now() + datetime.timedelta(minutes=30)
+    ArticleFactory(headline="Tin hẹn giờ", published_at=soon)
+    assert "Tin hẹn giờ" not in client.get("/").content.decode()
+    assert "Tin hẹn giờ" not in client.get("/").content.decode()  # now from the cache
+    later = soon + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Tin hẹn giờ" in client.get("/").content.decode()
+
+
+def test_signed_in_staff_always_get_a_fresh_page(client, newsroom):
+    a = newsroom["a"]
+    warm(client, ["/"])
+    # A change that sends no signal: readers keep the cached page until the next one...
+    Article.objects.filter(pk=a.pk).update(headline="Sửa thẳng trong cơ sở dữ liệu")
+    assert "Sửa thẳng" not in client.get("/").content.decode()
+    # ...while staff see the database as it is, and are told not to keep it.
+    client.force_login(User.objects.create_user("bientap", is_staff=True))
+    response = client.get("/")
+    assert "Sửa thẳng" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "ETag" not in response
+
+
+def test_languages_are_cached_apart(client, newsroom):
+    assert client.get("/en/").content != client.get("/").content
+    assert 'lang="en"' in client.get("/en/").content.decode()
+    assert 'lang="vi"' in client.get("/").content.decode()
+
+
+def test_not_found_is_not_cached(client, newsroom):
+    assert client.get("/tin/chua-co/").status_code == 404
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tin/chua-co/").status_code == 404
+    assert len(queries) > 0
+
+
+def test_a_change_inside_a_transaction_starts_a_generation_again_at_commit(
+    newsroom, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        newsroom["a"].save()
+        during = caching.generation()["token"]
+    assert callbacks
+    assert caching.generation()["token"] != during
+
+
+def test_the_page_cache_can_be_turned_off(client, newsroom, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert len(queries) > 0
+    assert "ETag" not in response
