@@ -21,6 +21,8 @@ and no SQL at all.
 import functools
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +41,8 @@ from .models import Article
 
 GENERATION_KEY = "pages:generation"
 UNKNOWN = "unknown"
+DAY = 24 * 60 * 60
+T = TypeVar("T")
 
 
 def _new_generation() -> dict:
@@ -86,6 +90,13 @@ def _next_scheduled() -> float | None:
     return upcoming.timestamp() if upcoming else None
 
 
+def remember(name: str, compute: Callable[[], T]) -> T:
+    """A value derived from content (the section menu, say), kept until the content changes."""
+    if not settings.CONTENT_CACHE:
+        return compute()
+    return cache.get_or_set(f"{name}:{generation()['token']}", compute, DAY)
+
+
 def _is_signed_in(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     return bool(user and user.is_authenticated)
@@ -101,7 +112,7 @@ def cache_public_page(view):
             add_never_cache_headers(response)
             return response
         seconds = settings.PAGE_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or not seconds:
+        if request.method not in ("GET", "HEAD") or not (seconds and settings.CONTENT_CACHE):
             return view(request, *args, **kwargs)
         current = generation()
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

@@ -75,7 +75,14 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, query):
-        return queryset.search(query)
+        return queryset  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        """The words go last: search ranks the newest matches among what the
+        other filters leave, not the newest of the whole archive."""
+        queryset = super().filter_queryset(queryset)
+        query = self.form.cleaned_data.get("q")
+        return queryset.search(query) if query else queryset
 
     def filter_event(self, queryset, name, event):
         return queryset.about_event(event)

@@ -3,18 +3,24 @@ share with a story, strongest first.
 
 A shared event counts most, then an event of the same trip (its parent, its
 meetings, or meetings of the same parent), then shared people, organizations
-and tags; ties go to the newer story. The ranking is one SQL query with a
-correlated count per kind of link (the trip's events are a subquery in it),
-reading the story's own links from its prefetched relations: however many
-stories there are, no query per candidate.
+and tags; ties go to the newer story.
+
+It is one SQL query, reading the story's own links from its prefetched
+relations. Inside it, the link rows of everything the story names are summed
+per story (an index range per link, never a pass over the archive), and only
+the best ``CANDIDATES`` of those are scored again, published and by recency.
+A candidate cut by id keeps a tie at the cut by newer id, not newer
+publication, which in a newsroom's archive is nearly the same.
 """
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from .models import Article, Event, TaggedArticle
 
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
+CANDIDATES = 50
 
 # kind of link -> (join table, its story column, its linked-thing column)
 RELATIONS = {
@@ -39,10 +45,25 @@ def _shared(kind: str, ids) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def _linked(kind: str, ids) -> Q:
-    """Stories that share at least one of ``ids``."""
-    through, story, linked = RELATIONS[kind]
-    return Q(pk__in=through.objects.filter(**{f"{linked}__in": ids}).values(story))
+def _candidates(links: dict, exclude: int) -> Q:
+    """The ``CANDIDATES`` stories with the highest summed weight of shared links."""
+    parts = []
+    for kind, ids in links.items():
+        through, story, linked = RELATIONS[kind]
+        parts.append(
+            through.objects.filter(**{f"{linked}__in": ids})
+            .order_by()
+            .annotate(story=F(f"{story}_id"), weight=Value(WEIGHTS[kind]))
+            .values_list("story", "weight")
+        )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = rows.query.sql_with_params()
+    best = RawSQL(
+        f"SELECT story FROM ({sql}) AS links WHERE story <> %s "
+        "GROUP BY story ORDER BY SUM(weight) DESC, story DESC LIMIT %s",
+        (*params, exclude, CANDIDATES),
+    )
+    return Q(pk__in=best)
 
 
 def _links(article: Article) -> dict[str, list[int] | QuerySet]:
@@ -78,14 +99,10 @@ def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
     if not links:
         return Article.objects.none()
     score = sum((_shared(kind, ids) * WEIGHTS[kind] for kind, ids in links.items()), Value(0))
-    linked = Q()
-    for kind, ids in links.items():
-        linked |= _linked(kind, ids)
     return (
         Article.objects.published()
         .for_listing()
-        .filter(linked)
-        .exclude(pk=article.pk)
+        .filter(_candidates(links, article.pk))
         .annotate(relatedness=score)
         .order_by("-relatedness", F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )

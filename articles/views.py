@@ -2,6 +2,7 @@
 through ``Article.objects.published()``: nothing unpublished can leak. The one
 exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -183,6 +184,12 @@ def news_sitemap(request):
         },
         content_type="application/xml",
     )
+
+
+def health(request):
+    """For load balancers and for the benchmark's floor: no database, no cache,
+    no template; only Django's request cycle and middleware."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def robots_txt(request):

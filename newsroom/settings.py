@@ -96,11 +96,12 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
-# Readers' pages are cached whole for this long (articles/caching.py), and made
-# stale at once by any change. Without Redis, each gunicorn worker would keep
-# its own copy that another worker's edit cannot reach, so production without
-# REDIS_URL does not cache pages unless told to; runserver is one process.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL or DEBUG else 0)
+# Content (whole readers' pages, the section menu) is cached only where every
+# process sees the same cache: Redis, or runserver's single process. With
+# gunicorn's workers each keeping its own memory, one worker's edit could not
+# make another's copy stale (articles/caching.py).
+CONTENT_CACHE = env.bool("CONTENT_CACHE", default=bool(REDIS_URL) or DEBUG)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

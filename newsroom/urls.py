@@ -15,6 +15,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("healthz", article_views.health, name="health"),
     path("robots.txt", cache_public_page(article_views.robots_txt), name="robots"),
     path(
         "sitemap.xml",

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Organization
 from articles.search import fold, highlight, terms
 from tests.factories import ArticleFactory
@@ -130,3 +131,16 @@ def test_search_box_is_in_every_page_header(client, seed):
 def test_one_mistyped_word_still_finds_results_on_postgresql(client, seed):
     assert set(found(client, "lockhed martin")) == BOTH
     assert set(found(client, "excelrate")) == BOTH
+
+
+def test_filters_narrow_before_the_search_ranks(client, db, monkeypatch):
+    """On PostgreSQL only the newest matches are ranked: a filter must narrow
+    the archive first, or an old story in the filtered range would be lost."""
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    old = ArticleFactory(
+        headline="Điện gió ngoài khơi năm 2020",
+        published_at=timezone.make_aware(datetime.datetime(2020, 3, 1, 9)),
+    )
+    ArticleFactory.create_batch(3, headline="Điện gió hôm nay")
+    response = client.get("/tim-kiem/?q=dien+gio&date_before=2020-12-31")
+    assert [a.pk for a in response.context["article_list"]] == [old.pk]
