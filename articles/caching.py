@@ -68,9 +68,13 @@ def bump(**kwargs) -> None:
         transaction.on_commit(_start_generation)
 
 
-def generation() -> dict:
-    """The current generation, starting a new one when a scheduled story has gone live."""
-    current = cache.get(GENERATION_KEY)
+def generation(stored: dict | None = None, *, read: bool = True) -> dict:
+    """The current generation, starting a new one when a scheduled story has gone live.
+
+    ``stored`` is the value already read from the cache, if the caller read it
+    along with something else (one round trip to Redis instead of two).
+    """
+    current = cache.get(GENERATION_KEY) if read else stored
     now = timezone.now().timestamp()
     if current is None or (current["due"] not in (UNKNOWN, None) and now >= current["due"]):
         current = _new_generation()
@@ -114,29 +118,31 @@ def cache_public_page(view):
         seconds = settings.PAGE_CACHE_SECONDS
         if request.method not in ("GET", "HEAD") or not (seconds and settings.CONTENT_CACHE):
             return view(request, *args, **kwargs)
-        current = generation()
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.blake2b(
-            f"{current['token']}|{get_language()}|{address}".encode(), digest_size=16
-        ).hexdigest()
-        etag = quote_etag(digest)
+        key = "page:" + _digest(f"{get_language()}|{address}")
+        found = cache.get_many([GENERATION_KEY, key])
+        current = generation(found.get(GENERATION_KEY), read=False)
+        etag = quote_etag(_digest(f"{current['token']}|{key}"))
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=current["changed"]
         )
         if not_modified is not None:
             return _mark(not_modified, etag, current)
-        key = f"page:{digest}"
-        response = cache.get(key)
-        if response is None:
+        token, response = found.get(key) or (None, None)
+        if token != current["token"]:  # none yet, or from an earlier generation
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             if response.status_code != 200 or response.cookies:
                 return response
-            cache.set(key, response, seconds)
+            cache.set(key, (current["token"], response), seconds)
         return _mark(response, etag, current)
 
     return cached_view
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _mark(response: HttpResponse, etag: str, current: dict) -> HttpResponse:

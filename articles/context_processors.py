@@ -1,13 +1,19 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .caching import remember
+from .caching import DAY, generation, remember
 from .models import Section
 
 
-def navigation(request) -> dict[str, SimpleLazyObject]:
-    """The sections in the site header: read when a template uses them, and kept
-    until the content changes (so a story page stays within its query budget)."""
-    return {"nav_sections": SimpleLazyObject(lambda: remember("nav", _sections))}
+def navigation(request) -> dict:
+    """The sections in the site header, read when a template uses them and kept
+    until the content changes (so a story page stays within its query budget);
+    and what ``{% cache %}`` fragments need to be dropped when content changes."""
+    return {
+        "nav_sections": SimpleLazyObject(lambda: remember("nav", _sections)),
+        "content_version": SimpleLazyObject(lambda: generation()["token"]),
+        "fragment_seconds": DAY if settings.CONTENT_CACHE else 0,
+    }
 
 
 def _sections() -> list[Section]:

@@ -1,14 +1,21 @@
 """The listing's filters. Values are slugs so a filtered URL reads well and can be
 shared; an unknown slug or a malformed date is a form error shown to the reader,
-and the list is empty rather than wrong."""
+and the list is empty rather than wrong.
+
+Any organization, person, tag, event or author can be filtered on by its slug
+(entity pages and stories link to such filters), but the form's lists offer
+only those named by the newest stories, plus the one chosen: a list of every
+person in a 100k-story archive would be thousands of options on every page."""
 
 import datetime
+import functools
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .caching import remember
 from .models import Article, Author, Event, Organization, Person, Section, Tag
 
 
@@ -48,6 +55,25 @@ def _choice(model, field_name: str, label) -> django_filters.ModelChoiceFilter:
     )
 
 
+IN_THE_NEWS = 100  # the newest stories, whose entities fill the form's lists
+MAX_OPTIONS = 60
+
+# filter -> how its model reaches the stories
+NEWS_LINKS = {
+    "tag": "tagged_articles__content_object__in",
+    "organization": "articles__in",
+    "person": "articles__in",
+    "event": "articles__in",
+    "author": "articles__in",
+}
+
+
+def _in_the_news(name: str, field) -> list[tuple[str, str]]:
+    newest = Article.objects.published().values("pk")[:IN_THE_NEWS]
+    things = field.queryset.filter(**{NEWS_LINKS[name]: newest}).distinct()[:MAX_OPTIONS]
+    return [(thing.slug, str(thing)) for thing in things]
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Từ khoá"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
@@ -73,6 +99,24 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drawn: dict[str, list[tuple[str, str]]] = {}
+        for name in NEWS_LINKS:
+            field = self.form.fields[name]
+            # A callable: read when the form is drawn, never for the API.
+            field.widget.choices = functools.partial(self._options, name, field)
+
+    def _options(self, name: str, field) -> list[tuple[str, str]]:
+        if name in self._drawn:
+            return self._drawn[name]
+        options = remember(f"filter-options:{name}", functools.partial(_in_the_news, name, field))
+        chosen = getattr(self.form, "cleaned_data", {}).get(name)
+        if chosen and (chosen.slug, str(chosen)) not in options:
+            options = [*options, (chosen.slug, str(chosen))]
+        self._drawn[name] = [("", field.empty_label), *options]
+        return self._drawn[name]
 
     def filter_search(self, queryset, name, query):
         return queryset  # applied last, in filter_queryset

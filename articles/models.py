@@ -440,19 +440,27 @@ class Outcome(models.Model):
             )
 
 
+# Kept for search only, and as long as the body: never read for a page.
+SEARCH_FIELDS = ("search_text", "search_vector")
+
+
 class ArticleQuerySet(SlugQuerySet):
     def for_listing(self):
         """What a teaser shows: no body, the section joined in."""
-        return self.select_related("section").defer("body")
+        return self.select_related("section").defer("body", *SEARCH_FIELDS)
 
     def for_detail(self):
         """Everything a story page shows, in a fixed number of queries."""
-        return self.select_related("section", "source_outlet").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "organizations",
-            "people",
-            models.Prefetch("events", queryset=Event.objects.with_details()),
+        return (
+            self.select_related("section", "source_outlet")
+            .defer(*SEARCH_FIELDS)
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "organizations",
+                "people",
+                models.Prefetch("events", queryset=Event.objects.with_details()),
+            )
         )
 
     def about_event(self, event: "Event"):

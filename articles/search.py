@@ -176,19 +176,18 @@ def _search_postgres(articles, query, words):
     folded = SearchQuery(_unaccent(Value(raw.replace("đ", "d"))), config="simple")
     exact = SearchQuery(raw, config="simple")
     newest = articles.filter(search_vector=folded).order_by(*NEWEST_FIRST).values("pk")
-    if newest[:1]:
-        return (
-            articles.filter(pk__in=newest[:CANDIDATES])
-            .annotate(
-                rank=Greatest(
-                    SearchRank(F("search_vector"), folded)
-                    + 2 * SearchRank(F("search_vector"), exact),
-                    Value(0.0),
-                    output_field=FloatField(),
-                )
+    candidates = articles.filter(pk__in=newest[:CANDIDATES])
+    # Asked as "any of the candidates?", not "the newest match?": with LIMIT 1 the
+    # planner walks the archive newest first, expecting a match soon, and a rare
+    # word then costs a pass over every story.
+    if candidates.exists():
+        return candidates.annotate(
+            rank=Greatest(
+                SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
+                Value(0.0),
+                output_field=FloatField(),
             )
-            .order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
-        )
+        ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
     # Nothing matched word for word: perhaps a typo. Trigrams, only then (they are costly
     # to rank over long texts, and OR-ing them into every search made common words slow).
     phrase = " ".join(words)

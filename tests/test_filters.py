@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import filters
 from articles.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -155,3 +156,21 @@ def test_future_dates_in_the_range_do_not_reveal_scheduled_stories(client, corpu
     ArticleFactory(headline="Hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=2))
     tomorrow = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     assert "Hẹn giờ" not in headlines(client.get(f"/?date_before={tomorrow}"))
+
+
+def test_the_lists_offer_what_is_in_the_news_and_the_chosen_one(client, db, monkeypatch):
+    """Every organization of a large archive would be thousands of options:
+    the list holds those named by the newest stories, and the one chosen."""
+    monkeypatch.setattr(filters, "IN_THE_NEWS", 2)
+    old, current = OrganizationFactory(name="Công ty Cũ"), OrganizationFactory(name="Công ty Mới")
+    ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=900)).organizations.add(
+        old
+    )
+    for _ in range(2):
+        ArticleFactory().organizations.add(current)
+    html = client.get("/").content.decode()
+    assert f'<option value="{current.slug}">Công ty Mới</option>' in html
+    assert "Công ty Cũ" not in html
+    html = client.get(f"/?organization={old.slug}").content.decode()
+    assert f'<option value="{old.slug}" selected>Công ty Cũ</option>' in html
+    assert f'<option value="{current.slug}">Công ty Mới</option>' in html
