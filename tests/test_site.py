@@ -1,6 +1,9 @@
 """The public pages on the seed content, through HTTP."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
@@ -157,3 +160,20 @@ def test_pages_are_semantic_and_accessible(client, seed):
         assert landmark in html
     assert html.index('class="skip-link" href="#main"') < html.index("<header")
     assert html.count("<h1") == 1
+
+
+def test_the_english_catalogue_translates_every_vietnamese_string():
+    """A string added without its English turns up in Vietnamese under /en/."""
+    catalogue = (settings.BASE_DIR / "locale/en/LC_MESSAGES/django.po").read_text()
+    assert "#, fuzzy" not in catalogue.split("\n\n", 1)[1]
+    missing = []
+    for entry in catalogue.split("\n\n")[1:]:
+        if entry.startswith("#~"):
+            continue  # obsolete
+        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
+        msgstr = "".join(
+            re.findall(r'^(?:msgstr(?:\[\d\])? )?"(.*)"$', entry[entry.index("msgstr") :], re.M)
+        )
+        if not msgid.isascii() and not msgstr:
+            missing.append(msgid)
+    assert not missing
