@@ -29,3 +29,9 @@ serve: install
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# The benchmark of issue 6: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
+# Redis at 127.0.0.1 (its db 15 is flushed), wrk. Loads 100k stories the first time.
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py

@@ -2,20 +2,25 @@
 
 A newsroom page shows many stories and each story shows on many pages (the
 home page, its section, tags, entities, related news on other stories, feeds,
-sitemaps). Working out which pages one edit touches is error-prone, so every
-cached page is keyed on one *generation* token instead, and any save or delete
-of a story or of anything stories name starts a new generation: every page is
-fresh at once, and the old entries simply age out of the cache.
+sitemaps). Working out which pages one edit touches is error-prone, so each
+cached page records the *generation* it was rendered in, and any save or
+delete of a story or of anything stories name starts a new generation: a page
+of an earlier one is never served again, so every page is fresh at once, and
+the old entries simply age out of the cache.
 
 The generation also carries the time of the change (``Last-Modified``) and
 the time the next scheduled story goes live, when a new generation starts by
 itself, since nothing is saved at that moment. Conditional GETs are answered
-with 304 before the page is even looked up. Signed-in users (the newsroom's
-staff) bypass the cache entirely and are told not to keep what they get.
+with 304. Signed-in users (the newsroom's staff) bypass the cache entirely and
+are told not to keep what they get.
 
 Pages are cached whole (per view, not per template fragment): a reader's page
-depends only on its address and language, and a hit then costs two cache reads
-and no SQL at all.
+depends only on its address and language. ``cache_public_page`` marks the
+views whose pages may be kept; ``PageCacheMiddleware`` serves them before URL
+resolution and the view, in one cache read (generation and page together) and
+no SQL. Pieces derived from content that many pages share (the section menu,
+the filter form) are kept by generation too, with ``remember`` and
+``{% cache %}``.
 """
 
 import functools
@@ -33,6 +38,7 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
+    patch_vary_headers,
 )
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -106,48 +112,114 @@ def _is_signed_in(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and bool(settings.PAGE_CACHE_SECONDS)
+        and settings.CONTENT_CACHE
+    )
+
+
+class Lookup:
+    """One read of the cache for a request: the generation and the page together."""
+
+    def __init__(self, request: HttpRequest):
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        self.key = "page:" + _digest(f"{get_language()}|{address}")
+        found = cache.get_many([GENERATION_KEY, self.key])
+        self.current = generation(found.get(GENERATION_KEY), read=False)
+        self.etag = quote_etag(_digest(f"{self.current['token']}|{self.key}"))
+        token, page = found.get(self.key) or (None, None)
+        # A page from an earlier generation is as good as none.
+        self.page = page if token == self.current["token"] else None
+
+    def response(self, request: HttpRequest) -> HttpResponse | None:
+        """304 if the reader's copy is current, else the cached page, if any."""
+        not_modified = get_conditional_response(
+            request, etag=self.etag, last_modified=self.current["changed"]
+        )
+        response = not_modified if not_modified is not None else self.page
+        return self.mark(response) if response is not None else None
+
+    def store(self, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 200 and not response.cookies:
+            cache.set(self.key, (self.current["token"], response), settings.PAGE_CACHE_SECONDS)
+            return self.mark(response)
+        return response
+
+    def mark(self, response: HttpResponse) -> HttpResponse:
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.current["changed"])
+        # Browsers and proxies may keep it, but must ask again (a 304 is cheap),
+        # and a signed-in reader's request (with its cookie) is another page.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class PageCacheMiddleware:
+    """Serves cached pages before URL resolution, CSRF, authentication and the
+    view: a hit costs little more than Django's bare request cycle. A request
+    carrying a session cookie (staff) goes on to the view, which decides."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            _cacheable(request)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path_info.startswith(self.never)
+        ):
+            lookup = Lookup(request)
+            if (response := lookup.response(request)) is not None:
+                return response
+            request.page_lookup = lookup
+        return self.get_response(request)
+
+    @property
+    def never(self) -> tuple[str, ...]:
+        return tuple(
+            f"/{prefix.lstrip('/')}"
+            for prefix in (
+                "healthz",
+                "api/",
+                settings.ADMIN_URL,
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+            )
+        )
+
+
 def cache_public_page(view):
-    """Serve ``view`` from the page cache to readers; always fresh to signed-in users."""
+    """Keep ``view``'s pages for readers (served by ``PageCacheMiddleware``, or
+    here without it); signed-in users always get a fresh page."""
 
     @functools.wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if _is_signed_in(request):
-            response = view(request, *args, **kwargs)
+            response = _rendered(view(request, *args, **kwargs))
             add_never_cache_headers(response)
             return response
-        seconds = settings.PAGE_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or not (seconds and settings.CONTENT_CACHE):
-            return view(request, *args, **kwargs)
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        key = "page:" + _digest(f"{get_language()}|{address}")
-        found = cache.get_many([GENERATION_KEY, key])
-        current = generation(found.get(GENERATION_KEY), read=False)
-        etag = quote_etag(_digest(f"{current['token']}|{key}"))
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=current["changed"]
-        )
-        if not_modified is not None:
-            return _mark(not_modified, etag, current)
-        token, response = found.get(key) or (None, None)
-        if token != current["token"]:  # none yet, or from an earlier generation
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if response.status_code != 200 or response.cookies:
-                return response
-            cache.set(key, (current["token"], response), seconds)
-        return _mark(response, etag, current)
+        if not _cacheable(request):
+            return _rendered(view(request, *args, **kwargs))
+        lookup = getattr(request, "page_lookup", None) or Lookup(request)
+        if (response := lookup.response(request)) is not None:
+            return response
+        return lookup.store(_rendered(view(request, *args, **kwargs)))
 
     return cached_view
 
 
+def _rendered(response: HttpResponse) -> HttpResponse:
+    """The response with its content in one piece. A feed is written in thousands
+    of small pieces, and the server would send (and the cache pickle) each alone."""
+    if hasattr(response, "render"):
+        response.render()
+    if not response.streaming:
+        response.content = response.content
+    return response
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _mark(response: HttpResponse, etag: str, current: dict) -> HttpResponse:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(current["changed"])
-    # Browsers and proxies may keep it, but must ask again (a 304 is cheap).
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    return response

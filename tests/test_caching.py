@@ -70,6 +70,17 @@ def test_a_second_visit_is_served_without_sql(client, newsroom):
     assert "public" in second["Cache-Control"] and "max-age=0" in second["Cache-Control"]
 
 
+def test_a_cached_page_keeps_the_headers_of_a_fresh_one(client, newsroom):
+    """Hits are served by a middleware, before the view: the headers the other
+    middleware add must still be there."""
+    fresh = client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get("/")
+    assert len(queries) == 0
+    for header in ("X-Frame-Options", "Content-Language", "Vary", "Content-Type"):
+        assert cached[header] == fresh[header], header
+
+
 def test_every_page_is_cached(client, newsroom):
     warm(client, newsroom["pages"])
     for url in newsroom["pages"]:

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -90,3 +92,10 @@ def test_unknown_slugs_are_404(client, url):
 def test_malformed_page_numbers_are_404_not_500(client, seed):
     assert client.get("/?page=abc").status_code == 404
     assert client.get("/?page=999").status_code == 404
+
+
+def test_health_check_touches_nothing(client, db):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert len(queries) == 0

@@ -1,0 +1,124 @@
+"""What each public page costs in SQL on the current database: the number of
+queries, whether any of them scans the stories table sequentially (EXPLAIN on
+PostgreSQL), and the time of the related-news and search queries alone.
+
+Run by bench/run.py with DATABASE_URL set; prints JSON. Also usable alone:
+``DATABASE_URL=... python bench/measure.py``.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ["PAGE_CACHE_SECONDS"] = "0"  # measure the work, not the cache
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.postgres.search import SearchQuery  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from articles.models import Article, Organization  # noqa: E402
+from articles.related import related_articles  # noqa: E402
+from articles.search import fold  # noqa: E402
+
+SEARCH = "năng lượng"  # two common words: thousands of matches at 100k
+RARE_SEARCH = "lockheed martin"  # a name: a handful
+
+
+def pages() -> dict[str, str]:
+    """The pages the benchmark loads, picked the same way on any archive."""
+    published = Article.objects.published()
+    story = published.filter(events__isnull=False, tags__isnull=False).first()
+    org = (
+        Organization.objects.annotate(n=Count("articles", filter=Q(articles__status="published")))
+        .order_by("-n")
+        .first()
+    )
+    since = (timezone.localdate() - timezone.timedelta(days=730)).isoformat()
+    return {
+        "home": "/",
+        "section": "/chuyen-muc/kinh-te/",
+        "filtered": f"/?organization={org.slug}&date_after={since}",
+        "detail": story.get_absolute_url(),
+        "search": "/tim-kiem/?" + urlencode({"q": SEARCH}),
+        "feed": "/rss/",
+        "bare": "/healthz",
+    }
+
+
+def seq_scans(sql: str) -> bool:
+    """Does PostgreSQL plan a sequential scan of the stories table for ``sql``?"""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+
+    def walk(node):
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == "articles_article":
+            return True
+        return any(walk(child) for child in node.get("Plans", []))
+
+    return walk(plan[0]["Plan"])
+
+
+def median_ms(func, runs: int = 15) -> float:
+    func()  # warm the connection and caches
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def main() -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    urls = pages()
+    report = {"stories": Article.objects.count(), "pages": {}}
+    for name, url in urls.items():
+        client.get(url)  # the first request of a process sets up translations etc.
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        scans = [
+            q["sql"][:200]
+            for q in queries
+            if connection.vendor == "postgresql"
+            and q["sql"].startswith("SELECT")
+            and seq_scans(q["sql"])
+        ]
+        report["pages"][name] = {
+            "url": url,
+            "status": status,
+            "queries": len(queries),
+            "seq_scans": scans,
+        }
+    story = Article.objects.for_detail().get(slug=urls["detail"].strip("/").split("/")[-1])
+    report["related_ms"] = median_ms(lambda: list(related_articles(story)))
+    for key, words in (("search_ms", SEARCH), ("rare_search_ms", RARE_SEARCH)):
+        report[key] = median_ms(lambda w=words: list(Article.objects.published().search(w)[:21]))
+    report["search"], report["rare_search"] = SEARCH, RARE_SEARCH
+    report["search_matches"] = (
+        Article.objects.published()
+        .filter(search_vector=SearchQuery(fold(SEARCH), config="simple"))
+        .count()
+        if connection.vendor == "postgresql"
+        else Article.objects.published().search(SEARCH).count()
+    )
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
