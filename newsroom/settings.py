@@ -95,7 +95,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Redis when REDIS_URL is set (shared by every worker), this process's memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
