@@ -201,7 +201,8 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
     """Requests per second, p50 and p99 in ms, and every kind of failure."""
-    urllib.request.urlopen(request(url), timeout=30).read()  # warm
+    # Warm every worker (templates, connections) before measuring.
+    run(["wrk", "-t1", f"-c{connections}", "-d2s", "-H", "X-Forwarded-Proto: https", url])
     output = run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
          "-H", "X-Forwarded-Proto: https", url]
@@ -278,8 +279,11 @@ def render(results: dict, load: dict, args) -> tuple[str, bool]:
             pages[worst]["queries"] <= 10,
             f"most: {worst}, {pages[worst]['queries']}",
         )
-        scans = [name for name in pages if pages[name]["seq_scans"]]
-        budget(f"no sequential scan of stories ({size:,})", not scans, ", ".join(scans) or "none")
+    # On a small table a sequential scan is the planner's right choice; it is the
+    # large archive where one would cost a pass over every story.
+    pages = results[large]["measure"]["pages"]
+    scans = [name for name in pages if pages[name]["seq_scans"]]
+    budget(f"no sequential scan of stories ({large:,})", not scans, ", ".join(scans) or "none")
     a, b = results[small]["measure"]["pages"], results[large]["measure"]["pages"]
     differ = [name for name in a if a[name]["queries"] != b[name]["queries"]]
     budget(
