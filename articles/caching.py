@@ -138,13 +138,14 @@ class Lookup:
         not_modified = get_conditional_response(
             request, etag=self.etag, last_modified=self.current["changed"]
         )
-        response = not_modified if not_modified is not None else self.page
-        return self.mark(response) if response is not None else None
+        if not_modified is not None:
+            return self.mark(not_modified)
+        return self.page  # marked when stored: its generation is the current one
 
     def store(self, response: HttpResponse) -> HttpResponse:
         if response.status_code == 200 and not response.cookies:
+            self.mark(response)
             cache.set(self.key, (self.current["token"], response), settings.PAGE_CACHE_SECONDS)
-            return self.mark(response)
         return response
 
     def mark(self, response: HttpResponse) -> HttpResponse:

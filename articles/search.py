@@ -31,7 +31,7 @@ MAX_QUERY_LENGTH = 200
 # Ranked on PostgreSQL: the newest matches, at most this many. A common word
 # matches most of an archive, and ranking every match costs a pass over it;
 # a reader of news wants the relevant among the recent anyway.
-CANDIDATES = 500
+CANDIDATES = 300
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("created_at").desc())
 WORD = re.compile(r"\w+")
 

@@ -4,7 +4,7 @@
 For each archive size it
 1. makes sure the database ``toasoan_bench_<size>`` holds that many stories
    (migrate, the seed stories, then ``seed_demo``; kept between runs, since
-   100k take minutes to load), and ANALYZEs it;
+   100k take minutes to load), and VACUUMs and ANALYZEs it;
 2. counts SQL queries per page, EXPLAINs each for sequential scans of the
    stories table, and times the related-news and search queries alone
    (bench/measure.py);
@@ -121,7 +121,7 @@ def fill(database: str, size: int, postgres: str) -> None:
         manage(env, "seed_demo", "--stories", str(size - count))
         say(f"  loaded in {time.perf_counter() - started:.0f} s")
     with psycopg.connect(database, autocommit=True) as db:
-        db.execute("ANALYZE")
+        db.execute("VACUUM ANALYZE")  # or autovacuum would, in the middle of a measurement
 
 
 # -- the server
