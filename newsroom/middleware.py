@@ -16,3 +16,19 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                 chosen = settings.LANGUAGE_CODE
             translation.activate(chosen)
             request.LANGUAGE_CODE = translation.get_language()
+
+
+class ContentSecurityPolicyMiddleware:
+    """Readers' pages may load scripts, styles, images and fonts from this site
+    only, and no inline script or style at all: markup that slipped past the
+    sanitiser into a story could not run. The admin (its widgets and rich-text
+    editor use inline styles) is left to Django's own protections."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith(f"/{settings.ADMIN_URL}"):
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

@@ -59,6 +59,8 @@ def shoot(browser, url: str, name: str) -> None:
 def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_server, browser):
     call_command("loaddata", "seed", verbosity=0)
     page = browser.new_page(viewport=WIDTHS["desktop"])
+    errors = []  # the Content-Security-Policy must not block anything the site itself uses
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
     page.goto(live_server.url + "/")
     assert page.locator("h2").first.inner_text().startswith("Việt Nam và Hoa Kỳ")
@@ -85,6 +87,8 @@ def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_
     # keyboard users land on the skip link first, and it leads to the content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    assert not errors, errors
     page.close()
 
     shoot(browser, live_server.url + "/", "home")
