@@ -5,6 +5,7 @@ With DEBUG off the site is in production mode and refuses to start without a
 real SECRET_KEY and ALLOWED_HOSTS, and turns on the HTTPS protections.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prose_editor",
     "reversion",
+    "axes",
     "taggit",
     "articles",
 ]
@@ -62,7 +64,22 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is locked out for AXES_COOLOFF_MINUTES. Per
+# pair, not per address: a newsroom behind one office NAT is not locked out whole.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Readers' pages: this site's own files only, nothing inline, no frames, no plugins.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -171,6 +188,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The reader's address is the proxy's last X-Forwarded-For entry, not the proxy.
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+        AXES_IPWARE_PROXY_COUNT = 1
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,12 @@ def _local(value):
 
 
 @register.filter
+def minutes(value: datetime.timedelta) -> int:
+    """A duration in whole minutes, rounded up: "try again in 15 minutes"."""
+    return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
 def vn_time(value) -> str:
     """``17:05, 21/05/2025`` in Vietnam time."""
     if not value:
