@@ -1,0 +1,131 @@
+"""Nothing unpublished reaches a reader, on any surface (issue 7).
+
+One story in each state a reader must not see (draft, in review, scheduled,
+archived), each linked to everything a published story links to, so that every
+listing, filter, related-news box, entity page, search, feed, sitemap and API
+answer that shows the published one would show them too if anything leaked.
+Then the published one is unpublished, after every page was cached.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Event
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SECRET = "Tuyệt mật"
+
+HIDDEN = {
+    "nháp": {"status": Article.Status.DRAFT},
+    "chờ duyệt": {"status": Article.Status.REVIEW},
+    "hẹn giờ": {"published_at": timezone.now() + datetime.timedelta(days=2)},
+    "lưu trữ": {"status": Article.Status.ARCHIVED},
+}
+
+
+@pytest.fixture
+def newsroom():
+    section, author = SectionFactory(name="Kinh tế"), AuthorFactory(name="Minh Thư")
+    org, person = OrganizationFactory(name="SpaceX"), PersonFactory(name="Nguyễn Hồng Diên")
+    trip = EventFactory(title="Chuyến công tác", kind=Event.Kind.WORKING_TRIP)
+    meeting = EventFactory(title="Gặp SpaceX", parent=trip)
+
+    def story(headline, **state):
+        article = ArticleFactory(
+            headline=headline,
+            sapo=f"{headline}: điện gió ngoài khơi.",
+            section=section,
+            authors=[author],
+            **state,
+        )
+        article.organizations.add(org)
+        article.people.add(person)
+        article.events.add(meeting)
+        article.tags.add("Điện gió")
+        return article
+
+    public = story("Tin công khai về điện gió")
+    hidden = [story(f"{SECRET} {name}", **state) for name, state in HIDDEN.items()]
+    return {
+        "public": public,
+        "hidden": hidden,
+        "surfaces": [
+            "/",
+            "/en/",
+            "/?organization=spacex",
+            "/?person=nguyen-hong-dien",
+            "/?tag=dien-gio",
+            f"/?event={trip.slug}",
+            "/?author=minh-thu",
+            "/?section=kinh-te&date_after=2000-01-01",
+            section.get_absolute_url(),
+            "/the/dien-gio/",
+            org.get_absolute_url(),
+            person.get_absolute_url(),
+            author.get_absolute_url(),
+            trip.get_absolute_url(),
+            meeting.get_absolute_url(),
+            public.get_absolute_url(),  # related news and "Tin khác"
+            f"/en{public.get_absolute_url()}",
+            "/tim-kiem/?q=dien+gio",
+            "/tim-kiem/?q=tuyet+mat",
+            "/rss/",
+            "/atom/",
+            f"{section.get_absolute_url()}rss/",
+            "/the/dien-gio/rss/",
+            f"{org.get_absolute_url()}atom/",
+            f"{author.get_absolute_url()}rss/",
+            "/sitemap.xml",
+            "/sitemap-stories.xml",
+            "/sitemap-news.xml",
+            "/api/stories",
+            "/api/stories?q=tuyet+mat",
+            "/api/stories?organization=spacex",
+            "/api/organizations/spacex",
+        ],
+    }
+
+
+def leaks(client, url: str, stories) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    text = response.content.decode()
+    return [
+        f"{url}: {story.headline}"
+        for story in stories
+        if story.headline in text or story.slug in text or SECRET in text
+    ]
+
+
+def test_no_surface_shows_a_story_that_is_not_published(client, newsroom):
+    public, hidden = newsroom["public"], newsroom["hidden"]
+    assert public.headline in client.get("/").content.decode()  # the probe works
+    found = [leak for url in newsroom["surfaces"] for leak in leaks(client, url, hidden)]
+    assert not found
+    for story in hidden:
+        for url in (story.get_absolute_url(), f"/en{story.get_absolute_url()}"):
+            assert client.get(url).status_code == 404, url
+        assert client.get(f"/api/stories/{story.slug}").status_code == 404
+
+
+def test_unpublishing_removes_a_story_from_every_cached_surface(client, newsroom):
+    public = newsroom["public"]
+    surfaces = [url for url in newsroom["surfaces"] if url not in (
+        public.get_absolute_url(), f"/en{public.get_absolute_url()}"
+    )]  # fmt: skip
+    shown = [url for url in surfaces if public.slug in client.get(url).content.decode()]
+    assert len(shown) > 20  # warmed, and the story was on them
+    public.status = Article.Status.ARCHIVED
+    public.save()
+    assert not [leak for url in surfaces for leak in leaks(client, url, [public])]
+    assert client.get(public.get_absolute_url()).status_code == 404
