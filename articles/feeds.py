@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Author, Byline, Organization, Section, Tag
@@ -48,7 +49,9 @@ class StoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.sapo
+        # Readers take an RSS description and an Atom summary as HTML; a sapo is
+        # text, and "<script>" typed in one must stay text there.
+        return escape(item.sapo)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -90,10 +93,10 @@ class EntityFeedMixin:
         return _("Toà soạn – %(name)s") % {"name": obj}
 
     def description(self, obj):
-        return _("Tin mới nhất về %(name)s.") % {"name": obj}
+        return escape(self.subtitle(obj))  # HTML in RSS, like an item's
 
     def subtitle(self, obj):
-        return self.description(obj)
+        return _("Tin mới nhất về %(name)s.") % {"name": obj}  # text in Atom
 
     def stories(self, obj):
         return Article.objects.published().filter(**{self.lookup: obj})

@@ -1,0 +1,233 @@
+"""Hostile input (issue 7): XSS filter-evasion vectors in everything an editor
+or a reader can type never reach a page or a feed as live markup; SQL
+metacharacters, very long and non-UTF-8 strings in any parameter or path never
+cause a server error; nor do random query strings and paths (hypothesis)."""
+
+import json
+import re
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+import html5lib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article, Organization, Tag
+from tests.factories import ArticleFactory, image_upload
+from tests.seed import STORY_000, TRIP
+
+# From the OWASP XSS Filter Evasion Cheat Sheet, plus the mutation-XSS classics.
+VECTORS = [
+    "<script>alert('XSS')</script>",
+    "<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<a onmouseover="alert(document.cookie)">xxs link</a>',
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114'
+    "&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116"
+    '&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041">',
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;"
+    "&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
+    '<SCRIPT/XSS SRC="http://xss.rocks/xss.js"></SCRIPT>',
+    '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>',
+    '<<SCRIPT>alert("XSS");//\\<</SCRIPT>',
+    "<iframe src=http://xss.rocks/scriptlet.html <",
+    "\\\";alert('XSS');//",
+    '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
+    "</textarea><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "'-alert(1)-'",
+    '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<svg/onload=alert('XSS')>",
+    "<svg><script>alert(1)</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">bấm</a>',
+    '<a href="&#106;avascript:alert(1)">bấm</a>',
+    '<a href="  JAVASCRIPT:alert(1)">bấm</a>',
+    "<STYLE>@import'http://xss.rocks/xss.css';</STYLE>",
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    '<OBJECT TYPE="text/x-scriptlet" DATA="http://xss.rocks/scriptlet.html"></OBJECT>',
+    '<EMBED SRC="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    "<details open ontoggle=alert(1)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<base href=\"javascript:alert('XSS');//\">",
+    '<form action="javascript:alert(1)"><button>gửi</button></form>',
+    "]]><script>alert(1)</script>",
+    "</script><script>alert(1)</script>",
+]
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "background",
+    "data",
+    "poster",
+    "xlink:href",
+}
+DANGEROUS_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
+
+
+def live_markup(html: str) -> list[str]:
+    """What a browser would run or load from ``html`` beyond the site's own markup."""
+    problems = []
+    for element in html5lib.parse(html, namespaceHTMLElements=False).iter():
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "script":
+            if element.get("type") != "application/ld+json":
+                problems.append(f"<script> {element.text!r}")
+            else:
+                json.loads(element.text or "")  # data, and nothing but data
+        if tag in DANGEROUS_ELEMENTS:
+            problems.append(f"<{tag}>")
+        if tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
+            problems.append("<meta refresh>")
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}>")
+            if name == "style":
+                problems.append(f"<{tag} style>")
+            scheme = re.sub(r"[\x00-\x20]", "", value).lower()
+            if (tag, value) == ("link", "data:,"):
+                continue  # the site's own empty favicon
+            if name in URL_ATTRIBUTES and scheme.startswith(("javascript:", "vbscript:", "data:")):
+                problems.append(f"<{tag} {name}={value!r}>")
+    return problems
+
+
+def feed_markup(xml: bytes) -> list[str]:
+    """Feed readers render descriptions, summaries and content as HTML (titles
+    and categories as text)."""
+    problems = []
+    for node in ET.fromstring(xml).iter():
+        if node.tag.rsplit("}", 1)[-1] in ("description", "summary", "content"):
+            problems += live_markup(node.text or "")
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("vector", VECTORS)
+def test_xss_vectors_never_reach_a_page_or_feed_as_markup(client, vector):
+    story = ArticleFactory(
+        headline=f"Tin {vector}"[:255],
+        sapo=f"Sapo {vector}",
+        body=f"<p>Mở đầu {vector} kết thúc</p>",
+        image=image_upload(),
+        image_alt=f"Ảnh {vector}"[:255],
+        image_caption=f"Chú thích {vector}"[:500],
+        image_credit=f"Nguồn {vector}"[:255],
+    )
+    organization = Organization.objects.create(name=f"Công ty {vector}"[:255])
+    story.organizations.add(organization)
+    story.tags.add(f"Thẻ {vector}"[:100])
+    tag = Tag.objects.get(name__startswith="Thẻ ")
+    stored = Article.objects.get(pk=story.pk)
+    assert not live_markup(stored.body)  # cleaned when saved, not only when shown
+    query = urllib.parse.urlencode({"q": vector})
+    for url in (
+        story.get_absolute_url(),
+        "/",
+        story.section.get_absolute_url(),
+        tag.get_absolute_url(),
+        organization.get_absolute_url(),
+        f"/tim-kiem/?{query}",
+        f"/tim-kiem/?q=Tin&{urllib.parse.urlencode({'organization': organization.slug})}",
+        f"/?{query}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not live_markup(response.content.decode()), url
+    for url in ("/rss/", "/atom/", f"{organization.get_absolute_url()}rss/"):
+        assert not feed_markup(client.get(url).content), url
+    api = client.get(f"/api/stories/{story.slug}").json()
+    assert not live_markup(api["body_html"] if "body_html" in api else json.dumps(api))
+
+
+def test_the_checker_sees_live_markup():
+    """The check above is only worth something if it finds what a browser would run."""
+    for html in (
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href=" java\tscript:alert(1)">x</a>',
+        "<iframe src=//x></iframe>",
+        '<p style="x">y</p>',
+        '<meta http-equiv="refresh" content="0;url=//x">',
+    ):
+        assert live_markup(html), html
+    assert not live_markup('<p>Tin <a href="/tin/a/">a</a> &lt;script&gt;</p>')
+
+
+# -- no server errors, whatever the input
+
+NASTY = [
+    "' OR '1'='1",
+    '"; DROP TABLE articles_article; --',
+    "1; SELECT pg_sleep(5)--",
+    "%00",
+    "%ff%fe%fd",
+    "%c3%28",
+    "%ed%a0%80",
+    "x" * 20000,
+    "%E2%80%AE" * 50,
+    "..%2F..%2Fetc%2Fpasswd",
+    "%252e%252e%252f",
+    "{{7*7}}",
+    "${jndi:ldap://x}",
+    "\\u0000",
+    "-1",
+    "99999999999999999999999999",
+    "2025-02-30",
+]
+PARAMETERS = ["q", "section", "tag", "organization", "person", "event", "author", "date_after",
+              "date_before", "page"]  # fmt: skip
+PATHS = ["/", "/tim-kiem/", "/en/", "/api/stories"]
+PATH_PATTERNS = ["/tin/{}/", "/chuyen-muc/{}/", "/the/{}/", "/to-chuc/{}/", "/nhan-vat/{}/",
+                 "/tac-gia/{}/", "/su-kien/{}/", "/the/{}/rss/", "/api/stories/{}",
+                 "/api/organizations/{}", "/sitemap-{}.xml", "/{}"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_nasty_values_in_any_parameter_or_path_are_never_a_server_error(client, seed, value):
+    for path in PATHS:
+        for parameter in PARAMETERS:
+            response = client.get(path, QUERY_STRING=f"{parameter}={value}")
+            assert response.status_code < 500, (path, parameter)
+    for pattern in PATH_PATTERNS:
+        response = client.get(pattern.format(value))
+        assert response.status_code < 500, pattern
+
+
+PUBLIC = ["/", "/en/", "/tim-kiem/", STORY_000, TRIP, "/chuyen-muc/kinh-te/", "/the/lng/",
+          "/to-chuc/spacex/", "/rss/", "/atom/", "/sitemap.xml", "/api/stories"]  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    url=st.sampled_from(PUBLIC),
+    query=st.lists(st.tuples(st.text(max_size=40), st.text(max_size=200)), max_size=4),
+    raw=st.binary(max_size=60),
+    segment=st.text(max_size=80),
+)
+def test_random_query_strings_and_paths_never_cause_a_server_error(
+    client, seed, url, query, raw, segment
+):
+    assert client.get(url, QUERY_STRING=urllib.parse.urlencode(query)).status_code < 500
+    assert client.get(url, QUERY_STRING=urllib.parse.quote_from_bytes(raw)).status_code < 500
+    path = "/tin/" + urllib.parse.quote(segment, safe="") + "/"
+    assert client.get(path).status_code < 500
