@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +63,23 @@ class OrganizationAliasInline(admin.TabularInline):
     extra = 1
 
 
+class NamedByStoriesAdmin(admin.ModelAdmin):
+    """The delete page lists the stories that still name the thing, as protected:
+    it cannot be deleted until they are unlinked (see signals.keep_stories_links)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected += [
+                format_html('{}: <a href="{}">{}</a>', Article._meta.verbose_name.capitalize(),
+                            reverse("admin:articles_article_change", args=[story.pk]), story)
+                for story in Article.objects.naming(obj)
+            ]  # fmt: skip
+        return deleted, counts, perms_needed, protected
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(NamedByStoriesAdmin):
     list_display = ["name", "kind", "country", "parent"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name"]
@@ -74,7 +89,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NamedByStoriesAdmin):
     list_display = ["name", "title", "organization"]
     list_select_related = ["organization"]
     search_fields = ["name", "title", "organization__name"]
@@ -113,7 +128,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(NamedByStoriesAdmin):
     list_display = ["title", "kind", "start_date", "place", "parent"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]

@@ -468,6 +468,17 @@ class ArticleQuerySet(SlugQuerySet):
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
         return self.filter(pk__in=covering.values("article"))
 
+    def naming(self, thing):
+        """Stories that name ``thing``: an organization, person, author, tag or event."""
+        relation = {
+            "organization": "organizations",
+            "person": "people",
+            "author": "authors",
+            "tag": "tags",
+            "event": "events",
+        }[thing._meta.model_name]
+        return self.filter(**{relation: thing})
+
     def search(self, query: str):
         """Stories matching ``query``, best first (see search.py)."""
         from .search import search

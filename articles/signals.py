@@ -2,7 +2,8 @@
 story or anything it names changes."""
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import caching, search
@@ -10,6 +11,7 @@ from .models import (
     Article,
     Author,
     Byline,
+    Event,
     Organization,
     OrganizationAlias,
     Person,
@@ -53,23 +55,13 @@ def index_story_of_link(sender, instance, **kwargs):
 def index_stories_naming(sender, instance, raw=False, created=False, **kwargs):
     if created:
         return  # nothing names it yet
-    search.index_many(stories_naming(instance))
+    search.index_many(Article.objects.naming(instance))
 
 
 @receiver(post_save, sender=OrganizationAlias)
 @receiver(post_delete, sender=OrganizationAlias)
 def index_stories_of_alias(sender, instance, **kwargs):
     search.index_many(Article.objects.filter(organizations=instance.organization_id))
-
-
-def stories_naming(thing):
-    lookup = {
-        Organization: "organizations",
-        Person: "people",
-        Author: "authors",
-        Tag: "tags",
-    }[type(thing)]
-    return Article.objects.filter(**{lookup: thing})
 
 
 # Any change to the newsroom's content makes every cached page stale (see caching.py).
@@ -80,3 +72,18 @@ for relation in (Article.organizations, Article.people, Article.events):
     m2m_changed.connect(
         caching.bump, sender=relation.through, dispatch_uid=f"pages-{relation.through.__name__}"
     )
+
+
+def keep_stories_links(sender, instance, **kwargs):
+    """Deleting an organization, person or event would silently unlink it from
+    its stories (the links are plain many-to-many rows): refuse while any story
+    names it, as a byline refuses the deletion of its author."""
+    if stories := list(Article.objects.naming(instance)[:20]):
+        raise ProtectedError(
+            f"{instance} is named by {len(stories)} or more stories; unlink them first.",
+            set(stories),
+        )
+
+
+for model in (Organization, Person, Event):
+    pre_delete.connect(keep_stories_links, sender=model, dispatch_uid=f"keep-{model.__name__}")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
@@ -32,3 +33,21 @@ class ContentSecurityPolicyMiddleware:
         if not request.path_info.startswith(f"/{settings.ADMIN_URL}"):
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character has no place in an address or a query, and PostgreSQL
+    refuses it in text (an error, were it passed to a lookup): 400 at the door."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "NUL characters are not allowed in addresses.", content_type="text/plain"
+            )
+        return self.get_response(request)

@@ -12,6 +12,23 @@ INDEXES = [
 ]
 
 
+class PostgresOnlyBackwards:
+    """Django's CreateExtension skips other databases going forwards but not
+    backwards (it looks for pg_extension): unapplying on SQLite failed."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Unaccent(PostgresOnlyBackwards, UnaccentExtension):
+    pass
+
+
+class Trigram(PostgresOnlyBackwards, TrigramExtension):
+    pass
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in INDEXES:
@@ -31,8 +48,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        Unaccent(),
+        Trigram(),
         migrations.AddField(
             model_name='article',
             name='search_text',
