@@ -199,8 +199,7 @@ PATH_PATTERNS = ["/tin/{}/", "/chuyen-muc/{}/", "/the/{}/", "/to-chuc/{}/", "/nh
 
 @pytest.mark.parametrize("value", NASTY)
 def test_nasty_values_in_any_parameter_or_path_are_never_a_server_error(client, seed, value):
-    """A NUL is refused at the door with 400 (PostgreSQL refuses it in text);
-    anything else is answered like any other value."""
+    """(A NUL in a path is refused at the door with 400: PostgreSQL refuses it in text.)"""
     for path in PATHS:
         for parameter in PARAMETERS:
             response = client.get(path, QUERY_STRING=f"{parameter}={value}")
@@ -235,8 +234,8 @@ def test_random_query_strings_and_paths_never_cause_a_server_error(
     assert client.get(path).status_code < 500
 
 
-def test_a_nul_anywhere_is_a_bad_request(client, db):
-    for url in ("/?q=a%00b", "/tim-kiem/?tag=%00", "/api/stories?q=%00", "/tin/a%00b/", "/?%00=1"):
+def test_a_nul_in_an_address_is_a_bad_request(client, db):
+    for url in ("/api/stories/a%00b", "/tin/a%00b/", "/%00"):
         response = client.get(url)
         assert response.status_code == 400, url
         assert b"NUL" in response.content
