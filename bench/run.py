@@ -208,6 +208,12 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
          "-H", "X-Forwarded-Proto: https", url]
     )  # fmt: skip
 
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests per second, p50 and p99 in ms, and every kind of failure, from wrk --latency."""
+
     def latency(percent: str) -> float:
         value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(\w+)", output, re.M).groups()
         return round(float(value) * UNITS[unit], 2)
