@@ -133,14 +133,17 @@ class Lookup:
         # A page from an earlier generation is as good as none.
         self.page = page if token == self.current["token"] else None
 
-    def response(self, request: HttpRequest) -> HttpResponse | None:
-        """304 if the reader's copy is current, else the cached page, if any."""
+    def response(self, request: HttpRequest, page: HttpResponse | None = None):
+        """``page`` (by default the cached one, if any) or a 304 if the reader's
+        copy is current; None without a page: that the address is a page at all
+        (not a 404) is only known once there is one."""
+        page = page if page is not None else self.page
+        if page is None:
+            return None
         not_modified = get_conditional_response(
             request, etag=self.etag, last_modified=self.current["changed"]
         )
-        if not_modified is not None:
-            return self.mark(not_modified)
-        return self.page  # marked when stored: its generation is the current one
+        return self.mark(not_modified) if not_modified is not None else page
 
     def store(self, response: HttpResponse) -> HttpResponse:
         if response.status_code == 200 and not response.cookies:
@@ -165,6 +168,8 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        prefixes = ("healthz", "api/", settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL)
+        self.never = tuple(f"/{prefix.lstrip('/')}" for prefix in prefixes)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
@@ -177,19 +182,6 @@ class PageCacheMiddleware:
                 return response
             request.page_lookup = lookup
         return self.get_response(request)
-
-    @property
-    def never(self) -> tuple[str, ...]:
-        return tuple(
-            f"/{prefix.lstrip('/')}"
-            for prefix in (
-                "healthz",
-                "api/",
-                settings.ADMIN_URL,
-                settings.STATIC_URL,
-                settings.MEDIA_URL,
-            )
-        )
 
 
 def cache_public_page(view):
@@ -207,7 +199,8 @@ def cache_public_page(view):
         lookup = getattr(request, "page_lookup", None) or Lookup(request)
         if (response := lookup.response(request)) is not None:
             return response
-        return lookup.store(_rendered(view(request, *args, **kwargs)))
+        page = lookup.store(_rendered(view(request, *args, **kwargs)))
+        return lookup.response(request, page) if page.status_code == 200 else page
 
     return cached_view
 

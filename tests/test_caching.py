@@ -172,6 +172,12 @@ def test_languages_are_cached_apart(client, newsroom):
     assert 'lang="vi"' in client.get("/").content.decode()
 
 
+def test_a_conditional_get_of_a_missing_page_is_still_a_404(client, newsroom):
+    last_modified = client.get("/")["Last-Modified"]
+    response = client.get("/tin/chua-co/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 404
+
+
 def test_not_found_is_not_cached(client, newsroom):
     assert client.get("/tin/chua-co/").status_code == 404
     with CaptureQueriesContext(connection) as queries:
