@@ -68,10 +68,16 @@ NEWS_LINKS = {
 }
 
 
-def _in_the_news(name: str, field) -> list[tuple[str, str]]:
+def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
+    """Every list at once: one cache entry for the form, not one per list."""
     newest = Article.objects.published().values("pk")[:IN_THE_NEWS]
-    things = field.queryset.filter(**{NEWS_LINKS[name]: newest}).distinct()[:MAX_OPTIONS]
-    return [(thing.slug, str(thing)) for thing in things]
+    return {
+        name: [
+            (thing.slug, str(thing))
+            for thing in fields[name].queryset.filter(**{link: newest}).distinct()[:MAX_OPTIONS]
+        ]
+        for name, link in NEWS_LINKS.items()
+    }
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -111,7 +117,8 @@ class ArticleFilter(django_filters.FilterSet):
     def _options(self, name: str, field) -> list[tuple[str, str]]:
         if name in self._drawn:
             return self._drawn[name]
-        options = remember(f"filter-options:{name}", functools.partial(_in_the_news, name, field))
+        lists = remember("filter-options", functools.partial(_in_the_news, self.form.fields))
+        options = lists[name]
         chosen = getattr(self.form, "cleaned_data", {}).get(name)
         if chosen and (chosen.slug, str(chosen)) not in options:
             options = [*options, (chosen.slug, str(chosen))]
