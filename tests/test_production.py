@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -51,17 +53,52 @@ def manage(env, *args):
     assert result.returncode == 0, result.stderr
 
 
-def get(url: str) -> tuple[int, dict, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, dict(response.headers), response.read()
 
 
-def test_gunicorn_serves_the_site_in_production_mode(tmp_path):
-    env = production_env(tmp_path, WEB_CONCURRENCY="2", PORT=str(free_port()))
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def cookies(url: str, data: dict | None = None, **headers) -> tuple[int, dict, str]:
+    """Status, the cookies set (name: raw Set-Cookie header) and the body."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        response = urllib.request.build_opener(NoRedirect).open(request, timeout=10)
+    except urllib.error.HTTPError as error:  # a 302 after signing in
+        response = error
+    with response:
+        set_cookie = response.headers.get_all("Set-Cookie") or []
+        text = response.read().decode()
+    return response.status, {raw.split("=", 1)[0]: raw for raw in set_cookie}, text
+
+
+ADMIN_URL = "ban-bien-tap-7f3a/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site as production runs it: gunicorn, DEBUG off, behind a TLS proxy,
+    the admin at an address of the operator's choosing."""
+    tmp_path = tmp_path_factory.mktemp("production")
+    env = production_env(
+        tmp_path,
+        WEB_CONCURRENCY="2",
+        PORT=str(free_port()),
+        BEHIND_TLS_PROXY="1",
+        ADMIN_URL=ADMIN_URL,
+        DJANGO_SUPERUSER_PASSWORD="mat-khau-rat-dai-7",
+    )
     for command in (
         ["migrate", "-v0"],
         ["loaddata", "seed", "-v0"],
         ["collectstatic", "--noinput", "-v0"],
+        ["createsuperuser", "--noinput", "--username", "quantri", "--email", "qt@example.org"],
     ):
         manage(env, *command)
     server = subprocess.Popen(
@@ -76,27 +113,65 @@ def test_gunicorn_serves_the_site_in_production_mode(tmp_path):
     try:
         for _ in range(100):
             try:
-                status, headers, body = get(base + "/")
+                get(base + "/healthz")
                 break
             except OSError:
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not answer")
-        html = body.decode()
-        assert status == 200 and "Việt Nam và Hoa Kỳ" in html
-        assert (
-            headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
-        )
-        assert "Strict-Transport-Security" not in headers  # only ever sent over HTTPS
-        stylesheet = html.split('rel="stylesheet" href="')[1].split('"')[0]
-        assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
-        status, headers, _ = get(base + stylesheet)
-        assert status == 200 and "immutable" in headers["Cache-Control"]
-        assert get(base + STORY_000)[0] == 200
+        yield base
     finally:
         server.terminate()
         log = server.communicate(timeout=20)[0]
     assert log.count("Booting worker") == 2, log
+
+
+def test_gunicorn_serves_the_site_in_production_mode(site):
+    status, headers, body = get(site + "/")
+    html = body.decode()
+    assert status == 200 and "Việt Nam và Hoa Kỳ" in html
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in headers  # only ever sent over HTTPS
+    stylesheet = html.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+    status, headers, _ = get(site + stylesheet)
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert get(site + STORY_000)[0] == 200
+
+
+def test_over_https_the_browser_is_told_to_stay_on_https(site):
+    """Behind the proxy, a request it forwarded as HTTPS is HTTPS to Django."""
+    _, headers, _ = get(site + "/", **{"X-Forwarded-Proto": "https"})
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_cookies_are_secure_and_out_of_scripts_reach(site):
+    login = site + f"/{ADMIN_URL}login/"
+    https = {"X-Forwarded-Proto": "https", "Referer": login.replace("http:", "https:")}
+    status, set_cookies, page = cookies(login, **https)
+    assert status == 200
+    csrf = set_cookies["csrftoken"]
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    status, set_cookies, _ = cookies(
+        login,
+        {"username": "quantri", "password": "mat-khau-rat-dai-7", "csrfmiddlewaretoken": token},
+        Cookie=csrf.split(";", 1)[0],
+        **https,
+    )
+    assert status == 302, "signing in over HTTPS failed"
+    session = set_cookies["sessionid"]
+    for raw in (csrf, session):
+        attributes = {part.strip().split("=")[0].lower() for part in raw.split(";")[1:]}
+        assert {"secure", "httponly"} <= attributes, raw
+        assert "samesite=lax" in raw.lower(), raw
+
+
+def test_the_admin_is_only_where_the_operator_put_it(site):
+    assert cookies(site + f"/{ADMIN_URL}login/")[0] == 200
+    for guess in ("/admin/", "/admin/login/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(site + guess)
+        assert refused.value.code == 404, guess
 
 
 def redis_reachable() -> bool:
@@ -139,3 +214,10 @@ def test_the_redis_cache_keeps_one_client_per_pool():
     client = backend._cache.get_client("a")
     assert backend._cache.get_client("b", write=True) is client
     assert client.connection_pool is backend._cache._get_connection_pool(False)
+
+
+def test_a_host_it_does_not_serve_is_refused(site):
+    """A forged Host header would otherwise end up in absolute links (feeds, sitemaps)."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(site + "/rss/", Host="attacker.example")
+    assert refused.value.code == 400

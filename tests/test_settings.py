@@ -44,3 +44,28 @@ def test_production_starts_with_a_real_secret_key():
 def test_vietnamese_first():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
+
+
+def deploy_check(**env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    production = {"DEBUG": "0", "ALLOWED_HOSTS": "news.example.org", "SECRET_KEY": STRONG_KEY}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**base, **production, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_the_deployment_checklist_finds_nothing_in_production_mode():
+    result = deploy_check()
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deployment_checklist_would_catch_a_weakened_setting():
+    """The check above is worth something only if it looks at our settings."""
+    for setting, warning in (("SECURE_HSTS_SECONDS", "W004"), ("SECURE_SSL_REDIRECT", "W008")):
+        result = deploy_check(**{setting: "0"})
+        assert result.returncode != 0 and f"security.{warning}" in result.stderr, setting
