@@ -65,7 +65,7 @@ class OrganizationAliasInline(admin.TabularInline):
 
 class NamedByStoriesAdmin(admin.ModelAdmin):
     """The delete page lists the stories that still name the thing, as protected:
-    it cannot be deleted until they are unlinked (see signals.keep_stories_links)."""
+    it cannot be deleted until they are unlinked (see models.refuse_while_named)."""
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

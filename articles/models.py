@@ -61,6 +61,48 @@ class SluggedModel(models.Model):
         return (self.slug,)
 
 
+def refuse_while_named(things) -> None:
+    """Stories name organizations, people and events by plain many-to-many rows,
+    which a deletion would drop without a word: refuse it while any story names
+    one of ``things``, as a byline protects its author. Raised before Django's
+    delete opens its transaction, as PROTECT is, so a caller inside its own
+    transaction can catch the refusal and carry on."""
+    things = list(things)
+    if not things:
+        return
+    relation = {
+        "organization": "organizations",
+        "person": "people",
+        "event": "events",
+    }[things[0]._meta.model_name]
+    stories = list(Article.objects.filter(**{f"{relation}__in": things}).distinct()[:21])
+    if stories:
+        count = "more than 20" if len(stories) > 20 else len(stories)
+        raise models.ProtectedError(
+            f"{', '.join(map(str, things[:3]))}: named by {count} stories; unlink them first.",
+            set(stories),
+        )
+
+
+class NamedByStoriesQuerySet(SlugQuerySet):
+    def delete(self):
+        refuse_while_named(self)
+        return super().delete()
+
+
+class NamedByStories(SluggedModel):
+    """What a story can name (see ``refuse_while_named``)."""
+
+    objects = NamedByStoriesQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        refuse_while_named([self])
+        return super().delete(*args, **kwargs)
+
+
 class Section(SluggedModel):
     name = models.CharField(_("tên"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -90,7 +132,7 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class Organization(SluggedModel):
+class Organization(NamedByStories):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Cơ quan nhà nước")
         COMPANY = "company", _("Doanh nghiệp")
@@ -161,7 +203,7 @@ class OrganizationAlias(models.Model):
     natural_key.dependencies = ["articles.organization"]
 
 
-class Person(SluggedModel):
+class Person(NamedByStories):
     name = models.CharField(_("họ tên"), max_length=255)
     title = models.CharField(_("chức vụ"), max_length=255, blank=True)
     organization = models.ForeignKey(
@@ -215,7 +257,7 @@ class Author(SluggedModel):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class EventQuerySet(SlugQuerySet):
+class EventQuerySet(NamedByStoriesQuerySet):
     def with_details(self):
         """Who took part, for whom, and what came of it."""
         return self.prefetch_related(
@@ -227,7 +269,7 @@ class EventQuerySet(SlugQuerySet):
         )
 
 
-class Event(SluggedModel):
+class Event(NamedByStories):
     """Something that happened on a day: a working trip, or a meeting within one.
 
     The seeds date the meetings but give no clock time or city, so the time of

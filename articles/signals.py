@@ -2,8 +2,7 @@
 story or anything it names changes."""
 
 from django.apps import apps
-from django.db.models import ProtectedError
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import caching, search
@@ -11,7 +10,6 @@ from .models import (
     Article,
     Author,
     Byline,
-    Event,
     Organization,
     OrganizationAlias,
     Person,
@@ -72,18 +70,3 @@ for relation in (Article.organizations, Article.people, Article.events):
     m2m_changed.connect(
         caching.bump, sender=relation.through, dispatch_uid=f"pages-{relation.through.__name__}"
     )
-
-
-def keep_stories_links(sender, instance, **kwargs):
-    """Deleting an organization, person or event would silently unlink it from
-    its stories (the links are plain many-to-many rows): refuse while any story
-    names it, as a byline refuses the deletion of its author."""
-    if stories := list(Article.objects.naming(instance)[:20]):
-        raise ProtectedError(
-            f"{instance} is named by {len(stories)} or more stories; unlink them first.",
-            set(stories),
-        )
-
-
-for model in (Organization, Person, Event):
-    pre_delete.connect(keep_stories_links, sender=model, dispatch_uid=f"keep-{model.__name__}")

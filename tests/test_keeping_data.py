@@ -12,7 +12,13 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 
 from articles.models import Article, Author, Event, Organization, Person
-from tests.factories import ArticleFactory, AuthorFactory, EventFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 ADMIN = f"/{settings.ADMIN_URL}articles"
@@ -31,7 +37,7 @@ def test_what_a_story_names_cannot_be_deleted_until_unlinked(client, seed, super
     thing = getattr(story, {"organization": "organizations", "person": "people",
                             "event": "events"}[name]).first()  # fmt: skip
     links = set(Article.objects.naming(thing))
-    with pytest.raises(ProtectedError), transaction.atomic():
+    with pytest.raises(ProtectedError):
         thing.delete()
     assert set(Article.objects.naming(thing)) == links
 
@@ -41,6 +47,36 @@ def test_what_a_story_names_cannot_be_deleted_until_unlinked(client, seed, super
     client.post(f"{ADMIN}/{name}/{thing.pk}/delete/", {"post": "yes"})
     assert type(thing).objects.filter(pk=thing.pk).exists()
     assert set(Article.objects.naming(thing)) == links
+
+
+def test_the_refusal_leaves_the_callers_transaction_usable(seed):
+    """Refused before Django's delete opens its transaction, as PROTECT is: a
+    caller that catches it inside its own transaction can carry on."""
+    story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
+    with transaction.atomic():
+        with pytest.raises(ProtectedError) as refused:
+            story.organizations.first().delete()
+        assert story in refused.value.protected_objects
+        assert "unlink them first" in str(refused.value)
+        Organization.objects.create(name="Tổ chức mới")  # the transaction still works
+    assert Organization.objects.filter(name="Tổ chức mới").exists()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [OrganizationFactory, PersonFactory, EventFactory],
+    ids=["organization", "person", "event"],
+)
+def test_a_bulk_deletion_is_refused_as_a_whole(seed, make):
+    """The admin's "delete selected" action deletes a queryset: all or nothing."""
+    spare = make()
+    model = type(spare)
+    before = model.objects.count()
+    with pytest.raises(ProtectedError):
+        model.objects.all().delete()
+    assert model.objects.count() == before
+    model.objects.filter(pk=spare.pk).delete()
+    assert model.objects.count() == before - 1
 
 
 def test_once_unlinked_it_can_be_deleted(db):
