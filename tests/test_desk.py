@@ -3,14 +3,19 @@ state history, preview, revisions, and edits that must not be lost."""
 
 import datetime
 import re
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
 from articles import workflow
+from articles.forms import ArticleForm
 from articles.models import Article, Author, StateChange
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory
@@ -325,6 +330,56 @@ def test_a_stale_save_is_refused_naming_who_saved_and_keeping_the_text(client, e
     assert client.post(change_url(story), again).status_code == 302
     story.refresh_from_db()
     assert story.sapo == "Sapo tôi vừa viết, không được mất."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_win(monkeypatch):
+    """Two editors press Lưu together on the same version: the row lock taken by
+    the staleness check makes one wait for the other and be told, not overwrite."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (SELECT ... FOR UPDATE) are PostgreSQL's; SQLite has none")
+    story = ArticleFactory(status=Status.REVIEW, published_at=None)
+    clients, forms = [], []
+    for name in ("bientap1", "bientap2"):
+        client = Client()
+        client.force_login(User.objects.create_superuser(name, password="x"))
+        clients.append(client)
+        forms.append(form_values(client.get(change_url(story)).content.decode()))
+
+    check = ArticleForm._check_not_stale
+
+    def slow_check(form):  # widen the window between the check and the write
+        check(form)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(ArticleForm, "_check_not_stale", slow_check)
+    together = threading.Barrier(2)
+
+    def save(client, data, sapo, results):
+        data["sapo"] = [sapo]
+        together.wait()
+        try:
+            response = client.post(change_url(story), data)
+            results[sapo] = (response.status_code, response.content.decode())
+        finally:
+            connection.close()
+
+    results = {}
+    threads = [
+        threading.Thread(target=save, args=(client, data, f"Sapo của {i}.", results))
+        for i, (client, data) in enumerate(zip(clients, forms, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(status for status, _ in results.values())
+    assert statuses == [200, 302], statuses
+    kept = next(sapo for sapo, (status, _) in results.items() if status == 302)
+    refused_page = next(html for status, html in results.values() if status == 200)
+    assert "đã lưu bài này lúc" in refused_page
+    story.refresh_from_db()
+    assert story.sapo == kept
 
 
 # -- sanitising
