@@ -230,7 +230,13 @@ class Author(SluggedModel):
 
     name = models.CharField(_("bút danh"), max_length=255)
     bio = models.TextField(_("giới thiệu"), blank=True)
-    photo = models.ImageField(_("ảnh"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("ảnh"),
+        upload_to="authors/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG hoặc WebP."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tài khoản"),

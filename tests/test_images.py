@@ -1,5 +1,6 @@
-"""Lead images: only real JPEG, PNG and WebP within the limits get in, alt text
-is required, and renditions are made when the story is saved."""
+"""Uploads: only real JPEG, PNG and WebP within the limits get in (lead images
+and authors' photos); a lead image needs alt text, and its renditions are made
+when the story is saved."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import images
-from articles.models import Article
+from articles.models import Article, Author
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory, image_bytes
 
@@ -131,3 +132,25 @@ def test_replacing_the_image_replaces_the_renditions(media):
     story.image = None
     story.save()
     assert story.image_renditions == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "accepted"),
+    [
+        (picture("PNG", (400, 400)), True),
+        (picture("GIF", (400, 400)), False),
+        (b"<html><script>alert(1)</script></html>", False),
+        (picture("PNG", (10_000, 10_000), "1"), False),  # a decompression bomb
+    ],
+    ids=["png", "gif", "html", "bomb"],
+)
+def test_an_authors_photo_is_held_to_the_same_rules(editor_client, content, accepted):
+    """Every upload in the site, not only lead images."""
+    add = "/admin/articles/author/add/"
+    data = form_values(editor_client.get(add).content.decode())
+    data.update(name=["Phóng viên Ảnh"], photo=upload("chan-dung.png", content))
+    response = editor_client.post(add, data)
+    assert (response.status_code == 302) is accepted
+    assert Author.objects.filter(name="Phóng viên Ảnh").exists() is accepted
+    if not accepted:
+        assert response.context["adminform"].form.errors["photo"]
