@@ -16,7 +16,9 @@ from tests.test_browser import SHOTS, WIDTHS, browser  # noqa: F401  (the fixtur
 roles = importlib.import_module("articles.migrations.0003_roles")
 
 
-def sign_in(context, base: str, username: str):
+def sign_in(context, base: str, username: str, errors: list):
+    # The admin's Content-Security-Policy must block nothing the desk itself uses.
+    context.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page = context.new_page()
     page.goto(base + "/admin/login/")
     page.fill("#id_username", username)
@@ -40,7 +42,8 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
 
     # The reporter writes.
     reporter = browser.new_context(viewport=WIDTHS["desktop"])
-    page = sign_in(reporter, base, "phongvien")
+    errors = []
+    page = sign_in(reporter, base, "phongvien", errors)
     page.goto(base + "/admin/articles/article/add/")
     page.locator("#id_headline").press_sequentially("Phóng viên viết tin thử nghiệm")
     # the slug is prepopulated from the headline, Vietnamese folded as the server does
@@ -73,7 +76,7 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
 
     # The editor previews, then publishes.
     desk = browser.new_context(viewport=WIDTHS["desktop"])
-    page = sign_in(desk, base, "bientapvien")
+    page = sign_in(desk, base, "bientapvien", errors)
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     with desk.expect_page() as opened:
         page.get_by_role("link", name="Xem trước").click()
@@ -92,6 +95,9 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     page.goto(f"{base}/admin/articles/article/{story.pk}/history/")
     page.screenshot(path=SHOTS / "desk-history.png", full_page=True)
     assert page.locator("#change-history tbody tr").count() == 2
+    page.select_option("#admin-language", "en")  # switches on choosing (language.js)
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert not errors, errors
     desk.close()
 
     # Readers see it.

@@ -1,8 +1,11 @@
-"""Security headers on readers' pages (issue 7)."""
+"""Security headers on readers' pages and in the admin (issue 7)."""
 
+import base64
+import hashlib
 import re
 
 import pytest
+from django.conf import settings
 
 from tests.seed import STORY_000
 
@@ -33,3 +36,46 @@ def test_no_page_carries_an_inline_script_the_policy_would_block(client, seed):
             assert 'type="application/ld+json"' in attributes, (url, attributes)
         assert not re.search(r"<[^>]+\son[a-z]+=", html), url
         assert " style=" not in html, url
+
+
+def test_the_admin_runs_no_inline_script_its_policy_does_not_name(client, seed):
+    """The admin's policy allows inline styles (its widgets set them) but, as on
+    readers' pages, no inline script beyond the editor's import map, by hash."""
+    from django.contrib.auth.models import User
+
+    from articles.models import Article, Event, Organization
+
+    admin = f"/{settings.ADMIN_URL}"
+    story, event = Article.objects.first(), Event.objects.first()
+    pages = [
+        f"{admin}login/",
+        admin,
+        f"{admin}articles/article/",
+        f"{admin}articles/article/add/",
+        f"{admin}articles/article/{story.pk}/change/",
+        f"{admin}articles/article/{story.pk}/history/",
+        f"{admin}articles/event/{event.pk}/change/",
+        f"{admin}articles/organization/{Organization.objects.first().pk}/delete/",
+        f"{admin}articles/author/add/",
+    ]
+    importmaps = 0
+    for url in pages:
+        if url == admin:  # the sign-in page was seen signed out
+            client.force_login(User.objects.create_superuser("quantri", password="x"))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = dict(
+            part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+        )
+        allowed = directives["script-src"].split()
+        assert allowed[0] == "'self'" and "'unsafe-inline'" not in allowed, url
+        assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+        html = response.content.decode()
+        for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            if "src=" in attributes or 'type="application/json"' in attributes:
+                continue  # a file of the site's own, or data
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in allowed, (url, attributes, body[:60])
+            importmaps += 'type="importmap"' in attributes
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), url
+    assert importmaps == 2  # the story form, to add and to change: the check looked at one
