@@ -46,6 +46,13 @@ from django.utils.translation import get_language
 from .models import Article
 
 GENERATION_KEY = "pages:generation"
+# The query parameters readers' pages read: paging, search, the filters, the
+# sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
+# rendered but not kept: anyone could make endless cache entries with them.
+QUERY_PARAMETERS = frozenset(
+    {"page", "p", "q", "section", "tag", "organization", "person", "event", "author",
+     "date_after", "date_before"}
+)  # fmt: skip
 UNKNOWN = "unknown"
 DAY = 24 * 60 * 60
 T = TypeVar("T")
@@ -117,6 +124,7 @@ def _cacheable(request: HttpRequest) -> bool:
         request.method in ("GET", "HEAD")
         and bool(settings.PAGE_CACHE_SECONDS)
         and settings.CONTENT_CACHE
+        and QUERY_PARAMETERS.issuperset(request.GET)
     )
 
 

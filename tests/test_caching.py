@@ -202,3 +202,27 @@ def test_the_page_cache_can_be_turned_off(client, newsroom, settings):
         response = client.get("/")
     assert len(queries) > 0
     assert "ETag" not in response
+
+
+def test_pages_asked_for_with_parameters_the_site_does_not_read_are_not_kept(client, newsroom):
+    """A tracking tag or a probe would be another cache entry each time: such a
+    page is rendered fresh and left out of the cache."""
+    for url in ("/?fbclid=abc123", "/?utm_source=zalo&page=1", f"{newsroom['pages'][1]}?x=1"):
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and "ETag" not in response, url
+        assert len(queries) > 0, url
+    client.get("/?page=1&q=hoa")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/?page=1&q=hoa")
+    assert len(queries) == 0  # the parameters it does read are kept
+
+
+def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, newsroom):
+    from articles.caching import QUERY_PARAMETERS
+    from tests.browser_form import form_values
+
+    html = client.get("/").content.decode()
+    names = set(form_values(html, None)) - {"language", "next", "csrfmiddlewaretoken"}
+    assert {"q", "date_after", "organization"} <= names <= QUERY_PARAMETERS, names
