@@ -10,6 +10,7 @@ Then the published one is unpublished, after every page was cached.
 import datetime
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article, Event
@@ -116,6 +117,9 @@ def test_no_surface_shows_a_story_that_is_not_published(client, newsroom):
         for url in (story.get_absolute_url(), f"/en{story.get_absolute_url()}"):
             assert client.get(url).status_code == 404, url
         assert client.get(f"/api/stories/{story.slug}").status_code == 404
+        # The staff preview shows any story, behind the admin's sign-in.
+        preview = client.get(f"/{settings.ADMIN_URL}articles/article/{story.pk}/preview/")
+        assert preview.status_code == 302 and "/login/" in preview["Location"]
 
 
 def test_unpublishing_removes_a_story_from_every_cached_surface(client, newsroom):
