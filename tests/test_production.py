@@ -1,6 +1,8 @@
 """The production entry point: gunicorn with DEBUG off serves the site and its
 static files; Redis is the cache when REDIS_URL is set."""
 
+import base64
+import hashlib
 import os
 import socket
 import subprocess
@@ -164,6 +166,18 @@ def test_cookies_are_secure_and_out_of_scripts_reach(site):
         attributes = {part.strip().split("=")[0].lower() for part in raw.split(";")[1:]}
         assert {"secure", "httponly"} <= attributes, raw
         assert "samesite=lax" in raw.lower(), raw
+
+    # Signed in: the story form's import map (hashed static names here) is the one allowed.
+    request = urllib.request.Request(
+        site + f"/{ADMIN_URL}articles/article/add/",
+        headers={"X-Forwarded-Proto": "https", "Cookie": session.split(";", 1)[0]},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        policy, html = response.headers["Content-Security-Policy"], response.read().decode()
+    importmap = html.split('<script type="importmap">')[1].split("</script>")[0]
+    assert "/static/django_prose_editor/editor." in importmap and "editor.js" not in importmap
+    digest = base64.b64encode(hashlib.sha256(importmap.encode()).digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
 
 
 def test_the_admin_is_only_where_the_operator_put_it(site):
