@@ -139,6 +139,13 @@ DATABASES = {
 # Persistent connections in production (checked before reuse); a fresh one per request locally.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Each transaction takes SQLite's write lock when it begins, and a second
+    # waits its turn: with the default (deferred) one of two simultaneous saves
+    # failed with "database is locked". The test database is a file, as the
+    # site's is, so that tests see the same locking.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
 
 # Redis when REDIS_URL is set (shared by every worker), this process's memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
