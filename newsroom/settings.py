@@ -81,6 +81,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every start
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.client_address"
+# TLS ends at one proxy in front, which says so in X-Forwarded-Proto and appends
+# the address it sees to X-Forwarded-For.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 
 # Readers' pages: this site's own files only, nothing inline, no frames, no plugins.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -210,11 +214,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the admin posts its form token
-    if env.bool("BEHIND_TLS_PROXY", default=False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # The reader's address is the proxy's last X-Forwarded-For entry, not the proxy.
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-        AXES_IPWARE_PROXY_COUNT = 1
 
 LOGGING = {
     "version": 1,
