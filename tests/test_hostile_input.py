@@ -280,3 +280,23 @@ def test_a_nul_in_an_address_is_a_bad_request(client, db):
         response = client.get(url)
         assert response.status_code == 400, url
         assert b"NUL" in response.content
+
+
+HEADERS = {
+    "HTTP_COOKIE": ["sessionid=' OR 1=1 --", "sessionid=" + "x" * 5000,
+                    "csrftoken=\x7f\x01; django_language=../../etc"],
+    "HTTP_ACCEPT_LANGUAGE": ["xx-ÿÿ;q=abc", "*" * 2000, "vi;q=-1, en;q=NaN"],
+    "HTTP_IF_NONE_MATCH": ['"unterminated', "W/" * 500, "*"],
+    "HTTP_IF_MODIFIED_SINCE": ["yesterday", "Sun, 31 Feb 99999 99:99:99 GMT", "-1"],
+    "HTTP_X_FORWARDED_FOR": ["not-an-address", "1.2.3.4, " * 200],
+    "HTTP_RANGE": ["bytes=999999999-", "bytes=-0"],
+    "HTTP_HOST": ["testserver:99999999", "testserver\\x"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("header", HEADERS)
+def test_nasty_request_headers_are_never_a_server_error(client, seed, header):
+    for value in HEADERS[header]:
+        for url in ("/", STORY_000, "/tim-kiem/?q=hoa+ky", "/rss/", "/api/stories"):
+            response = client.get(url, **{header: value})
+            assert response.status_code < 500, (header, value, url)
