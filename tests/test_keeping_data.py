@@ -9,8 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from reversion.models import Version
 
 from articles.models import Article, Author, Event, Organization, Person
+from tests.browser_form import form_values
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -93,6 +95,60 @@ def test_an_author_with_bylines_cannot_be_deleted(client, superuser):
     with pytest.raises(ProtectedError), transaction.atomic():
         author.delete()
     assert client.get(f"{ADMIN}/author/{author.pk}/delete/").context["protected"]
+
+
+def links(story) -> tuple:
+    return (
+        set(story.organizations.all()), set(story.people.all()), set(story.events.all()),
+        set(story.tags.names()), list(story.bylines.values_list("author__name", flat=True)),
+    )  # fmt: skip
+
+
+def post_form(client, url, **changes) -> None:
+    """Open an admin form, change some fields, send it as a browser would."""
+    data = form_values(client.get(url).content.decode())
+    data.update({name: [value] for name, value in changes.items()})
+    assert client.post(url, data).status_code == 302, url
+
+
+def save_in_admin(client, story, **changes) -> None:
+    post_form(client, f"{ADMIN}/article/{story.pk}/change/", **changes)
+
+
+def test_restoring_an_older_version_brings_back_its_tags_and_keeps_the_state_history(
+    client, seed, superuser
+):
+    story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
+    save_in_admin(client, story)
+    older = Version.objects.get_for_object(story).get()
+    save_in_admin(client, story, tags="thẻ mới, khác", status=Article.Status.ARCHIVED)
+    save_in_admin(client, story, status=Article.Status.PUBLISHED)
+    assert set(story.tags.names()) == {"thẻ mới", "khác"}
+    history = list(story.state_changes.values_list("pk", flat=True))
+    assert len(history) == 2
+
+    restore = f"{ADMIN}/article/{story.pk}/history/{older.pk}/"
+    assert (
+        client.post(restore, form_values(client.get(restore).content.decode())).status_code == 302
+    )
+    assert "LNG" in story.tags.names() and "chỉ một thẻ" not in story.tags.names()
+    assert set(history) <= set(story.state_changes.values_list("pk", flat=True))
+
+
+def test_a_deleted_story_comes_back_whole_from_the_admins_recover_page(client, seed, superuser):
+    story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
+    save_in_admin(client, story)
+    before = links(story)
+    assert all(before)
+    client.post(f"{ADMIN}/article/{story.pk}/delete/", {"post": "yes"})
+    assert not Article.objects.filter(pk=story.pk).exists()
+
+    deleted = Version.objects.get_deleted(Article).get()
+    recover = f"{ADMIN}/article/recover/{deleted.pk}/"
+    assert (
+        client.post(recover, form_values(client.get(recover).content.decode())).status_code == 302
+    )
+    assert links(Article.objects.get(pk=story.pk)) == before
 
 
 def dump(path) -> str:
