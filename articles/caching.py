@@ -42,6 +42,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from .models import Article
 
@@ -194,8 +195,10 @@ class PageCacheMiddleware:
 
 def cache_public_page(view):
     """Keep ``view``'s pages for readers (served by ``PageCacheMiddleware``, or
-    here without it); signed-in users always get a fresh page."""
+    here without it); signed-in users always get a fresh page. Readers' pages
+    are read only: another method than GET or HEAD would render past the cache."""
 
+    @require_safe
     @functools.wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if _is_signed_in(request):

@@ -13,6 +13,7 @@ import pytest
 import reversion
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
@@ -300,3 +301,16 @@ def test_nasty_request_headers_are_never_a_server_error(client, seed, header):
         for url in ("/", STORY_000, "/tim-kiem/?q=hoa+ky", "/rss/", "/api/stories"):
             response = client.get(url, **{header: value})
             assert response.status_code < 500, (header, value, url)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options", "trace"])
+def test_other_methods_on_readers_pages_are_refused_not_errors(seed, method):
+    """Readers' pages are read only: anything but GET and HEAD is refused (403 by
+    the CSRF check for unsafe methods, 405 otherwise), never rendered past the cache."""
+    client = Client(enforce_csrf_checks=True)
+    for url in PUBLIC:
+        response = getattr(client, method)(url, data="x=1", content_type="text/plain")
+        expected = (405,) if method in ("options", "trace") else (403, 405)
+        if url.startswith("/api/"):
+            expected = (405,) if method != "options" else (200, 405)  # the API answers itself
+        assert response.status_code in expected, (method, url, response.status_code)
