@@ -79,3 +79,22 @@ def test_the_admin_runs_no_inline_script_its_policy_does_not_name(client, seed):
             importmaps += 'type="importmap"' in attributes
         assert not re.search(r"<[^>]+\son[a-z]+=", html), url
     assert importmaps == 2  # the story form, to add and to change: the check looked at one
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_no_open_redirect_through_the_language_switch_or_the_sign_in(client, db, target):
+    """Both take a "next" address from the request: only this site's may be followed."""
+    from django.contrib.auth.models import User
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": target})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    assert not response["Location"].startswith("javascript")
+    User.objects.create_user("bientap", password="mat-khau-dung-1", is_staff=True)
+    response = client.post(
+        f"/{settings.ADMIN_URL}login/",
+        {"username": "bientap", "password": "mat-khau-dung-1", "next": target},
+    )
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    assert not response["Location"].startswith("javascript")
