@@ -59,3 +59,11 @@ def form_values(html: str, form_id: str | None = "article_form") -> dict[str, li
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.values
+
+
+def post_form(client, url: str, **changes):
+    """Open an admin form, change some fields, and send it as a browser would."""
+    data = form_values(client.get(url).content.decode())
+    for name, value in changes.items():
+        data[name] = value if isinstance(value, list) else [value]
+    return client.post(url, data)

@@ -17,7 +17,7 @@ from reversion.models import Version
 from articles import workflow
 from articles.forms import ArticleForm
 from articles.models import Article, Author, StateChange
-from tests.browser_form import form_values
+from tests.browser_form import form_values, post_form
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +49,6 @@ def editor():
 
 def change_url(article) -> str:
     return f"/admin/articles/article/{article.pk}/change/"
-
-
-def post_form(client, url, **changes):
-    """Open the admin form, change some fields, and send it as a browser would."""
-    data = form_values(client.get(url).content.decode())
-    for name, value in changes.items():
-        data[name] = value if isinstance(value, list) else [value]
-    return client.post(url, data)
 
 
 def new_story(client, **changes):

@@ -147,7 +147,7 @@ def test_replacing_the_image_replaces_the_renditions(media):
 def test_an_authors_photo_is_held_to_the_same_rules(editor_client, content, accepted):
     """Every upload in the site, not only lead images."""
     add = "/admin/articles/author/add/"
-    data = form_values(editor_client.get(add).content.decode())
+    data = form_values(editor_client.get(add).content.decode(), "author_form")
     data.update(name=["Phóng viên Ảnh"], photo=upload("chan-dung.png", content))
     response = editor_client.post(add, data)
     assert (response.status_code == 302) is accepted
