@@ -194,17 +194,6 @@ class ArticleAdmin(VersionAdmin):
     class Media:
         js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"]  # after what it wraps
 
-    def reversion_register(self, model, **options):
-        """A story's revisions carry its tags (their rows), so that restoring or
-        recovering it brings them back, but not its state history: that is a log
-        of what happened, and restoring an older version must not erase it."""
-        if model is Article:
-            follow = [name for name in options.get("follow", ()) if name != "state_changes"]
-            options["follow"] = [*follow, "taggedarticle_set"]
-            if not reversion.is_registered(TaggedArticle):
-                super().reversion_register(TaggedArticle)
-        super().reversion_register(model, **options)
-
     fieldsets = [
         (None, {"fields": ["headline", "slug", "sapo", "body", "edit_token"]}),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
@@ -216,6 +205,19 @@ class ArticleAdmin(VersionAdmin):
             {"fields": ["source_outlet", "source_url", "source_published_at"]},
         ),
     ]
+
+    # -- revisions
+
+    def reversion_register(self, model, **options):
+        """A story's revisions carry its tags (their rows), so that restoring or
+        recovering it brings them back, but not its state history: that is a log
+        of what happened, and restoring an older version must not erase it."""
+        if model is Article:
+            follow = [name for name in options.get("follow", ()) if name != "state_changes"]
+            options["follow"] = [*follow, "taggedarticle_set"]
+            if not reversion.is_registered(TaggedArticle):
+                super().reversion_register(TaggedArticle)
+        super().reversion_register(model, **options)
 
     # -- who sees and edits what
 
