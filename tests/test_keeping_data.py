@@ -135,6 +135,8 @@ def test_a_deleted_story_comes_back_whole_from_the_admins_recover_page(client, s
     assert not Article.objects.filter(pk=story.pk).exists()
 
     deleted = Version.objects.get_deleted(Article).get()
+    listing = client.get(f"{ADMIN}/article/recover/").content.decode()
+    assert "Khôi phục bài viết đã xoá" in listing and "Choose a date" not in listing
     recover = f"{ADMIN}/article/recover/{deleted.pk}/"
     assert post_form(client, recover).status_code == 302
     assert links(Article.objects.get(pk=story.pk)) == before
