@@ -70,13 +70,7 @@ def refuse_while_named(things) -> None:
     things = list(things)
     if not things:
         return
-    relation = {
-        "organization": "organizations",
-        "person": "people",
-        "event": "events",
-    }[things[0]._meta.model_name]
-    stories = list(Article.objects.filter(**{f"{relation}__in": things}).distinct()[:21])
-    if stories:
+    if stories := list(Article.objects.naming(*things).distinct()[:21]):
         count = "more than 20" if len(stories) > 20 else len(stories)
         raise models.ProtectedError(
             f"{', '.join(map(str, things[:3]))}: named by {count} stories; unlink them first.",
@@ -516,16 +510,17 @@ class ArticleQuerySet(SlugQuerySet):
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
         return self.filter(pk__in=covering.values("article"))
 
-    def naming(self, thing):
-        """Stories that name ``thing``: an organization, person, author, tag or event."""
+    def naming(self, *things):
+        """Stories that name any of ``things``, all of one kind: organizations,
+        people, authors, tags or events (a story naming two is there twice)."""
         relation = {
             "organization": "organizations",
             "person": "people",
             "author": "authors",
             "tag": "tags",
             "event": "events",
-        }[thing._meta.model_name]
-        return self.filter(**{relation: thing})
+        }[things[0]._meta.model_name]
+        return self.filter(**{f"{relation}__in": things})
 
     def search(self, query: str):
         """Stories matching ``query``, best first (see search.py)."""
