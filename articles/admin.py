@@ -70,11 +70,11 @@ class NamedByStoriesAdmin(admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for obj in objs:
+        if objs := list(objs):  # one query for all of them, not one each
             protected += [
                 format_html('{}: <a href="{}">{}</a>', Article._meta.verbose_name.capitalize(),
                             reverse("admin:articles_article_change", args=[story.pk]), story)
-                for story in Article.objects.naming(obj)
+                for story in Article.objects.naming(*objs).distinct()
             ]  # fmt: skip
         return deleted, counts, perms_needed, protected
 

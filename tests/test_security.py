@@ -9,6 +9,11 @@ from django.conf import settings
 
 from tests.seed import STORY_000
 
+
+def directives_of(policy: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
 PAGES = ["/", STORY_000, "/tim-kiem/?q=hoa+ky", "/rss/", "/sitemap.xml", "/en/", "/khong-co/"]
 
 
@@ -17,7 +22,7 @@ def test_readers_pages_allow_no_inline_script_and_no_framing(client, seed, url):
     for attempt in ("fresh", "cached"):
         response = client.get(url)
         policy = response["Content-Security-Policy"]
-        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        directives = directives_of(policy)
         assert directives["script-src"] == "'self'", attempt
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
         assert directives["frame-ancestors"] == "'none'"
@@ -64,9 +69,7 @@ def test_the_admin_runs_no_inline_script_its_policy_does_not_name(client, seed):
             client.force_login(User.objects.create_superuser("quantri", password="x"))
         response = client.get(url)
         assert response.status_code == 200, url
-        directives = dict(
-            part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
-        )
+        directives = directives_of(response["Content-Security-Policy"])
         allowed = directives["script-src"].split()
         assert allowed[0] == "'self'" and "'unsafe-inline'" not in allowed, url
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
