@@ -1,15 +1,14 @@
 import reversion
 import taggit.models
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -162,14 +161,6 @@ class StateChangeInline(admin.TabularInline):
         return False
 
 
-class OwnFirstChangeList(ChangeList):
-    """Reporters see their own stories first, newest first within each group."""
-
-    def get_ordering(self, request, queryset):
-        ordering = super().get_ordering(request, queryset)
-        return ["-is_mine", *ordering] if "is_mine" in queryset.query.annotations else ordering
-
-
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
@@ -219,28 +210,23 @@ class ArticleAdmin(VersionAdmin):
                 super().reversion_register(TaggedArticle)
         super().reversion_register(model, **options)
 
-    # -- who sees and edits what
+    # -- who sees and edits what (articles/workflow.py has the rules)
 
     def get_queryset(self, request):
-        """Reporters' own stories are marked, so they can be listed first."""
+        """Reporters see their own stories only: nobody else's drafts, history or preview."""
         articles = self.model._default_manager.prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
-        if not workflow.can_publish(request.user):
-            mine = Q(created_by=request.user) | Q(
-                Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=request.user))
-            )
-            # Case, not a bare boolean: a story with no creator must be False, not NULL.
-            articles = articles.annotate(is_mine=Case(When(mine, then=True), default=False))
-        return articles.order_by(*self.get_ordering(request))
-
-    def get_changelist(self, request, **kwargs):
-        return OwnFirstChangeList
+        return workflow.visible_to(request.user, articles).order_by(*self.get_ordering(request))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or workflow.can_edit(request.user, obj)
-        )
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        # During a restore the row holds the old revision: judge the story as stored before it.
+        stored = getattr(request, "stored_story", None)
+        return workflow.can_edit(request.user, obj) and (stored is None or stored.editable)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
@@ -258,18 +244,43 @@ class ArticleAdmin(VersionAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        restoring = getattr(request, "stored_story", None)
+        return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
 
     def save_model(self, request, obj, form, change):
-        old = form.old_status if change else ""
-        workflow.check(request.user, obj, form.old_status, obj.status)
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if obj.status == Article.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        workflow.record(obj, request.user, old)
+        workflow.save(obj, request.user, form.stored.status)
+
+    # -- restoring a revision, recovering a deleted story
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion writes the chosen revision into the database and only
+        then runs the change form, whose permission checks and idea of the old
+        status would judge the old revision. The story is read (and locked) first,
+        and everything after is judged against that."""
+        if version.content_type.model_class() is not Article or (
+            version.revision.version_set.exclude(pk=version.pk)
+            .filter(content_type=version.content_type)
+            .exists()
+        ):
+            raise Http404  # only a revision of this one story
+        with transaction.atomic():
+            stored = workflow.Stored.read(version.object_id, request.user)
+            if stored.status == workflow.NEW:
+                if not workflow.can_publish(request.user):
+                    raise PermissionDenied  # bringing back a deleted story is an editor's act
+            elif self.get_object(request, version.object_id) is None:
+                raise Http404
+            elif request.method == "POST" and not stored.editable:
+                raise PermissionDenied
+            request.stored_story = stored
+            return super()._reversion_revisionform_view(
+                request, version, template_name, extra_context
+            )
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     # -- list columns
 

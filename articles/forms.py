@@ -61,6 +61,9 @@ class ArticleForm(forms.ModelForm):
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None  # set per request by the admin
+    # Set by the admin when a restore has written an old revision over the row:
+    # the story as the database held it before (see ArticleAdmin).
+    restoring: workflow.Stored | None = None
 
     class Meta:
         model = Article
@@ -75,9 +78,17 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.old_status = self.instance.status if self.instance.pk else Article.Status.DRAFT
-        if self.instance.pk:
-            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+        # What the move is judged from: read again, locked, when the form is sent.
+        self.stored = self.restoring or (
+            workflow.Stored(
+                self.instance.status, self.instance.updated_at, self.instance.updated_by_id
+            )
+            if self.instance.pk
+            else workflow.Stored()
+        )
+        self.old_status = self.stored.status or Article.Status.DRAFT
+        if self.stored.updated_at:
+            self.fields["edit_token"].initial = self.stored.updated_at.isoformat()
         if "status" in self.fields:
             allowed = {self.old_status} | {
                 new for new in workflow.MOVES.get(self.old_status, ()) if self._may_move(new)
@@ -93,38 +104,35 @@ class ArticleForm(forms.ModelForm):
 
     def _may_move(self, new) -> bool:
         try:
-            workflow.check(self.user, self.instance, self.old_status, new)
+            workflow.check(self.user, self.instance, self.stored.status, new)
         except PermissionDenied:
             return False
         return True
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and self.restoring is None:
+            self.stored = workflow.Stored.read(self.instance.pk)  # as it is now, locked
         self._check_not_stale()
         new = cleaned.get("status", self.old_status)
         try:
-            workflow.check(self.user, self.instance, self.old_status, new)
+            workflow.check(self.user, self.instance, self.stored.status, new)
         except PermissionDenied as refusal:
             self.add_error("status", str(refusal))
         return cleaned
 
     def _check_not_stale(self):
         """Refuse to overwrite a save made since this form was opened."""
-        if not self.instance.pk:
-            return
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values("updated_at", "updated_by")
-            .first()
-        )
+        current = self.stored
+        if current.updated_at is None:
+            return  # a new story, or a deleted one coming back
         token = self.data.get(self.add_prefix("edit_token")) or ""
-        if current is None or token == current["updated_at"].isoformat():
+        if token == current.updated_at.isoformat():
             return
-        who = get_user_model().objects.filter(pk=current["updated_by"]).first()
+        who = get_user_model().objects.filter(pk=current.updated_by_id).first()
         # Let the next save through, now that the user has been warned.
         self.data = self.data.copy()
-        self.data[self.add_prefix("edit_token")] = current["updated_at"].isoformat()
+        self.data[self.add_prefix("edit_token")] = current.updated_at.isoformat()
         raise forms.ValidationError(
             _(
                 "%(who)s đã lưu bài này lúc %(when)s, sau khi bạn mở nó. Nội dung bạn "
@@ -134,9 +142,7 @@ class ArticleForm(forms.ModelForm):
             code="stale",
             params={
                 "who": who.get_username() if who else _("Người khác"),
-                "when": formats.date_format(
-                    timezone.localtime(current["updated_at"]), "H:i:s, d/m/Y"
-                ),
+                "when": formats.date_format(timezone.localtime(current.updated_at), "H:i:s, d/m/Y"),
             },
         )
 

@@ -2,18 +2,27 @@
 
 Draft → in review → published (or scheduled: published with a future time) →
 archived; unpublishing returns a story to draft. Reporters write and edit their
-own stories while they are drafts or in review and send them for review;
-only holders of ``articles.publish_article`` (editors) publish, schedule,
-unpublish or archive. Every path that changes a status (the form, the list
-actions, any other code) calls ``transition``, so the rules hold everywhere.
+own stories (those they created or carry their byline) while they are drafts or
+in review, and send them for review; only holders of ``articles.publish_article``
+(editors) publish, schedule, unpublish or archive, restore a revision over a
+story that has left the desk, or bring back a deleted story.
+
+Every road that changes a story (the form, the list actions, restoring a
+revision, recovering a deleted story, any other code) saves it through
+``save`` or ``transition``, which judge the move against the status the
+database holds *now* and record it.
 """
+
+import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Article, StateChange
+from .models import Article, Byline, StateChange
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -27,14 +36,27 @@ MOVES: dict[str, set[str]] = {
 }
 # moves that only an editor may make
 EDITORIAL = {Status.PUBLISHED, Status.ARCHIVED}
+# A story that does not exist yet (or any more) moves as a new draft would.
+NEW = ""
 
 
 def can_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+def own_stories(user) -> Q:
+    """A reporter's stories: those they created, and those that carry their byline."""
+    bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
+    return Q(created_by=user) | Q(Exists(bylined))
+
+
+def visible_to(user, articles: QuerySet) -> QuerySet:
+    """What the desk shows ``user``: every story to an editor; to a reporter their
+    own, whatever the status, and nobody else's drafts, revisions or previews."""
+    return articles if can_publish(user) else articles.filter(own_stories(user))
+
+
 def is_own(user, article: Article) -> bool:
-    """A reporter's story: one they created, or one that carries their byline."""
     if article.pk is None or article.created_by_id == user.pk:
         return True
     return article.bylines.filter(author__user=user).exists()
@@ -50,7 +72,9 @@ def can_edit(user, article: Article) -> bool:
 
 
 def check(user, article: Article, old: str, new: str) -> None:
-    """Raise ``PermissionDenied`` with a reason if ``user`` may not move ``article``."""
+    """Raise ``PermissionDenied`` with a reason if ``user`` may not move
+    ``article`` from ``old`` (``NEW`` for a story not in the database) to ``new``."""
+    old = old or Status.DRAFT
     if old == new:
         return
     if new not in MOVES.get(old, set()):
@@ -66,6 +90,33 @@ def check(user, article: Article, old: str, new: str) -> None:
         raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A story as the database holds it, read (and locked) before anything
+    writes over it: what every move is judged against."""
+
+    status: str = NEW
+    updated_at: datetime.datetime | None = None
+    updated_by_id: int | None = None
+    # Judged while the row still says what it says now (a restore rewrites its bylines too).
+    editable: bool = True
+
+    @classmethod
+    def read(cls, pk, user=None) -> "Stored":
+        """The stored story ``pk`` (``Stored()`` if there is none), locked until
+        the transaction ends."""
+        article = (
+            Article.objects.select_for_update()
+            .only("status", "updated_at", "updated_by", "created_by")
+            .filter(pk=pk)
+            .first()
+        )
+        if article is None:
+            return cls()
+        editable = user is None or can_edit(user, article)
+        return cls(article.status, article.updated_at, article.updated_by_id, editable)
+
+
 def record(article: Article, user, old: str) -> None:
     """Note a change of status that has just been saved."""
     if old != article.status:
@@ -75,18 +126,36 @@ def record(article: Article, user, old: str) -> None:
 
 
 @transaction.atomic
-def transition(article: Article, new: str, user, when=None) -> Article:
-    """Move ``article`` to ``new`` for ``user``, or raise ``PermissionDenied``.
+def save(article: Article, user, old: str | None = None) -> Article:
+    """Save ``article`` for ``user``: the one place a story's status changes.
 
-    Publishing stamps ``published_at`` with now unless a time is given or one is
-    already set (a time in the future schedules the story).
+    ``old`` is the status it is moving from, as read before anything wrote over
+    the row (a restored revision does); by default it is read, locked, now.
+    Publishing stamps ``published_at`` with now unless one is set (a time in the
+    future schedules the story). The move is recorded.
     """
-    old = article.status
-    check(user, article, old, new)
-    article.status = new
-    if new == Status.PUBLISHED:
-        article.published_at = when or article.published_at or timezone.now()
+    if old is None:
+        old = Stored.read(article.pk).status if article.pk else NEW
+    check(user, article, old, article.status)
+    if article.status == Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    if article.pk is None and article.created_by_id is None:
+        article.created_by = user
     article.updated_by = user
     article.save()
     record(article, user, old)
     return article
+
+
+def transition(article: Article, new: str, user, when=None) -> Article:
+    """Move ``article`` to ``new`` for ``user``, or raise ``PermissionDenied``
+    (leaving ``article`` as it was)."""
+    before = article.status, article.published_at
+    article.status = new
+    if new == Status.PUBLISHED and when:
+        article.published_at = when
+    try:
+        return save(article, user)
+    except PermissionDenied:
+        article.status, article.published_at = before
+        raise
