@@ -15,7 +15,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import search, workflow
-from .forms import ArticleForm
+from .forms import ArticleForm, DeskForm
 from .models import (
     Article,
     Author,
@@ -44,8 +44,20 @@ admin.site.unregister(taggit.models.Tag)
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class DeskAdmin(admin.ModelAdmin):
+    form = DeskForm
+
+
+class DeskTabularInline(admin.TabularInline):
+    form = DeskForm
+
+
+class DeskStackedInline(admin.StackedInline):
+    form = DeskForm
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DeskAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -53,17 +65,17 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DeskAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
-class OrganizationAliasInline(admin.TabularInline):
+class OrganizationAliasInline(DeskTabularInline):
     model = OrganizationAlias
     extra = 1
 
 
-class NamedByStoriesAdmin(admin.ModelAdmin):
+class NamedByStoriesAdmin(DeskAdmin):
     """The delete page lists the stories that still name the thing, as protected:
     it cannot be deleted until they are unlinked (see models.refuse_while_named)."""
 
@@ -97,25 +109,25 @@ class PersonAdmin(NamedByStoriesAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(DeskAdmin):
     list_display = ["name", "affiliation", "user"]
     list_select_related = ["affiliation", "user"]
     search_fields = ["name"]
     autocomplete_fields = ["affiliation"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(DeskTabularInline):
     model = Participant
     extra = 1
     autocomplete_fields = ["person", "organization"]
 
 
-class OutcomeInline(admin.StackedInline):
+class OutcomeInline(DeskStackedInline):
     model = Outcome
     extra = 0
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(DeskTabularInline):
     """The meetings within a trip, added and ordered from the trip's page."""
 
     model = Event
@@ -138,13 +150,13 @@ class EventAdmin(NamedByStoriesAdmin):
     inlines = [ParticipantInline, OutcomeInline, MeetingInline]
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(DeskTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
 
 
-class StateChangeInline(admin.TabularInline):
+class StateChangeInline(DeskTabularInline):
     """Every move of the story through the desk, newest first; nobody edits it."""
 
     model = StateChange

@@ -14,12 +14,40 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Author, Byline, Organization, Section, Tag
+from .sanitize import xml_safe
 
 FEED_LENGTH = 30
 
 
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(v) for v in value)
+    return value
+
+
+class XmlSafe:
+    """Text is stripped of what XML 1.0 forbids on the way in, but a row stored
+    before that (or written around the models) must not take a feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class Rss(XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class Atom(XmlSafe, Atom1Feed):
+    pass
+
+
 class StoriesFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = Rss
     title = _("Toà soạn – Tin mới nhất")
     description = _("Tin mới nhất của Toà soạn.")
     language = "vi"
@@ -76,7 +104,7 @@ class StoriesFeed(Feed):
 
 
 class AtomStoriesFeed(StoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = Atom
     subtitle = StoriesFeed.description
 
 

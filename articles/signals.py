@@ -1,8 +1,9 @@
-"""Keep each story's search fields, and every cached page, current when the
-story or anything it names changes."""
+"""Keep stored text fit for feeds and pages, and each story's search fields and
+every cached page current when the story or anything it names changes."""
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import caching, search
@@ -16,6 +17,17 @@ from .models import (
     Tag,
     TaggedArticle,
 )
+from .sanitize import xml_safe
+
+
+def strip_forbidden_characters(sender, instance, **kwargs):
+    """Every text the newsroom stores reaches a feed, a sitemap, JSON or a page:
+    none may hold a character XML 1.0 forbids (a reporter can type a vertical tab)."""
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, xml_safe(value))
 
 
 @receiver(post_save, sender=Article)
@@ -64,6 +76,9 @@ def index_stories_of_alias(sender, instance, **kwargs):
 
 # Any change to the newsroom's content makes every cached page stale (see caching.py).
 for model in apps.get_app_config("articles").get_models():
+    pre_save.connect(
+        strip_forbidden_characters, sender=model, dispatch_uid=f"text-{model.__name__}"
+    )
     post_save.connect(caching.bump, sender=model, dispatch_uid=f"pages-saved-{model.__name__}")
     post_delete.connect(caching.bump, sender=model, dispatch_uid=f"pages-gone-{model.__name__}")
 for relation in (Article.organizations, Article.people, Article.events):

@@ -13,8 +13,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from articles import search, structured_data
+from articles.sanitize import xml_safe
 
 register = template.Library()
+register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
 
 WEEKDAYS = [
     _("Thứ Hai"),
