@@ -1,10 +1,13 @@
-"""Lead images: what an upload must be, and the sizes readers are sent.
+"""Lead images and authors' photos: what an upload must be, and the sizes readers are sent.
 
 An upload is judged by decoding it with Pillow, never by its name: it must be
-a JPEG, PNG or WebP, under a byte limit and a pixel limit (the pixel count is
-read from the header before anything is decoded, so a decompression bomb is
-refused without being expanded). Renditions are made when the story is saved,
-so no reader's request ever resizes an image.
+a JPEG, PNG or WebP under a byte limit, a pixel limit, a limit on each side and
+on how elongated it is (all read from the header, so a decompression bomb or a
+1 × 40,000,000 strip is refused without being expanded), and it must decode to
+the end (a truncated file is refused, not stored). It is stored under the
+extension of the format it decoded as. Renditions are made when the story is
+saved, from one decoded picture no larger than the largest rendition, so no
+reader's request ever resizes an image.
 """
 
 import io
@@ -15,90 +18,182 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 RENDITION_WIDTHS = (480, 960, 1600)
+# Renditions are at most four times as tall as they are wide.
+TALLEST = 4
+UNREADABLE = (
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+)
 
 
-def _limits() -> tuple[int, int]:
-    return (
-        getattr(settings, "MAX_IMAGE_BYTES", 10 * 1024 * 1024),
-        getattr(settings, "MAX_IMAGE_PIXELS", 40_000_000),
-    )
+def _limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
 
 
 def validate_image(value: FieldFile) -> None:
-    """Refuse anything but a real JPEG, PNG or WebP within the limits."""
+    """Refuse anything but a real, whole JPEG, PNG or WebP within the limits."""
     if getattr(value, "_committed", True):
         return  # already stored: it was checked when it came in
-    max_bytes, max_pixels = _limits()
+    max_bytes = _limit("MAX_IMAGE_BYTES", 10 * 1024 * 1024)
     if value.size > max_bytes:
         raise ValidationError(
             _("Ảnh quá lớn (%(size)s MB); tối đa %(max)s MB."),
             params={"size": round(value.size / 2**20, 1), "max": round(max_bytes / 2**20, 1)},
             code="too_large",
         )
-    value.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            value.seek(0)
             with Image.open(value) as image:
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise ValidationError(
-                        _("Ảnh quá nhiều điểm ảnh (%(w)s×%(h)s); tối đa %(max)s triệu."),
-                        params={"w": width, "h": height, "max": max_pixels // 1_000_000},
-                        code="too_many_pixels",
-                    )
-                if image.format not in ALLOWED_FORMATS:
-                    raise ValidationError(
-                        _("Chỉ nhận ảnh JPEG, PNG hoặc WebP (tệp này là %(format)s)."),
-                        params={"format": image.format},
-                        code="format",
-                    )
+                _check_header(image)
                 image.verify()
+            value.seek(0)
+            with Image.open(value) as image:
+                # Decoded to the end, so a truncated file is caught here and not on save;
+                # a JPEG at a fraction of its size, which still reads every byte.
+                image.draft("RGB", (RENDITION_WIDTHS[-1], RENDITION_WIDTHS[-1]))
+                image.load()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as error:
+    except UNREADABLE as error:
         raise ValidationError(_("Tệp không phải ảnh hợp lệ."), code="invalid_image") from error
     finally:
         value.seek(0)
 
 
+def _check_header(image: Image.Image) -> None:
+    """What the header says: format, pixels, sides and shape, before any decoding."""
+    width, height = image.size
+    max_pixels = _limit("MAX_IMAGE_PIXELS", 40_000_000)
+    max_side = _limit("MAX_IMAGE_SIDE", 12_000)
+    max_aspect = _limit("MAX_IMAGE_ASPECT", 10)
+    if image.format not in EXTENSIONS:
+        raise ValidationError(
+            _("Chỉ nhận ảnh JPEG, PNG hoặc WebP (tệp này là %(format)s)."),
+            params={"format": image.format},
+            code="format",
+        )
+    if width * height > max_pixels:
+        raise ValidationError(
+            _("Ảnh quá nhiều điểm ảnh (%(w)s×%(h)s); tối đa %(max)s triệu."),
+            params={"w": width, "h": height, "max": max_pixels // 1_000_000},
+            code="too_many_pixels",
+        )
+    if min(width, height) < 1 or max(width, height) > max_aspect * min(width, height):
+        raise ValidationError(
+            _("Ảnh quá dài hoặc quá hẹp (%(w)s×%(h)s); cạnh dài tối đa gấp %(max)s cạnh ngắn."),
+            params={"w": width, "h": height, "max": max_aspect},
+            code="aspect",
+        )
+
+    if max(width, height) > max_side:
+        raise ValidationError(
+            _("Ảnh quá lớn (%(w)s×%(h)s); mỗi cạnh tối đa %(max)s điểm ảnh."),
+            params={"w": width, "h": height, "max": max_side},
+            code="too_long_a_side",
+        )
+
+
+def commit(image: FieldFile) -> None:
+    """Store an upload under the extension of the format it decodes as: a PNG
+    sent as ``report.pdf`` is stored, and served, as ``report.png``."""
+    if not image or image._committed:
+        return
+    image.file.seek(0)
+    with Image.open(image.file) as probe:
+        extension = EXTENSIONS[probe.format]
+    image.file.seek(0)
+    image.save(PurePosixPath(image.name).stem + extension, image.file, save=False)
+
+
+class PictureField(models.ImageField):
+    """An image field whose uploads are checked (``validate_image``) and stored
+    under the name of their real format."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_image])
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        commit(getattr(model_instance, self.attname))
+        return super().pre_save(model_instance, add)
+
+
+def _picture(file) -> tuple[Image.Image, tuple[int, int]]:
+    """The picture upright and no larger than the largest rendition (the only
+    decoded image held: a JPEG is decoded straight at about that size), and
+    the upright size of the original."""
+    largest = RENDITION_WIDTHS[-1]
+    with Image.open(file) as original:
+        width, height = original.size
+        turned = original.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
+        box = (largest * TALLEST, largest) if turned else (largest, largest * TALLEST)
+        original.draft("RGB", box)
+        original.thumbnail(box)  # in place
+        ImageOps.exif_transpose(original, in_place=True)
+        mode = "RGBA" if original.mode in ("RGBA", "LA", "P", "PA") else "RGB"
+        return original.convert(mode), ((height, width) if turned else (width, height))
+
+
 def make_renditions(image: FieldFile) -> dict:
-    """WebP copies of a stored image at the widths the pages use."""
+    """WebP copies of an image at the widths the pages use (none wider than the
+    original, but at least one). All are made in memory before anything is
+    stored, so a picture that fails to decode stores nothing."""
     if not image:
         return {}
-    if not image._committed:
-        image.save(image.name, image.file, save=False)
-    with image.open("rb"), Image.open(image) as original:
-        picture = ImageOps.exif_transpose(original)
-        picture = picture.convert("RGBA" if picture.mode in ("RGBA", "LA", "P") else "RGB")
-    stem = PurePosixPath(image.name).with_suffix("")
-    webp = {}
-    for width in RENDITION_WIDTHS:
-        if width > picture.width and webp:
-            break
+    if image._committed:
+        with image.open("rb"):
+            picture, size = _picture(image)
+    else:
+        image.file.seek(0)
+        picture, size = _picture(image.file)
+    widths = [w for w in RENDITION_WIDTHS if w <= size[0]] or [RENDITION_WIDTHS[0]]
+    encoded = {}
+    for width in widths:
         copy = picture.copy()
-        copy.thumbnail((width, width * 4))
+        copy.thumbnail((width, width * TALLEST))
         buffer = io.BytesIO()
         copy.save(buffer, "WEBP", quality=80, method=4)
-        webp[str(width)] = default_storage.save(
-            f"{stem}-{width}.webp", ContentFile(buffer.getvalue())
-        )
+        encoded[str(width)] = buffer.getvalue()
+    stored: list[str] = []
+    try:
+        if not image._committed:
+            commit(image)
+            stored.append(image.name)
+        stem = PurePosixPath(image.name).with_suffix("")
+        for width, data in encoded.items():
+            stored.append(default_storage.save(f"{stem}-{width}.webp", ContentFile(data)))
+    except Exception:
+        discard(stored)
+        raise
     return {
         "source": image.name,
-        "width": picture.width,
-        "height": picture.height,
-        "webp": webp,
+        "width": size[0],
+        "height": size[1],
+        "webp": dict(zip(encoded, stored[-len(encoded) :], strict=True)),
     }
+
+
+def discard(names) -> None:
+    """Remove files stored for a save that then failed: no orphans in media."""
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def files_of(renditions: dict) -> list[str]:
+    """Every file a ``make_renditions`` result stored."""
+    return [renditions.get("source"), *renditions.get("webp", {}).values()]

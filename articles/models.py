@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .images import make_renditions, validate_image
+from .images import PictureField, discard, files_of, make_renditions
 from .sanitize import clean_body
 from .slugs import unique_slug, vi_slugify
 
@@ -224,12 +224,8 @@ class Author(SluggedModel):
 
     name = models.CharField(_("bút danh"), max_length=255)
     bio = models.TextField(_("giới thiệu"), blank=True)
-    photo = models.ImageField(
-        _("ảnh"),
-        upload_to="authors/",
-        blank=True,
-        validators=[validate_image],
-        help_text=_("JPEG, PNG hoặc WebP."),
+    photo = PictureField(
+        _("ảnh"), upload_to="authors/", blank=True, help_text=_("JPEG, PNG hoặc WebP.")
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -575,11 +571,10 @@ class Article(SluggedModel):
         Event, verbose_name=_("sự kiện"), blank=True, related_name="articles"
     )
 
-    image = models.ImageField(
+    image = PictureField(
         _("ảnh đại diện"),
         upload_to="articles/%Y/%m/",
         blank=True,
-        validators=[validate_image],
         help_text=_("JPEG, PNG hoặc WebP."),
     )
     image_alt = models.CharField(_("mô tả ảnh (alt)"), max_length=255, blank=True)
@@ -658,8 +653,10 @@ class Article(SluggedModel):
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
+        made = []
         if self.image_renditions.get("source") != (self.image.name or None):
             self.image_renditions = make_renditions(self.image)
+            made = files_of(self.image_renditions)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -667,7 +664,11 @@ class Article(SluggedModel):
                 "updated_at",
                 "image_renditions",
             }
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            discard(made)  # a failed save leaves no files behind
+            raise
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})

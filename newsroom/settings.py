@@ -202,6 +202,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # Lead images: larger files or pictures are refused at upload (articles/images.py).
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+MAX_IMAGE_SIDE = env.int("MAX_IMAGE_SIDE", default=12_000)
+MAX_IMAGE_ASPECT = env.int("MAX_IMAGE_ASPECT", default=10)  # long side over short side
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 if not DEBUG:

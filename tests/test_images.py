@@ -154,3 +154,129 @@ def test_an_authors_photo_is_held_to_the_same_rules(editor_client, content, acce
     assert Author.objects.filter(name="Phóng viên Ảnh").exists() is accepted
     if not accepted:
         assert response.context["adminform"].form.errors["photo"]
+
+
+# -- whole files only, nothing left behind, bounded work (issue 12)
+
+
+def truncated_jpeg() -> bytes:
+    """A JPEG whose header is whole and whose picture stops two thirds of the way."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.effect_noise((1200, 800), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    return data[: len(data) * 2 // 3]
+
+
+def stored_files(media) -> list[Path]:
+    return [path for path in Path(media).rglob("*") if path.is_file()]
+
+
+def test_a_truncated_jpeg_is_refused_and_leaves_no_file(editor_client, media):
+    response = post_story(editor_client, upload("cat-do.jpg", truncated_jpeg()))
+    assert response.status_code == 200
+    assert "ảnh hợp lệ" in " ".join(response.context["adminform"].form.errors["image"])
+    assert not Article.objects.filter(headline="Tin có ảnh").exists()
+    assert stored_files(media) == []
+
+
+def test_a_save_that_fails_stores_no_file(media):
+    """Around the form too: a picture that cannot be decoded, or a database that
+    refuses the row, leaves media as it was."""
+    with pytest.raises(OSError):
+        ArticleFactory(image=upload("cat-do.jpg", truncated_jpeg()), image_alt="Ảnh")
+    assert stored_files(media) == []
+    ArticleFactory(slug="trung-slug")
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(slug="trung-slug", image=upload("anh.png", picture("PNG")), image_alt="Ảnh")
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("size", "code"),
+    [
+        ((1, 40_000_000), "aspect"),  # 78 KB of PNG, 1.3 GB and seconds to decode
+        ((40_000_000, 1), "aspect"),
+        ((12_001, 2_000), "too_long_a_side"),
+        ((3_000, 299), "aspect"),
+    ],
+    ids=["strip-down", "strip-across", "long-side", "elongated"],
+)
+def test_elongated_or_overlong_pictures_are_refused_from_the_header(size, code):
+    content = picture("PNG", size, "1")
+    with pytest.raises(ValidationError) as refused:
+        images.validate_image(Article(image=upload("dai.png", content)).image)
+    assert refused.value.code == code
+
+
+def test_a_wide_but_sane_panorama_is_accepted(editor_client, media):
+    response = post_story(editor_client, upload("toan-canh.jpg", picture("JPEG", (4000, 500))))
+    assert response.status_code == 302
+    story = Article.objects.get(headline="Tin có ảnh")
+    assert list(story.image_renditions["webp"]) == ["480", "960", "1600"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "stored_as"),
+    [("bao-cao.pdf", "PNG", ".png"), ("anh.png", "JPEG", ".jpg"), ("anh.jpg", "WEBP", ".webp"),
+     ("anh.bmp", "PNG", ".png")],
+)  # fmt: skip
+def test_a_file_is_stored_under_the_extension_of_its_real_format(
+    editor_client, media, name, fmt, stored_as
+):
+    response = post_story(editor_client, upload(name, picture(fmt)))
+    assert response.status_code == 302
+    story = Article.objects.get(headline="Tin có ảnh")
+    assert story.image.name.endswith(stored_as), story.image.name
+    assert story.image_renditions["source"] == story.image.name
+    assert {path.suffix for path in stored_files(media)} == {stored_as, ".webp"}
+
+    add = "/admin/articles/author/add/"
+    data = form_values(editor_client.get(add).content.decode(), "author_form")
+    data.update(name=["Phóng viên"], photo=upload(name, picture(fmt, (400, 400))))
+    assert editor_client.post(add, data).status_code == 302
+    assert Author.objects.get(name="Phóng viên").photo.name.endswith(stored_as)
+
+
+MEMORY_PROBE = """
+import io, os, resource, sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.fields.files import ImageFieldFile
+from PIL import Image
+from articles.images import make_renditions
+from articles.models import Article
+
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+field = Article(image=SimpleUploadedFile("lon.png", data)).image
+make_renditions(field)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def test_renditions_hold_one_decoded_picture_at_most(tmp_path):
+    """A 6000 × 6000 PNG decodes to 144 MB (Pillow keeps RGB in four bytes a
+    pixel): renditions may cost that once, never a copy of it per step."""
+    import os
+    import subprocess
+    import sys
+
+    big = tmp_path / "lon.png"
+    Image.linear_gradient("L").resize((6000, 6000)).convert("RGB").save(big, "PNG")
+    media = tmp_path / "media"
+    env = {**os.environ, "MEDIA_ROOT": str(media), "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(big)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    grown_mb = int(result.stdout.split()[-1]) / 1024
+    decoded_mb = 6000 * 6000 * 4 / 2**20
+    assert grown_mb < 1.6 * decoded_mb, f"{grown_mb:.0f} MB for a {decoded_mb:.0f} MB picture"
