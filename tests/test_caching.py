@@ -219,6 +219,21 @@ def test_pages_asked_for_with_parameters_the_site_does_not_read_are_not_kept(cli
     assert len(queries) == 0  # the parameters it does read are kept
 
 
+def test_tracking_tags_add_no_cache_entry_of_any_kind(client, newsroom):
+    """Neither the page nor any piece of it (the filter form, its lists) is kept
+    per tagged address: a thousand tagged visits leave the cache as one did."""
+    from django.core.cache import cache
+
+    urls = ["/", "/tim-kiem/", "/en/", newsroom["pages"][2]]
+    for url in urls:
+        client.get(f"{url}?utm_source=0")
+    before = set(cache._cache)
+    for n in range(1, 30):
+        for url in urls:
+            assert client.get(f"{url}?utm_source={n}&fbclid={n}").status_code == 200
+    assert set(cache._cache) == before
+
+
 def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, newsroom):
     from articles.caching import QUERY_PARAMETERS
     from tests.browser_form import form_values
