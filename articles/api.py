@@ -4,18 +4,35 @@ Stories use the field names of IPTC's ninjs where one fits (uri, headline,
 description_text, body_html, byline, firstcreated, versioncreated, language,
 subject, person, organisation). Only published stories are ever served, and
 the story list takes the same filters and search as the website.
+
+Lists page in the database, as the website's do: a page reads one row past
+itself to say whether there is a next one (no count of the archive), is built
+from that page's rows alone, and goes no deeper than ``MAX_PAGE``.
 """
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import PaginationBase, paginate
 
 from .filters import ArticleFilter
-from .models import Article, Author, Byline, Event, Organization, Person, Section, Tag
+from .models import (
+    SEARCH_FIELDS,
+    Article,
+    Author,
+    Byline,
+    Event,
+    Organization,
+    Person,
+    Section,
+    Tag,
+)
+from .pagination import MAX_PAGE
 
 api = NinjaAPI(
     title="Toà soạn API",
@@ -26,6 +43,38 @@ api = NinjaAPI(
 
 PAGE_SIZE = 20
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class NextPagePagination(PaginationBase):
+    """Page numbers without a count: ``next`` and ``previous`` say where to go."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+
+    class Output(Schema):
+        items: list[Any]
+        next: int | None = Field(None, description="the next page's number, if there is one")
+        previous: int | None = None
+
+    def __init__(self, page_size: int = 20, **kwargs):
+        self.page_size = page_size
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset: "Presented", pagination: Input, request, **params):
+        number, size = pagination.page, self.page_size
+        rows = list(queryset.rows[(number - 1) * size : number * size + 1])
+        return {
+            "items": [queryset.present(row) for row in rows[:size]],
+            "next": number + 1 if len(rows) > size else None,
+            "previous": number - 1 if number > 1 else None,
+        }
+
+
+class Presented:
+    """Rows, and how the API presents one: only the page asked for is read and built."""
+
+    def __init__(self, rows: QuerySet, present: Callable[[Any], dict]):
+        self.rows, self.present = rows, present
 
 
 class Error(Schema):
@@ -149,13 +198,13 @@ def bad_filter(request, exc):
     response={200: list[StoryListItem], 400: Error, 422: Error},
     summary="Published stories, newest first (or best first with q)",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(NextPagePagination, page_size=PAGE_SIZE)
 def stories(request, filters: Query[StoryFilters]):
     data = {key: str(value) for key, value in filters.dict().items() if value not in (None, "")}
-    filterset = ArticleFilter(data, queryset=_stories().defer("body"))
+    filterset = ArticleFilter(data, queryset=_stories().defer("body", *SEARCH_FIELDS))
     if not filterset.is_valid():
         raise BadFilter(filterset.errors.get_json_data())
-    return [_story(request, a) for a in filterset.qs]
+    return Presented(filterset.qs, lambda article: _story(request, article))
 
 
 @api.get(
@@ -183,9 +232,9 @@ def _entities(name: str, model, feed_lookup: str):
         summary=f"All {name}",
         operation_id=f"list_{name}",
     )
-    @paginate(PageNumberPagination, page_size=50)
+    @paginate(NextPagePagination, page_size=50)
     def listing(request):
-        return [present(request, obj) for obj in model.objects.order_by("pk")]
+        return Presented(model.objects.order_by("pk"), lambda obj: present(request, obj))
 
     @api.get(
         f"/{name}/{{slug}}",

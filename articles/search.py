@@ -7,13 +7,20 @@
 On PostgreSQL each story also keeps a weighted ``search_vector`` (GIN indexed):
 headline A; sapo, tags and the names of the organizations, people and authors
 B; body C. It holds the words both as written and folded by ``unaccent``, so a
-query typed with its diacritics ranks exact matches first, and a trigram index
-on the folded text lets one mistyped word still find results when the words
-themselves match nothing. SQLite, the
-embedded default, matches the same folded text with ``LIKE``.
+query typed with its diacritics ranks exact matches first. When the words
+match nothing (a typo), each is replaced by the words of the archive nearest in
+spelling, found by trigrams in a table of the archive's distinct words, never
+in the texts themselves: the cost grows with the vocabulary, not the archive.
+Either way only the newest ``CANDIDATES`` matches are ranked.
+
+SQLite, the embedded default, matches the same folded text with ``LIKE``,
+among the newest ``SQLITE_WINDOW`` published stories: it has no index for
+it, and a scan must stay bounded whatever the archive's size.
 """
 
+import functools
 import html
+import operator
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -32,6 +39,12 @@ MAX_QUERY_LENGTH = 200
 # matches most of an archive, and ranking every match costs a pass over it;
 # a reader of news wants the relevant among the recent anyway.
 CANDIDATES = 300
+# SQLite reads the text of at most this many stories for one search.
+SQLITE_WINDOW = 20_000
+# Spellings tried for one mistyped word, and the longest word kept in the vocabulary.
+SUGGESTIONS = 3
+LONGEST_WORD = 40
+WORDS_TABLE = "articles_search_word"
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("created_at").desc())
 WORD = re.compile(r"\w+")
 
@@ -150,6 +163,12 @@ def _write(docs: list[tuple[int, dict[str, str]]]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        cursor.execute(
+            f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT word "
+            "FROM unnest(tsvector_to_array(to_tsvector('simple', %s))) AS word "
+            "WHERE length(word) <= %s ON CONFLICT DO NOTHING",
+            ["\n".join(params[1 :: 2 + len(WEIGHTS)]), LONGEST_WORD],
+        )
 
 
 def _unaccent(expression):
@@ -170,32 +189,57 @@ def search(articles: QuerySet, query: str) -> QuerySet:
 
 
 def _search_postgres(articles, query, words):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).lower()
     folded = SearchQuery(_unaccent(Value(raw.replace("đ", "d"))), config="simple")
     exact = SearchQuery(raw, config="simple")
-    newest = articles.filter(search_vector=folded).order_by(*NEWEST_FIRST).values("pk")
-    candidates = articles.filter(pk__in=newest[:CANDIDATES])
+    candidates = _newest(articles, folded)
     # Asked as "any of the candidates?", not "the newest match?": with LIMIT 1 the
     # planner walks the archive newest first, expecting a match soon, and a rare
     # word then costs a pass over every story.
-    if candidates.exists():
-        return candidates.annotate(
-            rank=Greatest(
-                SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
-                Value(0.0),
-                output_field=FloatField(),
+    if not candidates.exists():
+        # Nothing matched word for word: perhaps a typo. Try the nearest spellings.
+        folded = exact = _respelled(words)
+        if folded is None:
+            return articles.none()
+        candidates = _newest(articles, folded)
+    return candidates.annotate(
+        rank=Greatest(
+            SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
+            Value(0.0),
+            output_field=FloatField(),
+        )
+    ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
+
+
+def _newest(articles, query) -> QuerySet:
+    """The newest ``CANDIDATES`` stories matching ``query`` (found in the GIN index)."""
+    newest = articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")
+    return articles.filter(pk__in=newest[:CANDIDATES])
+
+
+def _respelled(words: list[str]):
+    """Each word OR the archive's words nearest to it in spelling, all of them
+    ANDed; None if one of them is like nothing the archive holds."""
+    from django.contrib.postgres.search import SearchQuery
+
+    combined = None
+    with connection.cursor() as cursor:
+        for word in dict.fromkeys(words):
+            cursor.execute(
+                f"SELECT word FROM {WORDS_TABLE} WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, SUGGESTIONS],
             )
-        ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
-    # Nothing matched word for word: perhaps a typo. Trigrams, only then (they are costly
-    # to rank over long texts, and OR-ing them into every search made common words slow).
-    phrase = " ".join(words)
-    return (
-        articles.filter(search_text__trigram_word_similar=phrase)
-        .annotate(rank=TrigramWordSimilarity(Value(phrase), "search_text"))
-        .order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
-    )
+            spellings = [row[0] for row in cursor.fetchall()]
+            if not spellings:
+                return None
+            either = functools.reduce(
+                operator.or_, (SearchQuery(s, config="simple") for s in spellings)
+            )
+            combined = either if combined is None else combined & either
+    return combined
 
 
 @receiver(connection_created)
@@ -212,9 +256,8 @@ class UnicodeLower(Func):
 
 def _search_sqlite(articles, query, words):
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).strip().lower()
-    matching = articles.alias(
-        headline_lower=UnicodeLower("headline"), sapo_lower=UnicodeLower("sapo")
-    )
+    window = articles.order_by(*NEWEST_FIRST).values("pk")[:SQLITE_WINDOW]
+    matching = articles.filter(pk__in=window)
     for word in words:
         matching = matching.filter(search_text__contains=word)
 
@@ -228,8 +271,12 @@ def _search_sqlite(articles, query, words):
         + bonus(Q(search_text__startswith=folded_phrase), 2)  # the headline comes first
         + bonus(Q(search_text__contains=folded_phrase), 1)
     )
-    return matching.annotate(rank=rank).order_by(
-        F("rank").desc(), F("published_at").desc(nulls_last=True)
+    newest = matching.order_by(*NEWEST_FIRST).values("pk")[:CANDIDATES]
+    return (
+        articles.filter(pk__in=newest)
+        .alias(headline_lower=UnicodeLower("headline"), sapo_lower=UnicodeLower("sapo"))
+        .annotate(rank=rank)
+        .order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
     )
 
 

@@ -22,7 +22,7 @@ SLUG_000 = STORY_000.split("/")[2]
 
 def test_story_list_uses_ninjs_names(client, seed):
     body = client.get("/api/stories").json()
-    assert body["count"] == 2
+    assert len(body["items"]) == 2 and (body["next"], body["previous"]) == (None, None)
     first = body["items"][0]
     assert first["uri"] == f"http://testserver{STORY_000}"
     assert first["headline"].startswith("Việt Nam và Hoa Kỳ")
@@ -73,7 +73,7 @@ def test_unpublished_stories_never_appear(client, seed):
         ),
     ]
     listing = client.get("/api/stories?q=").json()
-    assert listing["count"] == 2
+    assert len(listing["items"]) == 2
     for story in hidden:
         assert client.get(f"/api/stories/{story.slug}").status_code == 404
         assert story.slug not in client.get(f"/api/stories?q={story.headline}").content.decode()
@@ -81,10 +81,31 @@ def test_unpublished_stories_never_appear(client, seed):
 
 def test_entities_are_listed_with_links_to_their_stories(client, seed):
     orgs = client.get("/api/organizations").json()
-    assert orgs["count"] == 7
+    assert len(orgs["items"]) == 7 and orgs["next"] is None
     spacex = client.get("/api/organizations/spacex").json()
     assert spacex["stories_uri"] == "http://testserver/api/stories?organization=spacex"
     assert client.get("/api/people/khong-co").status_code == 404
+
+
+def test_lists_page_in_the_database_and_build_only_their_page(client, db, monkeypatch):
+    """The list built every story of the archive before taking a page of it."""
+    from articles import api
+
+    ArticleFactory.create_batch(45)
+    built = []
+    story = api._story
+    monkeypatch.setattr(api, "_story", lambda *a, **k: built.append(1) or story(*a, **k))
+    first = client.get("/api/stories").json()
+    assert len(first["items"]) == 20 and (first["next"], first["previous"]) == (2, None)
+    assert len(built) == 20
+    last = client.get("/api/stories?page=3").json()
+    assert len(last["items"]) == 5 and (last["next"], last["previous"]) == (None, 2)
+    assert client.get("/api/stories?page=9").json()["items"] == []
+    for page in ("0", "-1", "501", "100000000000000000000", "1e3"):
+        response = client.get(f"/api/stories?page={page}")
+        assert response.status_code == 422, page
+    tags = client.get("/api/tags?page=1").json()
+    assert tags["items"] == [] and tags["next"] is None
 
 
 def test_the_api_describes_itself(client, db):

@@ -144,3 +144,50 @@ def test_filters_narrow_before_the_search_ranks(client, db, monkeypatch):
     ArticleFactory.create_batch(3, headline="Điện gió hôm nay")
     response = client.get("/tim-kiem/?q=dien+gio&date_before=2020-12-31")
     assert [a.pk for a in response.context["article_list"]] == [old.pk]
+
+
+# -- bounded whatever the archive (issue 12)
+
+
+def test_a_common_word_ranks_only_the_newest_candidates(client, db, monkeypatch):
+    """A two-letter fragment such as "ng" matches most of a Vietnamese archive:
+    only the newest CANDIDATES matches are read and ranked, on either database."""
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    stories = [
+        ArticleFactory(
+            headline=f"Người ngồi nghe {n}",
+            published_at=timezone.now() - datetime.timedelta(hours=n + 1),
+        )
+        for n in range(10)
+    ]
+    query = "nguoi" if connection.vendor == "postgresql" else "ng"
+    ranked = list(Article.objects.published().search(query))
+    assert {a.pk for a in ranked} == {s.pk for s in stories[:4]}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the window is SQLite's scan")
+def test_sqlite_reads_the_text_of_the_newest_stories_only(db, monkeypatch):
+    monkeypatch.setattr(search, "SQLITE_WINDOW", 3)
+    old = ArticleFactory(
+        headline="Điện gió năm 2020", published_at=timezone.now() - datetime.timedelta(days=900)
+    )
+    ArticleFactory.create_batch(3, headline="Thời tiết hôm nay")
+    assert not Article.objects.published().search("dien gio").exists()
+    narrowed = Article.objects.published().filter(published_at__year=old.published_at.year)
+    assert list(narrowed.search("dien gio")) == [old]  # a filter brings it in reach
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram matching is PostgreSQL's")
+def test_a_typo_is_looked_up_in_the_vocabulary_not_in_every_text(client, db):
+    story = ArticleFactory(headline="Tàu ngầm Zyxwvuts hạ thuỷ", body="<p>Kapitelmosaik.</p>")
+    ArticleFactory.create_batch(5)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert [a.pk for a in Article.objects.published().search("zyxwvut kapitelmosaic")] == [
+            story.pk
+        ]
+    sql = "\n".join(q["sql"] for q in queries)
+    assert search.WORDS_TABLE in sql
+    assert "word_similarity" not in sql and "%>" not in sql  # no trigrams over stories' text
+    assert not Article.objects.published().search("qqqqqqqq").exists()
