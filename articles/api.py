@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 
@@ -208,12 +209,18 @@ def stories(request, filters: Query[StoryFilters]):
 
 
 @api.get(
-    "/stories/{slug}", response={200: Story, 404: Error, 422: Error}, summary="One published story"
+    "/stories/{slug}",
+    response={200: Story, 301: None, 404: Error, 422: Error},
+    summary="One published story (a renamed story's old slug redirects to the new)",
+    url_name="story",
 )
 def story(request, slug: str):
-    article = get_object_or_404(
-        _stories().prefetch_related("people", "organizations", "events"), slug=slug
-    )
+    stories = _stories().prefetch_related("people", "organizations", "events")
+    article = stories.filter(slug=slug).first()
+    if article is None:
+        renamed = Article.objects.published().filter(former_slugs__slug=slug)
+        moved = get_object_or_404(renamed.only("slug"))
+        return HttpResponsePermanentRedirect(reverse("api:story", kwargs={"slug": moved.slug}))
     return _story(request, article, full=True)
 
 

@@ -673,6 +673,13 @@ class Article(SluggedModel):
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
+    def reserved_slugs(self, base: str) -> set[str]:
+        """Other stories' former addresses, which a new slug must not take over."""
+        former = FormerSlug.objects.filter(slug__startswith=base)
+        if self.pk is not None:
+            former = former.exclude(article=self.pk)
+        return set(former.values_list("slug", flat=True))
+
     def clean(self):
         if self.image and not self.image_alt.strip():
             raise ValidationError(
@@ -816,3 +823,25 @@ class StateChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class FormerSlug(models.Model):
+    """An address a story had before it was renamed: answered with a permanent
+    redirect, since readers' bookmarks, search engines and other sites keep it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="former_slugs", verbose_name=_("bài viết")
+    )
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    until = models.DateTimeField(_("dùng đến"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("địa chỉ cũ")
+        verbose_name_plural = _("địa chỉ cũ")
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})

@@ -5,12 +5,14 @@ from django.apps import apps
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import caching, search
 from .models import (
     Article,
     Author,
     Byline,
+    FormerSlug,
     Organization,
     OrganizationAlias,
     Person,
@@ -28,6 +30,27 @@ def strip_forbidden_characters(sender, instance, **kwargs):
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 setattr(instance, field.attname, xml_safe(value))
+
+
+@receiver(pre_save, sender=Article)
+def note_stored_slug(sender, instance, **kwargs):
+    """The address the story has in the database, before this save (a restored
+    revision saves raw, so this is a signal and not ``Article.save``)."""
+    if instance.pk is not None:
+        stored = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        instance._stored_slug = stored
+
+
+@receiver(post_save, sender=Article)
+def keep_former_slug(sender, instance, created, **kwargs):
+    """A renamed story keeps its old address, answered with a permanent redirect."""
+    stored = getattr(instance, "_stored_slug", None)
+    if created or stored != instance.slug:
+        FormerSlug.objects.filter(slug=instance.slug).delete()  # this story's own again
+    if stored and stored != instance.slug:
+        FormerSlug.objects.update_or_create(
+            slug=stored, defaults={"article": instance, "until": timezone.now()}
+        )
 
 
 @receiver(post_save, sender=Article)

@@ -26,6 +26,8 @@ def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
     if instance.pk is not None:
         others = others.exclude(pk=instance.pk)
     taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    if reserved := getattr(instance, "reserved_slugs", None):
+        taken |= reserved(base)
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"

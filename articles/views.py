@@ -2,7 +2,7 @@
 through ``Article.objects.published()``: nothing unpublished can leak. The one
 exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -58,6 +58,20 @@ class SearchView(ArticleListView):
 
 
 class ArticleDetailView(PublicArticleMixin, DetailView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if moved := self.renamed(kwargs.get("slug")):
+                return HttpResponsePermanentRedirect(moved.get_absolute_url())
+            raise
+
+    def renamed(self, slug: str | None) -> Article | None:
+        """The story that had this address before it was renamed, if readers may see it."""
+        if not slug:
+            return None
+        return PublicArticleMixin.get_queryset(self).filter(former_slugs__slug=slug).first()
+
     def get_queryset(self):
         return super().get_queryset().for_detail()
 
