@@ -219,6 +219,13 @@ if not DEBUG:
     if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Mail (staff password resets): printed to the console unless EMAIL_URL names a server,
+# e.g. smtp+tls://user:password@smtp.example.org:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Toà soạn <webmaster@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 60 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,9 +9,11 @@ from articles import views as article_views
 from articles.api import api
 from articles.caching import cache_public_page
 from articles.sitemaps import SITEMAPS
+from newsroom import password_reset
 
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [
+    *password_reset.urlpatterns(settings.ADMIN_URL),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -1,0 +1,72 @@
+"""Staff reset a forgotten password by e-mail, from the admin's sign-in page."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import mail
+
+pytestmark = pytest.mark.django_db
+ADMIN = f"/{settings.ADMIN_URL}"
+
+
+@pytest.fixture
+def editor():
+    return User.objects.create_user(
+        "bientapvien", email="bientap@toasoan.vn", password="mat-khau-cu-123", is_staff=True
+    )
+
+
+def ask(client, email: str):
+    return client.post(f"{ADMIN}password_reset/", {"email": email}, follow=True)
+
+
+def test_the_sign_in_page_offers_a_reset(client):
+    html = client.get(f"{ADMIN}login/").content.decode()
+    assert f'href="{ADMIN}password_reset/"' in html
+
+
+def test_a_reset_by_email_sets_a_new_password_once(client, editor):
+    response = ask(client, "BienTap@toasoan.vn")
+    assert response.status_code == 200
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["bientap@toasoan.vn"]
+    link = re.search(r"https?://testserver(/\S+/reset/\S+/)", mail.outbox[0].body).group(1)
+    assert link.startswith(ADMIN)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0]
+    new = {"new_password1": "mot-mat-khau-moi-dai", "new_password2": "mot-mat-khau-moi-dai"}
+    done = client.post(set_url, new, follow=True)
+    assert done.status_code == 200 and done.redirect_chain[-1][0] == f"{ADMIN}reset/done/"
+    editor.refresh_from_db()
+    assert editor.check_password("mot-mat-khau-moi-dai")
+    assert not editor.check_password("mat-khau-cu-123")
+
+    again = client.get(link, follow=True).content.decode()  # the link worked once
+    assert 'name="new_password1"' not in again
+
+
+def test_the_page_tells_nothing_and_floods_nobody(client, editor):
+    unknown = ask(client, "khong-ai@toasoan.vn")
+    known = ask(client, "bientap@toasoan.vn")
+    assert unknown.redirect_chain == known.redirect_chain
+    assert len(mail.outbox) == 1
+    for _ in range(5):
+        assert ask(client, "bientap@toasoan.vn").status_code == 200
+    assert len(mail.outbox) == 3  # three an hour for one address
+
+
+def test_a_new_password_lifts_the_sign_in_lockout(client, editor):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(f"{ADMIN}login/", {"username": "bientapvien", "password": "sai"})
+    ask(client, "bientap@toasoan.vn")
+    link = re.search(r"https?://testserver(/\S+/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": "mot-mat-khau-moi-dai",
+                          "new_password2": "mot-mat-khau-moi-dai"})  # fmt: skip
+    signed_in = client.post(
+        f"{ADMIN}login/", {"username": "bientapvien", "password": "mot-mat-khau-moi-dai"}
+    )
+    assert signed_in.status_code == 302
