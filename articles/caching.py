@@ -154,11 +154,18 @@ class Lookup:
         )
         return self.mark(not_modified) if not_modified is not None else page
 
-    def store(self, response: HttpResponse) -> HttpResponse:
-        if response.status_code == 200 and not response.cookies:
-            self.mark(response)
-            cache.set(self.key, (self.current["token"], response), settings.PAGE_CACHE_SECONDS)
-        return response
+    def store(self, response: HttpResponse) -> bool:
+        """Keep ``response`` unless it is not a page, sets a cookie, or its view said
+        ``no-store`` (filter values that name nothing: each would be an entry)."""
+        if (
+            response.status_code != 200
+            or response.cookies
+            or "no-store" in response.get("Cache-Control", "")
+        ):
+            return False
+        self.mark(response)
+        cache.set(self.key, (self.current["token"], response), settings.PAGE_CACHE_SECONDS)
+        return True
 
     def mark(self, response: HttpResponse) -> HttpResponse:
         response["ETag"] = self.etag
@@ -210,8 +217,8 @@ def cache_public_page(view):
         lookup = getattr(request, "page_lookup", None) or Lookup(request)
         if (response := lookup.response(request)) is not None:
             return response
-        page = lookup.store(_rendered(view(request, *args, **kwargs)))
-        return lookup.response(request, page) if page.status_code == 200 else page
+        page = _rendered(view(request, *args, **kwargs))
+        return lookup.response(request, page) if lookup.store(page) else page
 
     return cached_view
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import search
 from .caching import remember
 from .models import Article, Author, Event, Organization, Person, Section, Tag
+from .sanitize import xml_safe_data
 
 
 class DateInput(forms.DateInput):
@@ -106,8 +107,11 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # What a reader typed is shown back in the page: nothing XML forbids (a NUL is
+        # kept, for the form to refuse with its message).
+        data = None if data is None else xml_safe_data(data, keep_nul=True)
+        super().__init__(data, *args, **kwargs)
         self._drawn: dict[str, list[tuple[str, str]]] = {}
         for name in NEWS_LINKS:
             field = self.form.fields[name]

@@ -16,7 +16,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from . import workflow
 from .models import Article
-from .sanitize import clean_body, xml_safe
+from .sanitize import clean_body, xml_safe_data
 
 # What the editor offers; the server-side allow-list in sanitize.py has the final word.
 EDITOR_EXTENSIONS = {
@@ -48,17 +48,10 @@ class DeskForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         if args and args[0] is not None:
-            args = (_xml_safe_data(args[0]), *args[1:])
+            args = (xml_safe_data(args[0]), *args[1:])
         elif kwargs.get("data") is not None:
-            kwargs["data"] = _xml_safe_data(kwargs["data"])
+            kwargs["data"] = xml_safe_data(kwargs["data"])
         super().__init__(*args, **kwargs)
-
-
-def _xml_safe_data(data):
-    cleaned = data.copy()
-    for key, values in data.lists():
-        cleaned.setlist(key, [xml_safe(v) if isinstance(v, str) else v for v in values])
-    return cleaned
 
 
 class ArticleForm(DeskForm):

@@ -61,11 +61,10 @@ def validate_image(value: FieldFile) -> None:
                 _check_header(image)
                 image.verify()
             value.seek(0)
-            with Image.open(value) as image:
-                # Decoded to the end, so a truncated file is caught here and not on save;
-                # a JPEG at a fraction of its size, which still reads every byte.
-                image.draft("RGB", (RENDITION_WIDTHS[-1], RENDITION_WIDTHS[-1]))
-                image.load()
+            # Decoded to the end as the renditions will decode it (a JPEG at about
+            # their size, which still reads every byte), so that a truncated file,
+            # a broken EXIF block or a mode with no conversion fails here, not on save.
+            _picture(value)
     except ValidationError:
         raise
     except UNREADABLE as error:

@@ -66,3 +66,20 @@ def clean_body(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def xml_safe_data(data, keep_nul: bool = False):
+    """A copy of submitted data (a ``QueryDict`` or a dict) with every value made
+    ``xml_safe``; but NUL, with ``keep_nul``, for a form to refuse with its message."""
+
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        return "\x00".join(map(xml_safe, value.split("\x00"))) if keep_nul else xml_safe(value)
+
+    if not hasattr(data, "lists"):
+        return {key: clean(value) for key, value in data.items()}
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [clean(value) for value in values])
+    return cleaned

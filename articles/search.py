@@ -35,6 +35,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
 # Ranked on PostgreSQL: the newest matches, at most this many. A common word
 # matches most of an archive, and ranking every match costs a pass over it;
 # a reader of news wants the relevant among the recent anyway.
@@ -62,8 +63,9 @@ def fold(text: str) -> str:
 
 
 def terms(query: str) -> list[str]:
-    """The folded words of a query, as many as fit in a sane query length."""
-    return WORD.findall(fold(query[:MAX_QUERY_LENGTH]))
+    """The distinct folded words of a query, at most ``MAX_WORDS`` of them: each
+    costs a pass over the candidates (SQLite) or a look-up of its spelling."""
+    return list(dict.fromkeys(WORD.findall(fold(query[:MAX_QUERY_LENGTH]))))[:MAX_WORDS]
 
 
 def _is_postgres() -> bool:
@@ -226,7 +228,7 @@ def _respelled(words: list[str]):
 
     combined = None
     with connection.cursor() as cursor:
-        for word in dict.fromkeys(words):
+        for word in words:
             cursor.execute(
                 f"SELECT word FROM {WORDS_TABLE} WHERE word %% %s "
                 "ORDER BY similarity(word, %s) DESC, word LIMIT %s",

@@ -4,6 +4,7 @@ exception, ``ArticlePreviewView``, has no public URL: the admin serves it to sta
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -47,6 +48,13 @@ class ArticleListView(PublicArticleMixin, FilterView):
     def get_queryset(self):
         return super().get_queryset().for_listing()
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.errors:
+            # Shown with its errors, not kept: every made-up value would be another entry.
+            patch_cache_control(response, no_store=True)
+        return response
+
 
 class SearchView(ArticleListView):
     """Stories matching the reader's words, best first, narrowed by the filters."""
@@ -54,7 +62,8 @@ class SearchView(ArticleListView):
     template_name = "articles/search.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.request.GET.get("q", "").strip(), **kwargs)
+        query = self.filterset.data.get("q", "").strip()  # as the filter read it
+        return super().get_context_data(query=query, **kwargs)
 
 
 class ArticleDetailView(PublicArticleMixin, DetailView):

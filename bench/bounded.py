@@ -45,6 +45,8 @@ REQUESTS = [
     ("/tim-kiem/?q=ng", 200),
     ("/tim-kiem/?q=nang+luongg", 200),  # a typo: the nearest spellings
     ("/tim-kiem/?q=xyzzyqw", 200),  # like nothing in the archive
+    # Forty mistyped words, 200 characters: only the first ten are looked up.
+    ("/tim-kiem/?q=" + "+".join(f"qx{n}w" for n in range(40)), 200),
     ("/?page=500", (200, 404)),  # 404 when the archive is shorter than 500 pages
 ]
 

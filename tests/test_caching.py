@@ -234,6 +234,21 @@ def test_tracking_tags_add_no_cache_entry_of_any_kind(client, newsroom):
     assert set(cache._cache) == before
 
 
+def test_filter_values_that_name_nothing_are_shown_not_kept(client, newsroom):
+    from django.core.cache import cache
+
+    client.get("/?section=khong-co-0")
+    before = set(cache._cache)
+    for n in range(1, 20):
+        response = client.get(f"/?section=khong-co-{n}&date_after=2025-13-{n}")
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        assert "ETag" not in response
+    assert set(cache._cache) == before
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/?section=khong-co-1")
+    assert len(queries) > 0  # rendered again, not served from the cache
+
+
 def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, newsroom):
     from articles.caching import QUERY_PARAMETERS
     from tests.browser_form import form_values

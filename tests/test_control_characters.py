@@ -133,3 +133,13 @@ def test_the_desk_strips_them_before_judging_a_unique_name(client):
     assert story.sapo == "Sapo." and "\x0b" not in story.body
     assert sorted(story.tags.names()) == ["LNG", "khí"]
     assert Tag.objects.count() == 2
+
+
+def test_what_a_reader_types_comes_back_without_them(client):
+    ArticleFactory(headline="Hoa Kỳ và Việt Nam")
+    for url in ("/tim-kiem/?q=hoa%0Bky%01", "/?q=hoa%0Bky%01"):
+        html = client.get(url).content.decode()
+        assert "\x0b" not in html and "\x01" not in html, url
+        assert "hoa ky" in html, url
+    api = client.get("/api/stories?q=hoa%0Bky")
+    assert api.status_code == 200 and len(api.json()["items"]) == 1

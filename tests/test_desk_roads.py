@@ -235,3 +235,19 @@ def test_the_state_change_is_recorded_once_per_road(client, reporter, editor):
         (Status.DRAFT, Status.REVIEW),
         (Status.REVIEW, Status.PUBLISHED),
     ]
+
+
+def test_a_reporter_cannot_delete_their_published_story_in_bulk(client, reporter):
+    """The list's "delete selected" judges each story as the delete page does."""
+    published = ArticleFactory(created_by=reporter, headline="Đã đăng")
+    draft = ArticleFactory(status=Status.DRAFT, published_at=None, created_by=reporter)
+    mine = as_user(client.__class__, reporter)
+    for chosen in ([published.pk], [published.pk, draft.pk]):
+        response = mine.post(
+            f"{ADMIN}/", {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+        )
+        assert response.status_code in (200, 302, 403)
+        assert Article.objects.filter(pk=published.pk).exists()
+    mine.post(f"{ADMIN}/", {"action": "delete_selected", "_selected_action": [draft.pk],
+                            "post": "yes"})  # fmt: skip
+    assert not Article.objects.filter(pk=draft.pk).exists()

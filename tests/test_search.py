@@ -165,6 +165,11 @@ def test_a_common_word_ranks_only_the_newest_candidates(client, db, monkeypatch)
     assert {a.pk for a in ranked} == {s.pk for s in stories[:4]}
 
 
+def test_a_long_query_is_cut_to_its_first_distinct_words():
+    words = terms(" ".join(f"tu{n}" for n in range(40)) + " tu0 TU1")
+    assert words == [f"tu{n}" for n in range(search.MAX_WORDS)]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the window is SQLite's scan")
 def test_sqlite_reads_the_text_of_the_newest_stories_only(db, monkeypatch):
     monkeypatch.setattr(search, "SQLITE_WINDOW", 3)
