@@ -260,7 +260,7 @@ class ArticleAdmin(VersionAdmin):
         return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
 
     def save_model(self, request, obj, form, change):
-        workflow.save(obj, request.user, form.stored.status)
+        workflow.save(obj, request.user, form.stored)
 
     # -- restoring a revision, recovering a deleted story
 

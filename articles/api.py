@@ -66,7 +66,7 @@ class NextPagePagination(PaginationBase):
         rows = list(queryset.rows[(number - 1) * size : number * size + 1])
         return {
             "items": [queryset.present(row) for row in rows[:size]],
-            "next": number + 1 if len(rows) > size else None,
+            "next": number + 1 if len(rows) > size and number < MAX_PAGE else None,
             "previous": number - 1 if number > 1 else None,
         }
 

@@ -125,7 +125,7 @@ class ArticleForm(DeskForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.restoring is None:
-            self.stored = workflow.Stored.read(self.instance.pk)  # as it is now, locked
+            self.stored = workflow.Stored.read(self.instance.pk, self.user)  # as now, locked
         self._check_not_stale()
         new = cleaned.get("status", self.old_status)
         try:

@@ -40,7 +40,9 @@ class NextPagePaginator(Paginator):
         rows = list(self.object_list[start : start + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(_("Không có trang này."))
-        return NextPage(rows[: self.per_page], number, self, len(rows) > self.per_page)
+        # The deepest page links to no next one: it could not be asked for.
+        has_next = len(rows) > self.per_page and number < MAX_PAGE
+        return NextPage(rows[: self.per_page], number, self, has_next)
 
 
 def paginate(queryset, per_page: int, number) -> tuple[NextPagePaginator, NextPage]:

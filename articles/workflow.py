@@ -126,24 +126,27 @@ def record(article: Article, user, old: str) -> None:
 
 
 @transaction.atomic
-def save(article: Article, user, old: str | None = None) -> Article:
+def save(article: Article, user, stored: Stored | None = None) -> Article:
     """Save ``article`` for ``user``: the one place a story's status changes.
 
-    ``old`` is the status it is moving from, as read before anything wrote over
-    the row (a restored revision does); by default it is read, locked, now.
-    Publishing stamps ``published_at`` with now unless one is set (a time in the
-    future schedules the story). The move is recorded.
+    ``stored`` is the story as the database held it before anything wrote over
+    the row (a restored revision does), judged for ``user``; by default it is
+    read, locked, now. The user must be allowed to edit the stored story and to
+    make the move. Publishing stamps ``published_at`` with now unless one is set
+    (a time in the future schedules the story). The move is recorded.
     """
-    if old is None:
-        old = Stored.read(article.pk).status if article.pk else NEW
-    check(user, article, old, article.status)
+    if stored is None:
+        stored = Stored.read(article.pk, user) if article.pk else Stored()
+    if not stored.editable:
+        raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
+    check(user, article, stored.status, article.status)
     if article.status == Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if article.pk is None and article.created_by_id is None:
         article.created_by = user
     article.updated_by = user
     article.save()
-    record(article, user, old)
+    record(article, user, stored.status)
     return article
 
 

@@ -251,3 +251,17 @@ def test_a_reporter_cannot_delete_their_published_story_in_bulk(client, reporter
     mine.post(f"{ADMIN}/", {"action": "delete_selected", "_selected_action": [draft.pk],
                             "post": "yes"})  # fmt: skip
     assert not Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_saving_through_the_desk_checks_who_may_edit_even_without_a_move(reporter, editor):
+    theirs = ArticleFactory(status=Status.DRAFT, published_at=None)
+    theirs.sapo = "Sửa trộm."
+    with pytest.raises(PermissionDenied):
+        workflow.save(theirs, reporter)
+    published = ArticleFactory(created_by=reporter)
+    published.sapo = "Sửa sau khi đăng."
+    with pytest.raises(PermissionDenied):
+        workflow.save(published, reporter)
+    workflow.save(published, editor)
+    assert Article.objects.get(pk=published.pk).sapo == "Sửa sau khi đăng."
+    assert Article.objects.get(pk=theirs.pk).sapo != "Sửa trộm."

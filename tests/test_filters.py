@@ -174,3 +174,15 @@ def test_the_lists_offer_what_is_in_the_news_and_the_chosen_one(client, db, monk
     html = client.get(f"/?organization={old.slug}").content.decode()
     assert f'<option value="{old.slug}" selected>Công ty Cũ</option>' in html
     assert f'<option value="{current.slug}">Công ty Mới</option>' in html
+
+
+def test_the_deepest_page_links_to_no_page_beyond_it(client, db, monkeypatch):
+    """The last page that may be asked for has no "next" link (it was a server
+    error to draw one the paginator would refuse), however much lies beyond."""
+    from articles import pagination
+
+    monkeypatch.setattr(pagination, "MAX_PAGE", 2)
+    ArticleFactory.create_batch(45)
+    last = client.get("/?page=2")
+    assert last.status_code == 200 and 'rel="next"' not in last.content.decode()
+    assert client.get("/?page=3").status_code == 404
