@@ -249,6 +249,15 @@ class Author(SluggedModel):
         verbose_name = _("tác giả")
         verbose_name_plural = _("tác giả")
 
+    def save(self, *args, **kwargs):
+        uploading = bool(self.photo) and not self.photo._committed
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if uploading and self.photo._committed:
+                discard([self.photo.name])  # a failed save leaves no file behind
+            raise
+
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 

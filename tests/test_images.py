@@ -193,6 +193,10 @@ def test_a_save_that_fails_stores_no_file(media):
     with pytest.raises(IntegrityError), transaction.atomic():
         ArticleFactory(slug="trung-slug", image=upload("anh.png", picture("PNG")), image_alt="Ảnh")
     assert stored_files(media) == []
+    Author.objects.create(name="Phóng viên", slug="phong-vien")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Author.objects.create(name="Khác", slug="phong-vien", photo=upload("a.png", picture("PNG")))
+    assert stored_files(media) == []
 
 
 @pytest.mark.parametrize(
