@@ -14,11 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .images import PictureField, discard, files_of, make_renditions
-from .sanitize import clean_body
+from .sanitize import clean_body, xml_safe
 from .slugs import unique_slug, vi_slugify
 
 country_code = RegexValidator(
@@ -29,6 +29,16 @@ country_code = RegexValidator(
 def validate_timezone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” không phải múi giờ IANA."), params={"value": value})
+
+
+class CleanTags(_TaggableManager):
+    """Tag names are cleaned as every stored text is (signals.py) before taggit
+    looks them up: ``LNG\x0b`` is the tag LNG, not a second one the database
+    refuses (or, with a NUL, cannot even be asked about)."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = (xml_safe(tag).strip() if isinstance(tag, str) else tag for tag in tags)
+        return super()._to_tag_model_instances([t for t in names if t != ""], tag_kwargs)
 
 
 class SlugQuerySet(models.QuerySet):
@@ -311,7 +321,9 @@ class Event(NamedByStories):
         related_name="children",
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
-    topics = TaggableManager(verbose_name=_("chủ đề"), through="TaggedEvent", blank=True)
+    topics = TaggableManager(
+        verbose_name=_("chủ đề"), through="TaggedEvent", blank=True, manager=CleanTags
+    )
 
     slug_source = "title"
     objects = EventQuerySet.as_manager()
@@ -569,7 +581,9 @@ class Article(SluggedModel):
     authors = models.ManyToManyField(
         Author, verbose_name=_("tác giả"), through="Byline", blank=True, related_name="articles"
     )
-    tags = TaggableManager(verbose_name=_("thẻ"), through="TaggedArticle", blank=True)
+    tags = TaggableManager(
+        verbose_name=_("thẻ"), through="TaggedArticle", blank=True, manager=CleanTags
+    )
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("tổ chức"), blank=True, related_name="articles"
     )
