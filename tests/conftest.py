@@ -18,3 +18,24 @@ def _empty_cache():
 
     cache.clear()
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def reporter(db):
+    from tests.factories import staff
+
+    return staff("phongvien", "Phóng viên")
+
+
+@pytest.fixture
+def other_reporter(db):
+    from tests.factories import staff
+
+    return staff("phongvien2", "Phóng viên")
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import staff
+
+    return staff("bientapvien", "Biên tập viên")

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import factory
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -78,3 +79,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def authors(self, create, extracted, **kwargs):
         for position, author in enumerate(extracted or []):
             Byline.objects.create(article=self, author=author, position=position)
+
+
+def staff(username: str, group: str):
+    """A member of the desk: ``Phóng viên`` (reporter) or ``Biên tập viên`` (editor)."""
+    user = User.objects.create_user(username, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
@@ -18,33 +18,12 @@ from articles import workflow
 from articles.forms import ArticleForm
 from articles.models import Article, Author, StateChange
 from tests.browser_form import form_values, post_form
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, staff
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 ADD = "/admin/articles/article/add/"
 LIST = "/admin/articles/article/"
-
-
-def staff(username: str, group: str) -> User:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def reporter():
-    return staff("phongvien", "Phóng viên")
-
-
-@pytest.fixture
-def other_reporter():
-    return staff("phongvien2", "Phóng viên")
-
-
-@pytest.fixture
-def editor():
-    return staff("bientapvien", "Biên tập viên")
 
 
 def change_url(article) -> str:

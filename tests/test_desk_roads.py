@@ -4,34 +4,17 @@ database holds it now, through the desk's rules, and recorded; and a reporter
 sees only their own stories on every admin page."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, Author, Byline, StateChange
 from tests.browser_form import form_values, post_form
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, staff
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 ADMIN = "/admin/articles/article"
-
-
-def staff(username: str, group: str) -> User:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def reporter():
-    return staff("phongvien", "Phóng viên")
-
-
-@pytest.fixture
-def editor():
-    return staff("bientapvien", "Biên tập viên")
 
 
 def as_user(client_class, user):
