@@ -176,6 +176,7 @@ class StateChangeInline(DeskTabularInline):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
+    change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["thumbnail", "headline", "status", "published_at", "section", "byline_names"]
     list_display_links = ["thumbnail", "headline"]
@@ -288,6 +289,12 @@ class ArticleAdmin(VersionAdmin):
             return super()._reversion_revisionform_view(
                 request, version, template_name, extra_context
             )
+
+    def changelist_view(self, request, extra_context=None):
+        may_recover = workflow.can_publish(request.user)
+        return super().changelist_view(
+            request, {"may_recover": may_recover, **(extra_context or {})}
+        )
 
     def recoverlist_view(self, request, extra_context=None):
         if not workflow.can_publish(request.user):

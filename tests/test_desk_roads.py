@@ -124,6 +124,7 @@ def test_recovering_a_deleted_story_is_an_editors_act_and_is_recorded(client, re
     assert mine.post(f"{ADMIN}/{story.pk}/delete/", {"post": "yes"}).status_code == 302
     deleted = Version.objects.get_deleted(Article).get()
 
+    assert "recover/" not in mine.get(f"{ADMIN}/").content.decode()  # not offered
     assert mine.get(f"{ADMIN}/recover/").status_code == 403
     assert post_form(mine, f"{ADMIN}/recover/{deleted.pk}/").status_code == 403
     assert not Article.objects.filter(pk=story.pk).exists()
