@@ -93,32 +93,31 @@ def document(article) -> dict[str, str]:
     }
 
 
-_pending: ContextVar[set[int] | None] = ContextVar("search_pending", default=None)
+# model -> the ids of its rows to index when the batch ends
+_pending: ContextVar[dict[type, set[int]] | None] = ContextVar("search_pending", default=None)
 
 
 @contextmanager
 def batched():
     """Index each story touched inside the block once, at its end: one admin save
     moves the story, its tags, bylines and links, and each would re-index it."""
-    from .models import Article
-
-    pending: set[int] = set()
+    pending: dict[type, set[int]] = {}
     token = _pending.set(pending)
     try:
         yield
     finally:
         _pending.reset(token)
-        if pending:
-            index_many(Article.objects.filter(pk__in=pending))
+        for model, ids in pending.items():
+            index_many(model.objects.filter(pk__in=ids))
 
 
 def index(article) -> None:
     """Bring one story's search fields up to date (at the end of a ``batched`` block)."""
     pending = _pending.get()
     if pending is not None:
-        pending.add(article.pk)
+        pending.setdefault(type(article), set()).add(article.pk)
         return
-    _write([(article.pk, document(article))])
+    _write(type(article), [(article.pk, document(article))])
 
 
 def index_many(articles: QuerySet, batch_size: int = 500) -> int:
@@ -127,7 +126,7 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
     for start in range(0, len(ids), batch_size):
         batch = articles.model.objects.filter(pk__in=ids[start : start + batch_size])
         batch = batch.prefetch_related("tags", "organizations__aliases", "people", "authors")
-        _write([(article.pk, document(article)) for article in batch])
+        _write(articles.model, [(article.pk, document(article)) for article in batch])
     return len(ids)
 
 
@@ -142,21 +141,21 @@ _VECTOR = " || ".join(
 )
 
 
-def _write(docs: list[tuple[int, dict[str, str]]]) -> None:
-    from .models import Article
-
+def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
+    """Store the search fields of ``docs``, stories of ``model`` (the search module
+    is told the model rather than importing it: the model's queryset uses this one)."""
     if not docs:
         return
     if not _is_postgres():
         for pk, parts in docs:
-            Article.objects.filter(pk=pk).update(search_text=fold("\n".join(parts.values())))
+            model.objects.filter(pk=pk).update(search_text=fold("\n".join(parts.values())))
         return
     rows, params = [], []
     for pk, parts in docs:
         rows.append("(%s, %s" + ", %s" * len(WEIGHTS) + ")")
         params += [pk, fold("\n".join(parts.values()))]
         params += [unicodedata.normalize("NFC", parts[w]).lower() for w in WEIGHTS]
-    table = connection.ops.quote_name(Article._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(WEIGHTS.lower())
     sql = (
         f"UPDATE {table} SET search_text = v.search_text, search_vector = {_VECTOR} "

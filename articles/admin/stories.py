@@ -1,153 +1,27 @@
+"""The desk's story pages: who sees and edits what (by articles/workflow.py),
+the workflow actions, revisions with compare and restore, and the preview."""
+
 import reversion
-import taggit.models
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import search, workflow
-from .forms import ArticleForm, DeskForm
-from .models import (
-    Article,
-    Author,
-    Byline,
-    Event,
-    Organization,
-    OrganizationAlias,
-    Outcome,
-    Participant,
-    Person,
-    Section,
-    StateChange,
-    Tag,
-    TaggedArticle,
-)
-from .revisions import compare
-from .views import ArticlePreviewView
-
-admin.site.site_header = _("Toà soạn – bàn biên tập")
-admin.site.site_title = _("Toà soạn")
-admin.site.index_title = _("Bàn biên tập")
-# The project's own Tag model (Vietnamese slugs) replaces taggit's, which stays unused.
-admin.site.unregister(taggit.models.Tag)
-
-# Editors paste bare domains; read them as https (Django 6's default) rather than http.
-URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class DeskAdmin(admin.ModelAdmin):
-    form = DeskForm
-
-
-class DeskTabularInline(admin.TabularInline):
-    form = DeskForm
-
-
-class DeskStackedInline(admin.StackedInline):
-    form = DeskForm
-
-
-@admin.register(Section)
-class SectionAdmin(DeskAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Tag)
-class TagAdmin(DeskAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-
-
-class OrganizationAliasInline(DeskTabularInline):
-    model = OrganizationAlias
-    extra = 1
-
-
-class NamedByStoriesAdmin(DeskAdmin):
-    """The delete page lists the stories that still name the thing, as protected:
-    it cannot be deleted until they are unlinked (see models.refuse_while_named)."""
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if objs := list(objs):  # one query for all of them, not one each
-            protected += [
-                format_html('{}: <a href="{}">{}</a>', Article._meta.verbose_name.capitalize(),
-                            reverse("admin:articles_article_change", args=[story.pk]), story)
-                for story in Article.objects.naming(*objs).distinct()
-            ]  # fmt: skip
-        return deleted, counts, perms_needed, protected
-
-
-@admin.register(Organization)
-class OrganizationAdmin(NamedByStoriesAdmin):
-    list_display = ["name", "kind", "country", "parent"]
-    list_filter = ["kind", "country"]
-    search_fields = ["name", "aliases__name"]
-    autocomplete_fields = ["parent"]
-    inlines = [OrganizationAliasInline]
-    formfield_overrides = URL_AS_HTTPS
-
-
-@admin.register(Person)
-class PersonAdmin(NamedByStoriesAdmin):
-    list_display = ["name", "title", "organization"]
-    list_select_related = ["organization"]
-    search_fields = ["name", "title", "organization__name"]
-    autocomplete_fields = ["organization"]
-
-
-@admin.register(Author)
-class AuthorAdmin(DeskAdmin):
-    list_display = ["name", "affiliation", "user"]
-    list_select_related = ["affiliation", "user"]
-    search_fields = ["name"]
-    autocomplete_fields = ["affiliation"]
-
-
-class ParticipantInline(DeskTabularInline):
-    model = Participant
-    extra = 1
-    autocomplete_fields = ["person", "organization"]
-
-
-class OutcomeInline(DeskStackedInline):
-    model = Outcome
-    extra = 0
-
-
-class MeetingInline(DeskTabularInline):
-    """The meetings within a trip, added and ordered from the trip's page."""
-
-    model = Event
-    fk_name = "parent"
-    extra = 0
-    fields = ["title", "kind", "start_date", "start_time", "place"]
-    show_change_link = True
-    verbose_name = _("cuộc gặp trong chuyến")
-    verbose_name_plural = _("các cuộc gặp trong chuyến")
-
-
-@admin.register(Event)
-class EventAdmin(NamedByStoriesAdmin):
-    list_display = ["title", "kind", "start_date", "place", "parent"]
-    list_filter = ["kind", "country"]
-    list_select_related = ["parent"]
-    search_fields = ["title", "place", "summary"]
-    date_hierarchy = "start_date"
-    autocomplete_fields = ["parent"]
-    inlines = [ParticipantInline, OutcomeInline, MeetingInline]
+from .. import search, workflow
+from ..forms import ArticleForm
+from ..models import Article, Byline, StateChange, TaggedArticle
+from ..revisions import compare
+from ..views import ArticlePreviewView
+from .base import DeskTabularInline
 
 
 class BylineInline(DeskTabularInline):

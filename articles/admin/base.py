@@ -1,0 +1,40 @@
+"""What every page of the desk shares: forms that clean what was typed, and
+delete pages that name the stories still naming a thing."""
+
+from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ..forms import DeskForm
+from ..models import Article
+
+# Editors paste bare domains; read them as https (Django 6's default) rather than http.
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DeskAdmin(admin.ModelAdmin):
+    form = DeskForm
+
+
+class DeskTabularInline(admin.TabularInline):
+    form = DeskForm
+
+
+class DeskStackedInline(admin.StackedInline):
+    form = DeskForm
+
+
+class NamedByStoriesAdmin(DeskAdmin):
+    """The delete page lists the stories that still name the thing, as protected:
+    it cannot be deleted until they are unlinked (see models.refuse_while_named)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if objs := list(objs):  # one query for all of them, not one each
+            protected += [
+                format_html('{}: <a href="{}">{}</a>', Article._meta.verbose_name.capitalize(),
+                            reverse("admin:articles_article_change", args=[story.pk]), story)
+                for story in Article.objects.naming(*objs).distinct()
+            ]  # fmt: skip
+        return deleted, counts, perms_needed, protected

@@ -1,0 +1,156 @@
+"""The things stories are about and by: sections, tags, organizations (and
+their other names), people and authors."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
+
+from ..images import PictureField, discard
+from ..slugs import vi_slugify
+from .base import NamedByStories, NaturallyKeyed, SluggedModel, country_code
+
+
+class Section(SluggedModel):
+    name = models.CharField(_("tên"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+
+class Tag(TagBase):
+    """A taggit tag whose slug folds Vietnamese like every other slug here."""
+
+    class Meta:
+        verbose_name = _("thẻ")
+        verbose_name_plural = _("thẻ")
+
+    def slugify(self, tag, i=None):
+        slug = vi_slugify(tag)
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Organization(NamedByStories):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Cơ quan nhà nước")
+        COMPANY = "company", _("Doanh nghiệp")
+        STATE_ENTERPRISE = "state_enterprise", _("Doanh nghiệp nhà nước")
+        MEDIA = "media", _("Cơ quan báo chí")
+        OTHER = "other", _("Khác")
+
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.OTHER)
+    country = models.CharField(
+        _("quốc gia"),
+        max_length=2,
+        blank=True,
+        validators=[country_code],
+        help_text=_("Mã ISO 3166-1 alpha-2, ví dụ VN, US."),
+    )
+    website = models.URLField(_("trang web"), blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+
+
+class OrganizationAlias(NaturallyKeyed):
+    """Another name an organization goes by: ``Space X``, ``Ministry of Industry and Trade``."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("tổ chức"),
+    )
+    name = models.CharField(_("tên khác"), max_length=255)
+
+    natural_key_fields = ("organization__slug", "name")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tên khác")
+        verbose_name_plural = _("tên khác")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_alias"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(NamedByStories):
+    name = models.CharField(_("họ tên"), max_length=255)
+    title = models.CharField(_("chức vụ"), max_length=255, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    bio = models.TextField(_("tiểu sử"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("nhân vật")
+        verbose_name_plural = _("nhân vật")
+
+
+class Author(SluggedModel):
+    """A byline. It may belong to a user account, or to a writer without one."""
+
+    name = models.CharField(_("bút danh"), max_length=255)
+    bio = models.TextField(_("giới thiệu"), blank=True)
+    photo = PictureField(
+        _("ảnh"), upload_to="authors/", blank=True, help_text=_("JPEG, PNG hoặc WebP.")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+    affiliation = models.ForeignKey(
+        Organization,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authors",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tác giả")
+        verbose_name_plural = _("tác giả")
+
+    def save(self, *args, **kwargs):
+        uploading = bool(self.photo) and not self.photo._committed
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if uploading and self.photo._committed:
+                discard([self.photo.name])  # a failed save leaves no file behind
+            raise

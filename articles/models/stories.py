@@ -1,0 +1,313 @@
+"""Stories: what readers may see of them, their bylines, tags and former addresses."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .. import search
+from ..images import PictureField, discard, files_of, make_renditions
+from ..sanitize import clean_body
+from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem
+from .entities import Author, Organization, Person, Section, Tag
+from .events import Event
+
+# Kept for search only, and as long as the body: never read for a page.
+SEARCH_FIELDS = ("search_text", "search_vector")
+
+
+class ArticleQuerySet(SlugQuerySet):
+    def for_listing(self):
+        """What a teaser shows: no body, the section joined in."""
+        return self.select_related("section").defer("body", *SEARCH_FIELDS)
+
+    def for_detail(self):
+        """Everything a story page shows, in a fixed number of queries."""
+        return (
+            self.select_related("section", "source_outlet")
+            .defer(*SEARCH_FIELDS)
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "organizations",
+                "people",
+                models.Prefetch("events", queryset=Event.objects.with_details()),
+            )
+        )
+
+    def about_event(self, event: "Event"):
+        """Stories about an event, or about one of its meetings."""
+        covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
+        return self.filter(pk__in=covering.values("article"))
+
+    def naming(self, *things):
+        """Stories that name any of ``things``, all of one kind: organizations,
+        people, authors, tags or events (a story naming two is there twice)."""
+        relation = {
+            "organization": "organizations",
+            "person": "people",
+            "author": "authors",
+            "tag": "tags",
+            "event": "events",
+        }[things[0]._meta.model_name]
+        return self.filter(**{f"{relation}__in": things})
+
+    def search(self, query: str):
+        """Stories matching ``query``, best first (see search.py)."""
+        return search.search(self, query)
+
+    def published(self):
+        """What readers may see: published, and not scheduled for later.
+
+        A story imported without a stated publication time stays visible;
+        a future ``published_at`` keeps it hidden until the time comes, with
+        no job to run.
+        """
+        return self.filter(
+            Q(published_at__lte=timezone.now()) | Q(published_at__isnull=True),
+            status=Article.Status.PUBLISHED,
+        )
+
+
+class Article(SluggedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        REVIEW = "review", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đã xuất bản")
+        ARCHIVED = "archived", _("Lưu trữ")
+
+    headline = models.CharField(_("tiêu đề"), max_length=255)
+    sapo = models.TextField(_("sapo"), help_text=_("Đoạn mở đầu, in đậm dưới tiêu đề."))
+    body = models.TextField(
+        _("nội dung"), blank=True, help_text=_("HTML; thẻ ngoài danh sách cho phép bị loại bỏ.")
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("chuyên mục"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("tác giả"), through="Byline", blank=True, related_name="articles"
+    )
+    tags = TaggableManager(
+        verbose_name=_("thẻ"), through="TaggedArticle", blank=True, manager=CleanTags
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("tổ chức"), blank=True, related_name="articles"
+    )
+    people = models.ManyToManyField(
+        Person, verbose_name=_("nhân vật"), blank=True, related_name="articles"
+    )
+    events = models.ManyToManyField(
+        Event, verbose_name=_("sự kiện"), blank=True, related_name="articles"
+    )
+
+    image = PictureField(
+        _("ảnh đại diện"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        help_text=_("JPEG, PNG hoặc WebP."),
+    )
+    image_alt = models.CharField(_("mô tả ảnh (alt)"), max_length=255, blank=True)
+    image_caption = models.CharField(_("chú thích ảnh"), max_length=500, blank=True)
+    image_credit = models.CharField(_("nguồn ảnh"), max_length=255, blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("thời gian xuất bản"),
+        null=True,
+        blank=True,
+        help_text=_("Để một thời điểm trong tương lai để hẹn giờ đăng."),
+    )
+    # Defaults rather than auto_now(_add), so fixtures may leave them out.
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
+
+    source_outlet = models.ForeignKey(
+        Organization,
+        verbose_name=_("báo nguồn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sourced_articles",
+    )
+    source_url = models.URLField(_("đường dẫn bài gốc"), max_length=500, blank=True)
+    source_published_at = models.DateTimeField(_("thời gian đăng bài gốc"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Kept by search.index() whenever the story or anything it names changes.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
+    image_renditions = models.JSONField(
+        _("các cỡ ảnh"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Các bản WebP của ảnh đại diện, tạo khi lưu bài."),
+    )
+
+    slug_source = "headline"
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_last=True), "-created_at"]
+        get_latest_by = "published_at"
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published"),
+            # Readers' listings use two partial indexes in migration 0006, written in
+            # SQL because SQLite cannot say NULLS LAST in an index (its DESC already is).
+        ]
+        permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        self.updated_at = timezone.now()
+        made = []
+        if self.image_renditions.get("source") != (self.image.name or None):
+            self.image_renditions = make_renditions(self.image)
+            made = files_of(self.image_renditions)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body",
+                "updated_at",
+                "image_renditions",
+            }
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            discard(made)  # a failed save leaves no files behind
+            raise
+
+    def reserved_slugs(self, base: str) -> set[str]:
+        """Other stories' former addresses, which a new slug must not take over."""
+        former = FormerSlug.objects.filter(slug__startswith=base)
+        if self.pk is not None:
+            former = former.exclude(article=self.pk)
+        return set(former.values_list("slug", flat=True))
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Ảnh cần có mô tả (alt) cho người đọc khiếm thị.")}
+            )
+
+    @property
+    def image_srcset(self) -> str:
+        """The WebP renditions for ``<source srcset>``, smallest first."""
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w"
+            for width, name in self.image_renditions.get("webp", {}).items()
+        )
+
+    def event_boxes(self) -> list[tuple["Event", list["Event"]]]:
+        """The events a story covers, each trip with the covered meetings inside it."""
+        events = list(self.events.all())
+        covered = {e.pk for e in events}
+        return [
+            (event, [child for child in events if child.parent_id == event.pk])
+            for event in events
+            if event.parent_id not in covered
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class Byline(NaturallyKeyed):
+    """An author's place on a story: the lowest position is the primary byline."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("bài viết")
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("tác giả")
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    natural_key_fields = ("article__slug", "author__slug")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("tác giả bài viết")
+        verbose_name_plural = _("tác giả bài viết")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline"),
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class TaggedArticle(_TaggedItem):
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+
+class FormerSlug(models.Model):
+    """An address a story had before it was renamed: answered with a permanent
+    redirect, since readers' bookmarks, search engines and other sites keep it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="former_slugs", verbose_name=_("bài viết")
+    )
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    until = models.DateTimeField(_("dùng đến"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("địa chỉ cũ")
+        verbose_name_plural = _("địa chỉ cũ")
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
