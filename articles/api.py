@@ -20,18 +20,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
+from pydantic import create_model
 
 from .filters import ArticleFilter
+from .kinds import KINDS
 from .models import (
     SEARCH_FIELDS,
     Article,
-    Author,
     Byline,
-    Event,
-    Organization,
-    Person,
-    Section,
-    Tag,
 )
 from .pagination import MAX_PAGE
 
@@ -126,17 +122,19 @@ class Entity(Schema):
     stories_uri: str
 
 
-class StoryFilters(Schema):
+class StoryFiltersBase(Schema):
     q: str | None = None
-    section: str | None = None
-    tag: str | None = None
-    organization: str | None = None
-    person: str | None = None
-    event: str | None = None
-    author: str | None = None
     # Strings, not dates: pydantic would read "0" as a Unix timestamp. The filter checks them.
     date_after: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
     date_before: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
+
+
+# The words, the dates, and one parameter for each kind (by its slug).
+StoryFilters = create_model(
+    "StoryFilters",
+    __base__=StoryFiltersBase,
+    **{kind.name: (str | None, Field(None, description=f"a {kind.name}'s slug")) for kind in KINDS},
+)
 
 
 def _ref(request, obj) -> dict:
@@ -253,12 +251,5 @@ def _entities(name: str, model, feed_lookup: str):
         return present(request, get_object_or_404(model, slug=slug))
 
 
-for _name, _model, _lookup in [
-    ("sections", Section, "section"),
-    ("tags", Tag, "tag"),
-    ("organizations", Organization, "organization"),
-    ("people", Person, "person"),
-    ("authors", Author, "author"),
-    ("events", Event, "event"),
-]:
-    _entities(_name, _model, _lookup)
+for _kind in KINDS:
+    _entities(_kind.plural, _kind.model, _kind.name)

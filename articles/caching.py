@@ -44,6 +44,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from .kinds import KINDS
 from .models import Article
 
 GENERATION_KEY = "pages:generation"
@@ -51,9 +52,8 @@ GENERATION_KEY = "pages:generation"
 # sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
 # rendered but not kept: anyone could make endless cache entries with them.
 QUERY_PARAMETERS = frozenset(
-    {"page", "p", "q", "section", "tag", "organization", "person", "event", "author",
-     "date_after", "date_before"}
-)  # fmt: skip
+    {"page", "p", "q", "date_after", "date_before", *(kind.name for kind in KINDS)}
+)
 UNKNOWN = "unknown"
 DAY = 24 * 60 * 60
 T = TypeVar("T")

@@ -1,5 +1,5 @@
-"""RSS 2.0 and Atom feeds: all stories, and each section, tag, organization and
-author. Only published stories, newest first, with the sapo, bylines,
+"""RSS 2.0 and Atom feeds: all stories, and the stories of each thing of the
+kinds that have feeds (kinds.py). Only published stories, newest first, with the sapo, bylines,
 categories and the lead image as an enclosure."""
 
 import copy
@@ -13,7 +13,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Author, Byline, Organization, Section, Tag
+from .kinds import KINDS, Kind
+from .models import Article, Byline
 from .sanitize import xml_safe
 
 FEED_LENGTH = 30
@@ -109,13 +110,12 @@ class AtomStoriesFeed(StoriesFeed):
 
 
 class EntityFeedMixin:
-    """A feed of the stories of one section, tag, organization or author."""
+    """A feed of the stories of one thing of a kind (a section, a tag...)."""
 
-    model = None
-    lookup = ""
+    kind: Kind
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.kind.model, slug=slug)
 
     def title(self, obj):
         return _("Toà soạn – %(name)s") % {"name": obj}
@@ -127,20 +127,17 @@ class EntityFeedMixin:
         return _("Tin mới nhất về %(name)s.") % {"name": obj}  # text in Atom
 
     def stories(self, obj):
-        return Article.objects.published().filter(**{self.lookup: obj})
+        return self.kind.stories_of(Article.objects.published(), obj)
 
 
-def entity_feeds(model, lookup: str) -> tuple[type[Feed], type[Feed]]:
-    """The RSS and Atom feed classes for one kind of entity."""
-    attrs = {"model": model, "lookup": lookup}
-    name = model.__name__
+def entity_feeds(kind: Kind) -> tuple[type[Feed], type[Feed]]:
+    """The RSS and Atom feed classes for one kind."""
+    name = kind.model.__name__
     return (
-        type(f"{name}Feed", (EntityFeedMixin, StoriesFeed), attrs),
-        type(f"{name}AtomFeed", (EntityFeedMixin, AtomStoriesFeed), attrs),
+        type(f"{name}Feed", (EntityFeedMixin, StoriesFeed), {"kind": kind}),
+        type(f"{name}AtomFeed", (EntityFeedMixin, AtomStoriesFeed), {"kind": kind}),
     )
 
 
-SectionFeed, SectionAtomFeed = entity_feeds(Section, "section")
-TagFeed, TagAtomFeed = entity_feeds(Tag, "tags")
-OrganizationFeed, OrganizationAtomFeed = entity_feeds(Organization, "organizations")
-AuthorFeed, AuthorAtomFeed = entity_feeds(Author, "authors")
+# kind name -> (RSS, Atom), for the kinds that have feeds
+FEEDS = {kind.name: entity_feeds(kind) for kind in KINDS if kind.feeds}

@@ -12,11 +12,13 @@ import functools
 
 import django_filters
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .caching import remember
-from .models import Article, Author, Event, Organization, Person, Section, Tag
+from .kinds import KINDS, Kind
+from .models import Article
 from .sanitize import xml_safe_data
 
 
@@ -46,62 +48,38 @@ class DateRangeInput(django_filters.widgets.DateRangeWidget):
         super(django_filters.widgets.RangeWidget, self).__init__(widgets, attrs)
 
 
-def _choice(model, field_name: str, label) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name,
-        queryset=model.objects.order_by("name"),
-        to_field_name="slug",
-        label=label,
-        empty_label=_("Tất cả"),
-    )
-
-
 IN_THE_NEWS = 100  # the newest stories, whose entities fill the form's lists
 MAX_OPTIONS = 60
+LISTED_BY_NEWS = [kind for kind in KINDS if kind.news_link]
 
-# filter -> how its model reaches the stories
-NEWS_LINKS = {
-    "tag": "tagged_articles__content_object__in",
-    "organization": "articles__in",
-    "person": "articles__in",
-    "event": "articles__in",
-    "author": "articles__in",
-}
+
+def _kind_filter(kind: Kind) -> django_filters.ModelChoiceFilter:
+    """A kind's filter: its parameter names one by slug; the stories are the kind's."""
+    return django_filters.ModelChoiceFilter(
+        queryset=kind.model.objects.order_by(getattr(kind.model, "slug_source", "name")),
+        to_field_name="slug",
+        label=capfirst(kind.model._meta.verbose_name),
+        empty_label=_("Tất cả"),
+        method=lambda articles, name, thing: kind.stories_of(articles, thing),
+    )
 
 
 def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
     """Every list at once: one cache entry for the form, not one per list."""
     newest = Article.objects.published().values("pk")[:IN_THE_NEWS]
     return {
-        name: [
+        kind.name: [
             (thing.slug, str(thing))
-            for thing in fields[name].queryset.filter(**{link: newest}).distinct()[:MAX_OPTIONS]
+            for thing in fields[kind.name]
+            .queryset.filter(**{kind.news_link: newest})
+            .distinct()[:MAX_OPTIONS]
         ]
-        for name, link in NEWS_LINKS.items()
+        for kind in LISTED_BY_NEWS
     }
 
 
-class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Từ khoá"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
-    )
-    section = _choice(Section, "section", _("Chuyên mục"))
-    tag = _choice(Tag, "tags", _("Thẻ"))
-    organization = _choice(Organization, "organizations", _("Tổ chức"))
-    person = _choice(Person, "people", _("Nhân vật"))
-    event = django_filters.ModelChoiceFilter(
-        queryset=Event.objects.order_by("title"),
-        to_field_name="slug",
-        label=_("Sự kiện"),
-        empty_label=_("Tất cả"),
-        method="filter_event",
-    )
-    author = _choice(Author, "authors", _("Tác giả"))
-    date = django_filters.DateFromToRangeFilter(
-        field_name="published_at",
-        label=_("Thời gian (từ – đến)"),
-        widget=DateRangeInput,
-    )
+class ArticleFilterBase(django_filters.FilterSet):
+    """What the filters do; their fields are declared on ``ArticleFilter`` below."""
 
     class Meta:
         model = Article
@@ -113,8 +91,8 @@ class ArticleFilter(django_filters.FilterSet):
         data = None if data is None else xml_safe_data(data, keep_nul=True)
         super().__init__(data, *args, **kwargs)
         self._drawn: dict[str, list[tuple[str, str]]] = {}
-        for name in NEWS_LINKS:
-            field = self.form.fields[name]
+        for kind in LISTED_BY_NEWS:
+            name, field = kind.name, self.form.fields[kind.name]
             # A callable: read when the form is drawn, never for the API.
             field.widget.choices = functools.partial(self._options, name, field)
 
@@ -139,11 +117,26 @@ class ArticleFilter(django_filters.FilterSet):
         query = self.form.cleaned_data.get("q")
         return queryset.search(query) if query else queryset
 
-    def filter_event(self, queryset, name, event):
-        return queryset.about_event(event)
-
     @property
     def is_filtering(self) -> bool:
         return any(self.data.get(name) for name in self.form.fields) or any(
             self.data.get(f"date_{end}") for end in ("after", "before")
         )
+
+
+# The fields in the order readers see them: their words, each kind, the dates.
+ArticleFilter = type(
+    "ArticleFilter",
+    (ArticleFilterBase,),
+    {
+        "__module__": __name__,
+        "__doc__": "The listing's filters, and the API's: the words, one of each kind, the dates.",
+        "q": django_filters.CharFilter(
+            label=_("Từ khoá"), method="filter_search", max_length=search.MAX_QUERY_LENGTH
+        ),
+        **{kind.name: _kind_filter(kind) for kind in KINDS},
+        "date": django_filters.DateFromToRangeFilter(
+            field_name="published_at", label=_("Thời gian (từ – đến)"), widget=DateRangeInput
+        ),
+    },
+)

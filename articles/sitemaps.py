@@ -7,7 +7,8 @@ import datetime
 from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
-from .models import Article, Author, Event, Organization, Person, Section, Tag
+from .kinds import KINDS
+from .models import Article
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -52,12 +53,7 @@ def entity_sitemap(model) -> type[Sitemap]:
 
 SITEMAPS = {
     "stories": ArticleSitemap,
-    "sections": entity_sitemap(Section),
-    "tags": entity_sitemap(Tag),
-    "organizations": entity_sitemap(Organization),
-    "people": entity_sitemap(Person),
-    "authors": entity_sitemap(Author),
-    "events": entity_sitemap(Event),
+    **{kind.plural: entity_sitemap(kind.model) for kind in KINDS},
 }
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import feeds, views
 from .caching import cache_public_page
+from .kinds import KINDS
 
 app_name = "articles"
 
@@ -9,23 +10,27 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="home"),
     path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
-    path("chuyen-muc/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("the/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("to-chuc/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
-    path("nhan-vat/<slug:slug>/", views.PersonView.as_view(), name="person"),
-    path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("su-kien/<slug:slug>/", views.EventView.as_view(), name="event"),
     path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),
     path("atom/", cache_public_page(feeds.AtomStoriesFeed()), name="feed-atom"),
 ]
 
-for prefix, name, rss, atom in [
-    ("chuyen-muc", "section", feeds.SectionFeed, feeds.SectionAtomFeed),
-    ("the", "tag", feeds.TagFeed, feeds.TagAtomFeed),
-    ("to-chuc", "organization", feeds.OrganizationFeed, feeds.OrganizationAtomFeed),
-    ("tac-gia", "author", feeds.AuthorFeed, feeds.AuthorAtomFeed),
-]:
-    urlpatterns += [
-        path(f"{prefix}/<slug:slug>/rss/", cache_public_page(rss()), name=f"{name}-feed"),
-        path(f"{prefix}/<slug:slug>/atom/", cache_public_page(atom()), name=f"{name}-feed-atom"),
-    ]
+# Each kind's page, and its feeds if it has them: /to-chuc/<slug>/, /to-chuc/<slug>/rss/.
+for kind in KINDS:
+    page = views.ENTITY_VIEWS.get(kind.name, views.EntityArticlesView)
+    urlpatterns.append(
+        path(f"{kind.url_word}/<slug:slug>/", page.as_view(kind=kind), name=kind.name)
+    )
+    if kind.name in feeds.FEEDS:
+        rss, atom = feeds.FEEDS[kind.name]
+        urlpatterns += [
+            path(
+                f"{kind.url_word}/<slug:slug>/rss/",
+                cache_public_page(rss()),
+                name=f"{kind.name}-feed",
+            ),
+            path(
+                f"{kind.url_word}/<slug:slug>/atom/",
+                cache_public_page(atom()),
+                name=f"{kind.name}-feed-atom",
+            ),
+        ]

@@ -13,7 +13,8 @@ from django_filters.views import FilterView
 
 from .caching import cache_public_page
 from .filters import ArticleFilter
-from .models import Article, Author, Event, Organization, Person, Section, Tag
+from .kinds import Kind
+from .models import Article, Author, Event, Organization, Person
 from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
@@ -113,44 +114,31 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 class EntityArticlesView(PublicArticleMixin, ListView):
-    """An entity's page: what it is, then its published stories, newest first."""
+    """A page of one thing of a kind (kinds.py): what it is, then its published
+    stories, newest first."""
 
-    entity_model = None
-    article_lookup = ""
+    kind: Kind = None
 
     def get_entity_queryset(self):
-        return self.entity_model._default_manager.all()
+        return self.kind.model._default_manager.all()
 
     def get(self, request, *args, **kwargs):
         self.entity = get_object_or_404(self.get_entity_queryset(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.stories_of(super().get_queryset().for_listing())
-
-    def stories_of(self, articles):
-        return articles.filter(**{self.article_lookup: self.entity})
+        return self.kind.stories_of(super().get_queryset().for_listing(), self.entity)
 
     def get_template_names(self):
-        return [f"articles/{self.entity_model._meta.model_name}_detail.html"]
+        return [f"articles/{self.kind.name}_detail.html"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            object=self.entity, **{self.entity_model._meta.model_name: self.entity}, **kwargs
+            object=self.entity, **{self.kind.name: self.entity}, **kwargs
         )
 
 
-class SectionView(EntityArticlesView):
-    entity_model, article_lookup = Section, "section"
-
-
-class TagView(EntityArticlesView):
-    entity_model, article_lookup = Tag, "tags"
-
-
 class OrganizationView(EntityArticlesView):
-    entity_model, article_lookup = Organization, "organizations"
-
     def get_entity_queryset(self):
         return Organization.objects.select_related("parent").prefetch_related(
             "aliases", "people", "children"
@@ -162,8 +150,6 @@ class OrganizationView(EntityArticlesView):
 
 
 class PersonView(EntityArticlesView):
-    entity_model, article_lookup = Person, "people"
-
     def get_entity_queryset(self):
         return Person.objects.select_related("organization")
 
@@ -173,16 +159,12 @@ class PersonView(EntityArticlesView):
 
 
 class AuthorView(EntityArticlesView):
-    entity_model, article_lookup = Author, "authors"
-
     def get_entity_queryset(self):
         return Author.objects.select_related("affiliation")
 
 
 class EventView(EntityArticlesView):
-    """An event's page lists the stories about it and about its meetings."""
-
-    entity_model = Event
+    """An event's page, with who took part, what came of it, and its meetings."""
 
     def get_entity_queryset(self):
         return (
@@ -191,8 +173,14 @@ class EventView(EntityArticlesView):
             .prefetch_related("children", "topics")
         )
 
-    def stories_of(self, articles):
-        return articles.about_event(self.entity)
+
+# The kinds whose page shows more than the thing and its stories.
+ENTITY_VIEWS = {
+    "organization": OrganizationView,
+    "person": PersonView,
+    "author": AuthorView,
+    "event": EventView,
+}
 
 
 def news_sitemap(request):

@@ -48,14 +48,10 @@ class ArticleQuerySet(SlugQuerySet):
 
     def naming(self, *things):
         """Stories that name any of ``things``, all of one kind: organizations,
-        people, authors, tags or events (a story naming two is there twice)."""
-        relation = {
-            "organization": "organizations",
-            "person": "people",
-            "author": "authors",
-            "tag": "tags",
-            "event": "events",
-        }[things[0]._meta.model_name]
+        people, authors, tags or events (a story naming two is there twice). The
+        relation is the story's many-to-many field to their model."""
+        model = type(things[0])
+        relation = next(f.name for f in self.model._meta.many_to_many if f.related_model is model)
         return self.filter(**{f"{relation}__in": things})
 
     def search(self, query: str):

@@ -1,0 +1,53 @@
+"""The kinds of thing a story belongs to or names, declared once.
+
+Each kind has a page at ``/<url_word>/<slug>/`` listing its published stories,
+a filter parameter of its name on the listings and the API, an API list
+and detail under its plural, a sitemap, and RSS and Atom feeds if ``feeds``.
+URLs, views, filters, the page cache's parameters, feeds, sitemaps and the API
+all read this list: a new kind is declared here, modelled, and given a
+template ``articles/<name>_detail.html``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+from .models import Author, Event, Organization, Person, Section, Tag
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the filter parameter and the URL name: "organization"
+    plural: str  # the API's list and the sitemap: "organizations"
+    model: type[Model]
+    url_word: str  # its pages' address: "to-chuc"
+    relation: str  # the field of Article that names it: "organizations"
+    # How the filter's list finds those named by the newest stories; None lists them all.
+    news_link: str | None = "articles__in"
+    feeds: bool = False
+    # Its stories, if not simply those that name it (an event's include its meetings').
+    covering: Callable[[QuerySet, Model], QuerySet] | None = None
+
+    def stories_of(self, articles: QuerySet, thing: Model) -> QuerySet:
+        if self.covering:
+            return self.covering(articles, thing)
+        return articles.filter(**{self.relation: thing})
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("section", "sections", Section, "chuyen-muc", "section", news_link=None, feeds=True),
+    Kind("tag", "tags", Tag, "the", "tags", "tagged_articles__content_object__in", feeds=True),
+    Kind("organization", "organizations", Organization, "to-chuc", "organizations", feeds=True),
+    Kind("person", "people", Person, "nhan-vat", "people"),
+    Kind(
+        "event",
+        "events",
+        Event,
+        "su-kien",
+        "events",
+        covering=lambda articles, event: articles.about_event(event),
+    ),
+    Kind("author", "authors", Author, "tac-gia", "authors", feeds=True),
+)
+BY_NAME = {kind.name: kind for kind in KINDS}

@@ -1,0 +1,36 @@
+"""Each kind of thing a story names is declared once (articles/kinds.py), and
+every consumer reads that declaration: pages and feeds, the listing's filters,
+the page cache's parameters, the API, the sitemaps."""
+
+import pytest
+from django.urls import reverse
+
+from articles.api import api
+from articles.caching import QUERY_PARAMETERS
+from articles.feeds import FEEDS
+from articles.filters import ArticleFilter
+from articles.kinds import KINDS
+from articles.sitemaps import SITEMAPS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
+def test_every_consumer_reads_the_declaration(client, kind):
+    thing = kind.model.objects.create(
+        **{getattr(kind.model, "slug_source", "name"): f"Một {kind.name}"},
+        **({"start_date": "2025-05-20"} if kind.name == "event" else {}),
+    )
+    page = reverse(f"articles:{kind.name}", kwargs={"slug": thing.slug})
+    assert page == f"/{kind.url_word}/{thing.slug}/" == thing.get_absolute_url()
+    assert client.get(page).status_code == 200
+    assert kind.name in ArticleFilter.base_filters and kind.name in QUERY_PARAMETERS
+    assert client.get(f"/?{kind.name}={thing.slug}").status_code == 200
+    assert client.get(f"/api/{kind.plural}/{thing.slug}").status_code == 200
+    assert client.get(f"/api/stories?{kind.name}={thing.slug}").status_code == 200
+    assert kind.plural in SITEMAPS
+    assert (kind.name in FEEDS) is kind.feeds
+    if kind.feeds:
+        assert client.get(f"{page}rss/").status_code == 200
+    paths = api.get_openapi_schema()["paths"]
+    assert f"/api/{kind.plural}" in paths
