@@ -7,4 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Toà soạn")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from newsroom import page_cache
+
+        from . import caching, signals  # noqa: F401
+
+        page_cache.configure(caching.GENERATION_KEY, caching.generation, caching.QUERY_PARAMETERS)

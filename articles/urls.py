@@ -1,7 +1,8 @@
 from django.urls import path
 
+from newsroom.page_cache import cache_public_page
+
 from . import feeds, views
-from .caching import cache_public_page
 from .kinds import KINDS
 
 app_name = "articles"

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from .caching import cache_public_page
+from newsroom.page_cache import cache_public_page
+
 from .filters import ArticleFilter
 from .kinds import Kind
 from .models import Article, Author, Event, Organization, Person

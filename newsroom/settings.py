@@ -60,8 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A cached page is served from here: what is above still sees it, what is below
-    # (and URL resolution) is skipped. articles/caching.py.
-    "articles.caching.PageCacheMiddleware",
+    # (and URL resolution) is skipped. newsroom/page_cache.py.
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,7 +161,7 @@ CACHES = {
 # Content (whole readers' pages, the section menu) is cached only where every
 # process sees the same cache: Redis, or runserver's single process. With
 # gunicorn's workers each keeping its own memory, one worker's edit could not
-# make another's copy stale (articles/caching.py).
+# make another's copy stale (articles/caching.py, newsroom/page_cache.py).
 CONTENT_CACHE = env.bool("CONTENT_CACHE", default=bool(REDIS_URL) or DEBUG)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

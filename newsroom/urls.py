@@ -7,9 +7,9 @@ from django.urls import include, path
 
 from articles import views as article_views
 from articles.api import api
-from articles.caching import cache_public_page
 from articles.sitemaps import SITEMAPS
 from newsroom import password_reset
+from newsroom.page_cache import cache_public_page
 
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [

@@ -70,6 +70,10 @@ class ArticleQuerySet(SlugQuerySet):
             status=Article.Status.PUBLISHED,
         )
 
+    def scheduled(self):
+        """Published with a time still to come: hidden until it comes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
 
 class Article(SluggedModel):
     class Status(models.TextChoices):
@@ -239,12 +243,12 @@ class Article(SluggedModel):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED and (
-            self.published_at is None or self.published_at <= timezone.now()
-        )
+        """``ArticleQuerySet.published()``, for a story in hand."""
+        return self.status == self.Status.PUBLISHED and not self.is_scheduled
 
     @property
     def is_scheduled(self) -> bool:
+        """``ArticleQuerySet.scheduled()``, for a story in hand."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
