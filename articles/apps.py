@@ -7,8 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Toà soạn")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from newsroom import page_cache
 
-        from . import caching, signals  # noqa: F401
+        from . import caching, search, signals  # noqa: F401
 
         page_cache.configure(caching.GENERATION_KEY, caching.generation, caching.QUERY_PARAMETERS)
+        connection_created.connect(search.teach_sqlite_unicode_lower)

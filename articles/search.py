@@ -1,8 +1,8 @@
 """Search that understands Vietnamese.
 
 ``hoa ky``, ``Hoa Kỳ`` and ``HOA KY`` are the same words to a reader, and
-``duong`` should find ``đường``. Text is folded once here (NFC, lower case,
-``đ`` to ``d``, marks removed) and kept on each story as ``search_text``.
+``duong`` should find ``đường``. Text is folded (``slugs.fold``: NFC, lower
+case, ``đ`` to ``d``, marks removed) and kept on each story as ``search_text``.
 
 On PostgreSQL each story also keeps a weighted ``search_vector`` (GIN indexed):
 headline A; sapo, tags and the names of the organizations, people and authors
@@ -27,12 +27,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
-from django.db.backends.signals import connection_created
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
-from django.dispatch import receiver
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+
+from .slugs import fold
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -48,18 +48,6 @@ LONGEST_WORD = 40
 WORDS_TABLE = "articles_search_word"
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("created_at").desc())
 WORD = re.compile(r"\w+")
-
-
-def _fold_char(char: str) -> str:
-    base = "".join(
-        c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c)
-    )
-    return "d" if base == "đ" else (base[:1] or char)
-
-
-def fold(text: str) -> str:
-    """``Đường Hoa Kỳ`` -> ``duong hoa ky``, one character for one, so positions agree."""
-    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text or ""))
 
 
 def terms(query: str) -> list[str]:
@@ -243,9 +231,9 @@ def _respelled(words: list[str]):
     return combined
 
 
-@receiver(connection_created)
-def _teach_sqlite_unicode_lower(sender, connection, **kwargs):
-    """SQLite's LOWER() and LIKE fold ASCII only: give it Python's lower()."""
+def teach_sqlite_unicode_lower(sender, connection, **kwargs):
+    """SQLite's LOWER() and LIKE fold ASCII only: give it Python's lower()
+    (connected to each new connection when the app is ready)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("unicode_lower", 1, str.lower, deterministic=True)
 

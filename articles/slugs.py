@@ -1,8 +1,9 @@
-"""Slugs that fold Vietnamese to ASCII.
+"""Vietnamese folded to plain letters: for slugs, and for search.
 
 Django's ``slugify`` decomposes accents away but drops ``đ``/``Đ`` (they are
 letters of their own, not ``d`` plus a mark), so ``Đầu tư`` would become
-``au-tu``. Fold them first.
+``au-tu``: fold them first. Search folds text the same way, keeping one
+character for one, so that a match in the folded text is a match in the text.
 """
 
 import unicodedata
@@ -11,6 +12,18 @@ from django.db import models
 from django.utils.text import slugify
 
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def _fold_char(char: str) -> str:
+    base = "".join(
+        c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c)
+    )
+    return "d" if base == "đ" else (base[:1] or char)
+
+
+def fold(text: str) -> str:
+    """``Đường Hoa Kỳ`` -> ``duong hoa ky``, one character for one, so positions agree."""
+    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text or ""))
 
 
 def vi_slugify(value: str) -> str:
