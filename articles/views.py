@@ -46,9 +46,15 @@ class ArticleListView(PublicArticleMixin, FilterView):
 
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
+    form_fields: tuple[str, ...] | None = None  # the filter form's fields shown; None: all
 
     def get_queryset(self):
         return super().get_queryset().for_listing()
+
+    def get_context_data(self, **kwargs):
+        form = self.filterset.form
+        shown = [form[name] for name in self.form_fields] if self.form_fields else list(form)
+        return super().get_context_data(filter_fields=shown, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -62,6 +68,7 @@ class SearchView(ArticleListView):
     """Stories matching the reader's words, best first, narrowed by the filters."""
 
     template_name = "articles/search.html"
+    form_fields = ("q", "section", "tag", "organization", "date")
 
     def get_context_data(self, **kwargs):
         query = self.filterset.data.get("q", "").strip()  # as the filter read it
