@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils import formats, timezone
@@ -158,6 +159,13 @@ class ArticleForm(DeskForm):
                 "when": formats.date_format(timezone.localtime(current.updated_at), "H:i:s, d/m/Y"),
             },
         )
+
+
+def editor_policy() -> str:
+    """The admin's Content-Security-Policy, allowing the editor's import map."""
+    return settings.ADMIN_CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", f"script-src 'self' {editor_script_sources()}", 1
+    )
 
 
 @functools.cache

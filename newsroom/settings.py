@@ -100,7 +100,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 # The admin: its widgets set inline styles, and the rich-text editor's import map
-# is an inline script, allowed by its hash (added by the middleware). No other
+# is an inline script, allowed by its hash (on the story form only). No other
 # inline script runs there either.
 ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
     [
