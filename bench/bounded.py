@@ -48,6 +48,9 @@ REQUESTS = [
     # Forty mistyped words, 200 characters: only the first ten are looked up.
     ("/tim-kiem/?q=" + "+".join(f"qx{n}w" for n in range(40)), 200),
     ("/?page=500", (200, 404)),  # 404 when the archive is shorter than 500 pages
+    ("/sitemap.xml", 200),
+    ("/sitemap-stories.xml", 200),
+    ("/sitemap-stories.xml?p=100", (200, 404)),  # the deepest page at 100,000 stories
 ]
 
 

@@ -168,3 +168,28 @@ def test_the_schemas_do_catch_mistakes(sitemap_schema):
         b"<lastmod>yesterday</lastmod><loc>/relative/</loc></url></urlset>"
     )
     assert not sitemap_schema.validate(etree.fromstring(bad))
+
+
+def test_sitemaps_read_a_page_of_stories_not_the_archive(client, db, monkeypatch):
+    """Django's i18n sitemaps list every (story, language) pair to page through
+    them, on every request: the index and each page read one page, or a count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.sitemaps import PagesSitemap
+
+    monkeypatch.setattr(PagesSitemap, "limit", 10)
+    ArticleFactory.create_batch(25)
+    # Ten (story, language) pairs a page: fifty pairs, five pages.
+    for url, locations in (("/sitemap-stories.xml", 10), ("/sitemap-stories.xml?p=5", 10)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("<loc>") == locations, url
+        reads = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"]]
+        assert reads and all("LIMIT" in sql or "COUNT(" in sql or "MAX(" in sql for sql in reads)
+    with CaptureQueriesContext(connection) as queries:
+        index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-stories.xml?p=5" in index and "sitemap-stories.xml?p=6" not in index
+    reads = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"]]
+    assert all("LIMIT" in sql or "COUNT(" in sql or "MAX(" in sql for sql in reads), reads
