@@ -6,7 +6,8 @@ import datetime
 import functools
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.db.models import Max
 from django.utils import timezone, translation
 
 from .kinds import KINDS
@@ -69,15 +70,46 @@ class PagesSitemap(Sitemap):
     limit = 1000
 
 
+class IdRangePaginator:
+    """Pages of stories by ranges of id, not by OFFSET: page n holds the published
+    stories whose ids fall in its range, at most ``per_page`` pairs, read along
+    the primary key however deep the page. A range may hold fewer stories than
+    it could (drafts between them), never more."""
+
+    def __init__(self, sitemap: "ArticleSitemap"):
+        self.sitemap = sitemap
+        self.languages = sitemap._languages()
+        self.stories_per_page = max(1, sitemap.limit // len(self.languages))
+
+    @functools.cached_property
+    def num_pages(self) -> int:
+        highest = self.sitemap.items().aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, -(-highest // self.stories_per_page))
+
+    def page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(number) from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(number)
+        low, high = (number - 1) * self.stories_per_page, number * self.stories_per_page
+        rows = self.sitemap.items().filter(pk__gt=low, pk__lte=high)
+        pairs = [(row, language) for row in rows for language in self.languages]
+        return Page(pairs, number, self)
+
+
 class ArticleSitemap(PagesSitemap):
     def items(self):
         return (
             Article.objects.published()
             .only("slug", "updated_at", "published_at", "image", "image_alt", "headline")
-            # The readers' listing order, along its partial index: a deep page's
-            # OFFSET walks the index, not the table.
-            .order_by(F("published_at").desc(nulls_last=True), "-created_at")
+            .order_by("pk")
         )
+
+    @property
+    def paginator(self) -> IdRangePaginator:
+        return IdRangePaginator(self)
 
     def lastmod(self, item):
         return item.updated_at

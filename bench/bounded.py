@@ -50,7 +50,7 @@ REQUESTS = [
     ("/?page=500", (200, 404)),  # 404 when the archive is shorter than 500 pages
     ("/sitemap.xml", 200),
     ("/sitemap-stories.xml", 200),
-    ("/sitemap-stories.xml?p=100", (200, 404)),  # the deepest page at 100,000 stories
+    ("/sitemap-stories.xml?p=200", (200, 404)),  # the deepest page at 100,000 stories
 ]
 
 
