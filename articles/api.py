@@ -24,11 +24,7 @@ from pydantic import create_model
 
 from .filters import ArticleFilter
 from .kinds import KINDS
-from .models import (
-    SEARCH_FIELDS,
-    Article,
-    Byline,
-)
+from .models import SEARCH_FIELDS, Article, Byline
 from .pagination import MAX_PAGE
 
 api = NinjaAPI(

@@ -48,11 +48,9 @@ class DeskForm(forms.ModelForm):
     name, for the uniqueness checks too (the models strip it again on save)."""
 
     def __init__(self, *args, **kwargs):
-        if args and args[0] is not None:
-            args = (xml_safe_data(args[0]), *args[1:])
-        elif kwargs.get("data") is not None:
-            kwargs["data"] = xml_safe_data(kwargs["data"])
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = xml_safe_data(self.data)
 
 
 class ArticleForm(DeskForm):

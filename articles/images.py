@@ -97,7 +97,6 @@ def _check_header(image: Image.Image) -> None:
             params={"w": width, "h": height, "max": max_aspect},
             code="aspect",
         )
-
     if max(width, height) > max_side:
         raise ValidationError(
             _("Ảnh quá lớn (%(w)s×%(h)s); mỗi cạnh tối đa %(max)s điểm ảnh."),

@@ -26,7 +26,8 @@ def strip_forbidden_characters(sender, instance, **kwargs):
     """Every text the newsroom stores reaches a feed, a sitemap, JSON or a page:
     none may hold a character XML 1.0 forbids (a reporter can type a vertical tab)."""
     for field in sender._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField):
+        # Derived fields (search_text) are made from the others, already clean.
+        if field.editable and isinstance(field, models.CharField | models.TextField):
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 setattr(instance, field.attname, xml_safe(value))
@@ -97,7 +98,8 @@ def index_stories_of_alias(sender, instance, **kwargs):
     search.index_many(Article.objects.filter(organizations=instance.organization_id))
 
 
-# Any change to the newsroom's content makes every cached page stale (see caching.py).
+# Every text stored is fit for XML; any change to the newsroom's content makes
+# every cached page stale (see caching.py).
 for model in apps.get_app_config("articles").get_models():
     pre_save.connect(
         strip_forbidden_characters, sender=model, dispatch_uid=f"text-{model.__name__}"

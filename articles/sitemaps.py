@@ -26,65 +26,22 @@ def _address(model, language: str) -> str:
         return model(slug=SLUG).get_absolute_url()
 
 
-class LanguagePairs:
-    """The (item, language) pairs Django's i18n sitemaps page through, read from
-    the database a page at a time: Django builds the list of every pair, a pass
-    over the whole archive on each sitemap request."""
-
-    def __init__(self, items, languages: list[str]):
-        self.items, self.languages = items, languages
-
-    def count(self) -> int:
-        return self.items.count() * len(self.languages)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[tuple]:
-        per_item = len(self.languages)
-        first, stop = key.start or 0, key.stop
-        rows = self.items[first // per_item : -(-stop // per_item)]
-        pairs = [(row, language) for row in rows for language in self.languages]
-        skip = first % per_item
-        return pairs[skip : skip + stop - first]
-
-
-class PagesSitemap(Sitemap):
-    """Every page in Vietnamese and English, each naming the other (hreflang)."""
-
-    def _items(self):
-        return LanguagePairs(self.items(), self._languages())
-
-    def _location(self, item, force_lang_code=None):
-        """The address in a language, from that language's address of the model's
-        pages: each URL would otherwise switch language and reverse, four times a
-        story (its two languages, each naming both and the default)."""
-        thing, language = item
-        return _address(type(thing), force_lang_code or language).replace(SLUG, thing.slug, 1)
-
-    i18n = True
-    alternates = True
-    x_default = True
-    # (item, language) pairs a page: 500 stories, built in well under a second
-    # at any depth; search engines follow the index to the rest.
-    limit = 1000
-
-
 class IdRangePaginator:
-    """Pages of stories by ranges of id, not by OFFSET: page n holds the published
-    stories whose ids fall in its range, at most ``per_page`` pairs, read along
-    the primary key however deep the page. A range may hold fewer stories than
-    it could (drafts between them), never more."""
+    """Pages by ranges of id, not by OFFSET: page n holds the sitemap's items whose
+    ids fall in its range, at most ``limit`` (item, language) pairs, read along the
+    primary key however deep the page. Django's own i18n paging lists every pair
+    of the archive in Python on each request. A range may hold fewer items than
+    it could (drafts, deleted rows), never more."""
 
-    def __init__(self, sitemap: "ArticleSitemap"):
+    def __init__(self, sitemap: "PagesSitemap"):
         self.sitemap = sitemap
         self.languages = sitemap._languages()
-        self.stories_per_page = max(1, sitemap.limit // len(self.languages))
+        self.items_per_page = max(1, sitemap.limit // len(self.languages))
 
     @functools.cached_property
     def num_pages(self) -> int:
         highest = self.sitemap.items().aggregate(highest=Max("pk"))["highest"] or 0
-        return max(1, -(-highest // self.stories_per_page))
+        return max(1, -(-highest // self.items_per_page))
 
     def page(self, number) -> Page:
         try:
@@ -93,10 +50,32 @@ class IdRangePaginator:
             raise PageNotAnInteger(number) from None
         if not 1 <= number <= self.num_pages:
             raise EmptyPage(number)
-        low, high = (number - 1) * self.stories_per_page, number * self.stories_per_page
+        low, high = (number - 1) * self.items_per_page, number * self.items_per_page
         rows = self.sitemap.items().filter(pk__gt=low, pk__lte=high)
         pairs = [(row, language) for row in rows for language in self.languages]
         return Page(pairs, number, self)
+
+
+class PagesSitemap(Sitemap):
+    """Every page in Vietnamese and English, each naming the other (hreflang)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    # (item, language) pairs a page: 500 items, built in well under a second
+    # at any depth; search engines follow the index to the rest.
+    limit = 1000
+
+    @property
+    def paginator(self) -> IdRangePaginator:
+        return IdRangePaginator(self)
+
+    def _location(self, item, force_lang_code=None):
+        """The address in a language, from that language's address of the model's
+        pages: each URL would otherwise switch language and reverse, four times an
+        item (its two languages, each naming both and the default)."""
+        thing, language = item
+        return _address(type(thing), force_lang_code or language).replace(SLUG, thing.slug, 1)
 
 
 class ArticleSitemap(PagesSitemap):
@@ -106,10 +85,6 @@ class ArticleSitemap(PagesSitemap):
             .only("slug", "updated_at", "published_at", "image", "image_alt", "headline")
             .order_by("pk")
         )
-
-    @property
-    def paginator(self) -> IdRangePaginator:
-        return IdRangePaginator(self)
 
     def lastmod(self, item):
         return item.updated_at

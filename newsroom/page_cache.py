@@ -18,6 +18,7 @@ HTTP layer knows nothing of stories.
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,21 +34,24 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 
-class _Content:
-    """What the content's owner told this layer (``configure``)."""
+@dataclass(frozen=True)
+class Content:
+    """What the content's owner tells this layer: ``generation(stored, read=False)``
+    gives the current generation (a dict with ``token`` and ``changed``) from the
+    value kept under ``generation_key``; ``parameters`` are the query parameters
+    readers' pages read."""
 
-    generation_key: str = ""
-    generation: Callable[..., dict] = staticmethod(lambda stored=None, read=True: {})
-    parameters: frozenset[str] = frozenset()
+    generation_key: str
+    generation: Callable[..., dict]
+    parameters: frozenset[str]
+
+
+_content: Content | None = None
 
 
 def configure(generation_key: str, generation: Callable[..., dict], parameters) -> None:
-    """``generation(stored, read=False)`` gives the current generation (a dict with
-    ``token`` and ``changed``) from the value kept under ``generation_key``;
-    ``parameters`` are the query parameters readers' pages read."""
-    _Content.generation_key = generation_key
-    _Content.generation = staticmethod(generation)
-    _Content.parameters = frozenset(parameters)
+    global _content
+    _content = Content(generation_key, generation, frozenset(parameters))
 
 
 def _is_signed_in(request: HttpRequest) -> bool:
@@ -60,7 +64,7 @@ def _cacheable(request: HttpRequest) -> bool:
         request.method in ("GET", "HEAD")
         and bool(settings.PAGE_CACHE_SECONDS)
         and settings.CONTENT_CACHE
-        and _Content.parameters.issuperset(request.GET)
+        and _content.parameters.issuperset(request.GET)
     )
 
 
@@ -70,8 +74,8 @@ class Lookup:
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         self.key = "page:" + _digest(f"{get_language()}|{address}")
-        found = cache.get_many([_Content.generation_key, self.key])
-        self.current = _Content.generation(found.get(_Content.generation_key), read=False)
+        found = cache.get_many([_content.generation_key, self.key])
+        self.current = _content.generation(found.get(_content.generation_key), read=False)
         self.etag = quote_etag(_digest(f"{self.current['token']}|{self.key}"))
         token, page = found.get(self.key) or (None, None)
         # A page from an earlier generation is as good as none.
