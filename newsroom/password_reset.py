@@ -6,6 +6,7 @@ flood someone's inbox; setting a new password lifts that account's sign-in
 lockout (django-axes)."""
 
 from axes.utils import reset as reset_lockouts
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.urls import path, reverse_lazy
@@ -14,7 +15,14 @@ RESETS_PER_HOUR = 3
 HOUR = 60 * 60
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class AdminPage:
+    """The reset pages wear the admin's header and title, as its sign-in page does."""
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class PasswordResetView(AdminPage, auth_views.PasswordResetView):
     success_url = reverse_lazy("admin_password_reset_done")
 
     def form_valid(self, form):
@@ -31,7 +39,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetDoneView(AdminPage, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetCompleteView(AdminPage, auth_views.PasswordResetCompleteView):
+    pass
+
+
+class PasswordResetConfirmView(AdminPage, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
@@ -46,7 +62,7 @@ def urlpatterns(prefix: str) -> list:
         path(f"{prefix}password_reset/", PasswordResetView.as_view(), name="admin_password_reset"),
         path(
             f"{prefix}password_reset/done/",
-            auth_views.PasswordResetDoneView.as_view(),
+            PasswordResetDoneView.as_view(),
             name="admin_password_reset_done",
         ),
         path(
@@ -56,7 +72,7 @@ def urlpatterns(prefix: str) -> list:
         ),
         path(
             f"{prefix}reset/done/",
-            auth_views.PasswordResetCompleteView.as_view(),
+            PasswordResetCompleteView.as_view(),
             name="password_reset_complete",
         ),
     ]

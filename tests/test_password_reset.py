@@ -24,7 +24,9 @@ def ask(client, email: str):
 
 def test_the_sign_in_page_offers_a_reset(client):
     html = client.get(f"{ADMIN}login/").content.decode()
-    assert f'href="{ADMIN}password_reset/"' in html
+    assert f'href="{ADMIN}password_reset/"' in html and "Bạn quên mật khẩu" in html
+    page = client.get(f"{ADMIN}password_reset/").content.decode()
+    assert "Toà soạn – bàn biên tập" in page and "Django" not in page.split("<body")[1]
 
 
 def test_a_reset_by_email_sets_a_new_password_once(client, editor):
