@@ -97,7 +97,7 @@ class StoryListItem(Schema):
     description_text: str
     byline: str
     firstcreated: datetime.datetime | None
-    versioncreated: datetime.datetime
+    versioncreated: datetime.datetime | None
     language: str
     subject: list[Subject]
 
@@ -152,7 +152,7 @@ def _story(request: HttpRequest, article: Article, full: bool = False) -> dict:
         "description_text": article.sapo,
         "byline": ", ".join(str(b.author) for b in article.bylines.all()),
         "firstcreated": article.published_at,
-        "versioncreated": article.updated_at,
+        "versioncreated": article.modified_at,
         "language": article.language,
         "subject": subjects,
     }

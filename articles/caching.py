@@ -35,7 +35,11 @@ GENERATION_KEY = "pages:generation"
 # sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
 # rendered but not kept: anyone could make endless cache entries with them.
 QUERY_PARAMETERS = frozenset(
-    {"page", "p", "q", "date_after", "date_before", *(kind.name for kind in KINDS)}
+    {
+        *("page", "p", "q", "date_after", "date_before"),
+        *("kind", "status"),  # the commitments tracker's
+        *(kind.name for kind in KINDS),
+    }
 )
 UNKNOWN = "unknown"
 DAY = 24 * 60 * 60

@@ -1,18 +1,24 @@
 """RSS 2.0 and Atom feeds: all stories, and the stories of each thing of the
 kinds that have feeds (kinds.py). Only published stories, newest first, with the sapo, bylines,
-categories and the lead image as an enclosure."""
+categories and the lead image as an enclosure. And the commitments tracker's
+filtered set, newest first."""
 
 import copy
+import datetime
 import mimetypes
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from .amounts import outcome_amount
+from .commitments import OutcomeFilter, public_outcomes
 from .kinds import KINDS, Kind
 from .models import Article, Byline
 from .sanitize import xml_safe
@@ -86,7 +92,7 @@ class StoriesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(str(byline.author) for byline in item.bylines.all()) or None
@@ -141,3 +147,46 @@ def entity_feeds(kind: Kind) -> tuple[type[Feed], type[Feed]]:
 
 # kind name -> (RSS, Atom), for the kinds that have feeds
 FEEDS = {kind.name: entity_feeds(kind) for kind in KINDS if kind.feeds}
+
+
+class CommitmentsFeed(Feed):
+    """The tracker's rows as RSS, narrowed by the tracker's own parameters."""
+
+    feed_type = Rss
+    title = _("Toà soạn – Theo dõi cam kết")
+    description = _("Các cam kết, đề xuất, đề nghị và thoả thuận từ các cuộc gặp.")
+    language = "vi"
+
+    def __call__(self, request, *args, **kwargs):
+        filterset = OutcomeFilter(request.GET, queryset=public_outcomes())
+        if not filterset.is_valid():
+            return HttpResponseBadRequest(
+                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
+            )
+        feed = copy.copy(self)
+        feed.outcomes = filterset.qs
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def link(self):
+        return reverse("articles:commitments")
+
+    def items(self):
+        return self.outcomes[:FEED_LENGTH]
+
+    def item_title(self, item):
+        figure = outcome_amount(item)
+        who = f"{item.actor}: " if item.actor else ""
+        return f"{who}{item.get_kind_display()}{f' – {figure}' if figure else ''}"
+
+    def item_description(self, item):
+        return escape(item.description)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        day = item.stated_on or item.event.start_date
+        return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+
+    def item_categories(self, item):
+        return [item.get_kind_display(), item.get_status_display()]

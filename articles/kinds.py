@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 
-from .models import Author, Event, Organization, Person, Section, Tag
+from .models import Author, Country, Event, Organization, Person, Section, Tag
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Kind:
 KINDS: tuple[Kind, ...] = (
     Kind("section", "sections", Section, "chuyen-muc", "section", news_link=None, feeds=True),
     Kind("tag", "tags", Tag, "the", "tags", "tagged_articles__content_object__in", feeds=True),
+    Kind("country", "countries", Country, "quoc-gia", "countries", feeds=True),
     Kind("organization", "organizations", Organization, "to-chuc", "organizations", feeds=True),
     Kind("person", "people", Person, "nhan-vat", "people"),
     Kind(

@@ -5,12 +5,13 @@
 case, ``đ`` to ``d``, marks removed) and kept on each story as ``search_text``.
 
 On PostgreSQL each story also keeps a weighted ``search_vector`` (GIN indexed):
-headline A; sapo, tags and the names of the organizations, people and authors
-B; body C. It holds the words both as written and folded by ``unaccent``, so a
-query typed with its diacritics ranks exact matches first. When the words
-match nothing (a typo), each is replaced by the words of the archive nearest in
-spelling, found by trigrams in a table of the archive's distinct words, never
-in the texts themselves: the cost grows with the vocabulary, not the archive.
+headline A; sapo, tags and the names of the countries, organizations, people
+(all with their other names) and authors B; body C. It holds the words both
+as written and folded by ``unaccent``, so a query typed with its diacritics
+ranks exact matches first. When the words match nothing (a typo), each is
+replaced by the words of the archive nearest in spelling, found by trigrams
+in a table of the archive's distinct words, never in the texts themselves:
+the cost grows with the vocabulary, not the archive.
 Either way only the newest ``CANDIDATES`` matches are ranked.
 
 SQLite, the embedded default, matches the same folded text with ``LIKE``,
@@ -64,14 +65,14 @@ def _is_postgres() -> bool:
 
 
 def document(article) -> dict[str, str]:
-    """The story's searchable text by weight. Reads relations with ``.all()`` so that
-    ``index_many`` can prefetch them for a whole batch."""
-    organizations = list(article.organizations.all())
+    """The story's searchable text by weight: what it names is found by every
+    name it goes by (``Mỹ``, ``United States``). Reads relations with ``.all()``
+    so that ``index_many`` can prefetch them for a whole batch."""
+    named = [*article.countries.all(), *article.organizations.all(), *article.people.all()]
     names = [
         *(tag.name for tag in article.tags.all()),
-        *(o.name for o in organizations),
-        *(alias.name for o in organizations for alias in o.aliases.all()),
-        *(person.name for person in article.people.all()),
+        *(thing.name for thing in named),
+        *(alias.name for thing in named for alias in thing.aliases.all()),
         *(author.name for author in article.authors.all()),
     ]
     return {
@@ -79,6 +80,9 @@ def document(article) -> dict[str, str]:
         "B": "\n".join([article.sapo, *names]),
         "C": html.unescape(strip_tags(article.body)),
     }
+
+
+NAMED = ("tags", "countries__aliases", "organizations__aliases", "people__aliases", "authors")
 
 
 # model -> the ids of its rows to index when the batch ends
@@ -113,7 +117,7 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
     ids = list(articles.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = articles.model.objects.filter(pk__in=ids[start : start + batch_size])
-        batch = batch.prefetch_related("tags", "organizations__aliases", "people", "authors")
+        batch = batch.prefetch_related(*NAMED)
         _write(articles.model, [(article.pk, document(article)) for article in batch])
     return len(ids)
 

@@ -12,10 +12,13 @@ from .models import (
     Article,
     Author,
     Byline,
+    Country,
+    CountryAlias,
     FormerSlug,
     Organization,
     OrganizationAlias,
     Person,
+    PersonAlias,
     Tag,
     TaggedArticle,
 )
@@ -59,6 +62,7 @@ def index_saved_story(sender, instance, **kwargs):
     search.index(instance)
 
 
+@receiver(m2m_changed, sender=Article.countries.through)
 @receiver(m2m_changed, sender=Article.organizations.through)
 @receiver(m2m_changed, sender=Article.people.through)
 def index_relinked_story(sender, instance, action, reverse, pk_set, **kwargs):
@@ -82,6 +86,7 @@ def index_story_of_link(sender, instance, **kwargs):
         search.index(story)
 
 
+@receiver(post_save, sender=Country)
 @receiver(post_save, sender=Organization)
 @receiver(post_save, sender=Person)
 @receiver(post_save, sender=Author)
@@ -92,10 +97,17 @@ def index_stories_naming(sender, instance, raw=False, created=False, **kwargs):
     search.index_many(Article.objects.naming(instance))
 
 
+@receiver(post_save, sender=CountryAlias)
+@receiver(post_delete, sender=CountryAlias)
 @receiver(post_save, sender=OrganizationAlias)
 @receiver(post_delete, sender=OrganizationAlias)
+@receiver(post_save, sender=PersonAlias)
+@receiver(post_delete, sender=PersonAlias)
 def index_stories_of_alias(sender, instance, **kwargs):
-    search.index_many(Article.objects.filter(organizations=instance.organization_id))
+    """The stories naming what the alias names: found by the new name, not by the old."""
+    owner = next(field for field in sender._meta.concrete_fields if field.is_relation)
+    named = owner.related_model(pk=getattr(instance, owner.attname))
+    search.index_many(Article.objects.naming(named))
 
 
 # Every text stored is fit for XML; any change to the newsroom's content makes
@@ -106,7 +118,11 @@ for model in apps.get_app_config("articles").get_models():
     )
     post_save.connect(caching.bump, sender=model, dispatch_uid=f"pages-saved-{model.__name__}")
     post_delete.connect(caching.bump, sender=model, dispatch_uid=f"pages-gone-{model.__name__}")
-for relation in (Article.organizations, Article.people, Article.events):
-    m2m_changed.connect(
-        caching.bump, sender=relation.through, dispatch_uid=f"pages-{relation.through.__name__}"
-    )
+for relation in (
+    field
+    for model in apps.get_app_config("articles").get_models()
+    for field in model._meta.local_many_to_many
+    if field.remote_field.through._meta.auto_created
+):
+    through = relation.remote_field.through
+    m2m_changed.connect(caching.bump, sender=through, dispatch_uid=f"pages-{through.__name__}")

@@ -8,6 +8,7 @@ import functools
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from .kinds import KINDS
@@ -82,16 +83,16 @@ class ArticleSitemap(PagesSitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("slug", "updated_at", "published_at", "image", "image_alt", "headline")
+            .only("slug", "revised_at", "published_at", "image", "image_alt", "headline")
             .order_by("pk")
         )
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.modified_at
 
     def get_latest_lastmod(self):
         """For the index: asked of the database, not of every story in Python."""
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return self.items().aggregate(latest=Max(Coalesce("revised_at", "published_at")))["latest"]
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page, site, protocol)

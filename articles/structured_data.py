@@ -1,10 +1,10 @@
-"""schema.org descriptions of stories, events and organizations (JSON-LD), so
+"""schema.org descriptions of stories, events, organizations and countries (JSON-LD), so
 search engines read who, what, when and where without guessing."""
 
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Article, Event, Organization, Participant
+from .models import Article, Country, Event, Organization, Participant
 
 PUBLISHER = {"@type": "NewsMediaOrganization", "name": "Toà soạn"}
 
@@ -18,7 +18,9 @@ def _local(moment):
 
 
 def _thing(request, obj) -> dict:
-    kind = {Organization: "Organization", Event: "Event"}.get(type(obj), "Person")
+    kind = {Organization: "Organization", Event: "Event", Country: "Country"}.get(
+        type(obj), "Person"
+    )
     return {"@type": kind, "name": str(obj), "url": _url(request, obj)}
 
 
@@ -32,7 +34,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         "mainEntityOfPage": _url(request, article),
         "inLanguage": article.language,
         "datePublished": _local(article.published_at),
-        "dateModified": _local(article.updated_at),
+        "dateModified": _local(article.modified_at),
         "author": [
             {"@type": "Person", "name": str(b.author), "url": _url(request, b.author)}
             for b in article.bylines.all()
@@ -42,6 +44,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         "keywords": [tag.name for tag in article.tags.all()],
         "about": [_thing(request, e) for e in article.events.all()],
         "mentions": [
+            *(_thing(request, c) for c in article.countries.all()),
             *(_thing(request, o) for o in article.organizations.all()),
             *(_thing(request, p) for p in article.people.all()),
         ],
@@ -71,10 +74,18 @@ def _attendee(request, participant: Participant) -> dict:
     return _thing(request, participant.organization)
 
 
+def _sub_event(request, meeting: Event) -> dict:
+    return {
+        **_thing(request, meeting),
+        "startDate": meeting.start_date.isoformat(),
+        **({"description": meeting.summary} if meeting.summary else {}),
+    }
+
+
 def event(request: HttpRequest, event: Event) -> dict:
-    location = {"@type": "Place", "name": event.place or event.country}
+    location = {"@type": "Place", "name": event.place or str(event.country or "")}
     if event.country:
-        location["address"] = {"@type": "PostalAddress", "addressCountry": event.country}
+        location["address"] = {"@type": "PostalAddress", "addressCountry": event.country.code}
     participants = list(event.participants.all())
     first_side = [p for p in participants if p.side == Participant.Side.FIRST]
     data = {
@@ -92,7 +103,7 @@ def event(request: HttpRequest, event: Event) -> dict:
         "organizer": [_thing(request, p.organization) for p in first_side if p.organization],
         "attendee": [_attendee(request, p) for p in participants],
         "superEvent": _thing(request, event.parent) if event.parent else None,
-        "subEvent": [_thing(request, child) for child in event.children.all()],
+        "subEvent": [_sub_event(request, child) for child in event.children.all()],
     }
     return {key: value for key, value in data.items() if value not in (None, [])}
 
@@ -113,7 +124,7 @@ def organization(request: HttpRequest, org: Organization) -> dict:
         "url": _url(request, org),
         "sameAs": [org.website] if org.website else [],
         "description": org.description or None,
-        "address": {"@type": "PostalAddress", "addressCountry": org.country}
+        "address": {"@type": "PostalAddress", "addressCountry": org.country.code}
         if org.country
         else None,
         "parentOrganization": _thing(request, org.parent) if org.parent else None,
@@ -128,3 +139,14 @@ def organization(request: HttpRequest, org: Organization) -> dict:
         ],
     }
     return {key: value for key, value in data.items() if value not in (None, [])}
+
+
+def country(request: HttpRequest, country: Country) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "Country",
+        "name": country.name,
+        "alternateName": [alias.name for alias in country.aliases.all()],
+        "identifier": country.code,
+        "url": _url(request, country),
+    }

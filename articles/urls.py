@@ -13,6 +13,9 @@ urlpatterns = [
     path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),
     path("atom/", cache_public_page(feeds.AtomStoriesFeed()), name="feed-atom"),
+    path("cam-ket/", views.CommitmentListView.as_view(), name="commitments"),
+    path("cam-ket/csv/", views.CommitmentCsvView.as_view(), name="commitments-csv"),
+    path("cam-ket/rss/", cache_public_page(feeds.CommitmentsFeed()), name="commitments-feed"),
 ]
 
 # Each kind's page, and its feeds if it has them: /to-chuc/<slug>/, /to-chuc/<slug>/rss/.

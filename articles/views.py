@@ -2,7 +2,12 @@
 through ``Article.objects.published()``: nothing unpublished can leak. The one
 exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -13,9 +18,11 @@ from django_filters.views import FilterView
 
 from newsroom.page_cache import cache_public_page
 
+from .commitments import OutcomeFilter, as_csv, public_outcomes, totals
+from .coverage import coverage
 from .filters import ArticleFilter
 from .kinds import Kind
-from .models import Article, Author, Event, Organization, Person
+from .models import Article, Author, Country, Event, Organization, Person
 from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
@@ -146,24 +153,44 @@ class EntityArticlesView(PublicArticleMixin, ListView):
         )
 
 
-class OrganizationView(EntityArticlesView):
+class PartyView(EntityArticlesView):
+    """A country's, an organization's or a person's page: also the meetings they
+    took part in, and the newest of the commitments they made or received."""
+
+    commitments_shown = 10
+    took_part = "participants__organization"
+
+    def get_context_data(self, **kwargs):
+        events = Event.objects.filter(**{self.took_part: self.entity}).distinct()
+        commitments = public_outcomes().involving(self.entity)
+        return super().get_context_data(
+            events=events,
+            commitments=commitments[: self.commitments_shown + 1],
+            commitments_shown=self.commitments_shown,
+            object_kind=self.kind.name,
+            **kwargs,
+        )
+
+
+class CountryView(PartyView):
+    took_part = "participants__country"
+
     def get_entity_queryset(self):
-        return Organization.objects.select_related("parent").prefetch_related(
+        return Country.objects.prefetch_related("aliases")
+
+
+class OrganizationView(PartyView):
+    def get_entity_queryset(self):
+        return Organization.objects.select_related("parent", "country").prefetch_related(
             "aliases", "people", "children"
         )
 
-    def get_context_data(self, **kwargs):
-        events = Event.objects.filter(participants__organization=self.entity).distinct()
-        return super().get_context_data(events=events, **kwargs)
 
+class PersonView(PartyView):
+    took_part = "participants__person"
 
-class PersonView(EntityArticlesView):
     def get_entity_queryset(self):
-        return Person.objects.select_related("organization")
-
-    def get_context_data(self, **kwargs):
-        events = Event.objects.filter(participants__person=self.entity).distinct()
-        return super().get_context_data(events=events, **kwargs)
+        return Person.objects.select_related("organization", "country").prefetch_related("aliases")
 
 
 class AuthorView(EntityArticlesView):
@@ -172,18 +199,67 @@ class AuthorView(EntityArticlesView):
 
 
 class EventView(EntityArticlesView):
-    """An event's page, with who took part, what came of it, and its meetings."""
+    """An event's page: who took part, its meetings in order, what came of it,
+    and its full coverage, the stories grouped by the outlet they come from."""
 
     def get_entity_queryset(self):
         return (
             Event.objects.with_details()
-            .select_related("parent")
-            .prefetch_related("children", "topics")
+            .select_related("parent", "country")
+            .prefetch_related("topics")
         )
+
+    def get_queryset(self):
+        return super().get_queryset().for_coverage(self.entity)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        outcomes = list(public_outcomes().of_event(self.entity))
+        return {
+            **context,
+            "results": [o for o in outcomes if not o.background],
+            "background": [o for o in outcomes if o.background],
+            "coverage": coverage(self.entity, context["article_list"]),
+        }
+
+
+class CommitmentListView(PublicArticleMixin, FilterView):
+    """The commitments tracker: every outcome of every meeting that a published
+    story reports, narrowed by who, which event, what kind and how it stands."""
+
+    filterset_class = OutcomeFilter
+    template_name = "articles/outcome_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return public_outcomes()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(totals=totals(self.object_list), **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.errors:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class CommitmentCsvView(CommitmentListView):
+    """The tracker's filtered set, whole, as a spreadsheet."""
+
+    paginate_by = None
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.errors:
+            return HttpResponseBadRequest(
+                self.filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
+            )
+        return as_csv(self.request, self.object_list)
 
 
 # The kinds whose page shows more than the thing and its stories.
 ENTITY_VIEWS = {
+    "country": CountryView,
     "organization": OrganizationView,
     "person": PersonView,
     "author": AuthorView,

@@ -6,7 +6,17 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Event, Organization, Person, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Country,
+    Event,
+    Organization,
+    Outcome,
+    Person,
+    Section,
+)
 
 
 def image_bytes(fmt: str = "PNG", size=(800, 500), mode: str = "RGB") -> bytes:
@@ -29,13 +39,22 @@ class SectionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Chuyên mục {n}")
 
 
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "VN"
+    name = "Việt Nam"
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
 
     name = factory.Sequence(lambda n: f"Tổ chức {n}")
     kind = Organization.Kind.COMPANY
-    country = "VN"
+    country = factory.SubFactory(CountryFactory)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -59,6 +78,24 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Cuộc gặp {n}")
     start_date = datetime.date(2025, 5, 20)
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """Something a meeting produced, reported by ``reported_by`` (none unless given)."""
+
+    class Meta:
+        model = Outcome
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    position = factory.Sequence(lambda n: n)
+    description = factory.Sequence(lambda n: f"Cam kết số {n}.")
+    kind = Outcome.Kind.PLEDGE
+
+    @factory.post_generation
+    def reported_by(self, create, extracted, **kwargs):
+        if extracted:
+            self.reported_by.set(extracted)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

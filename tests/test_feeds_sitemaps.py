@@ -54,7 +54,9 @@ def test_feed_items_carry_sapo_author_categories_and_dates(client, seed):
     undated = entries[next(t for t in entries if t.startswith("Bộ trưởng"))]
     assert "published_parsed" not in undated  # no time was stated; none is invented
     atom = {e.title: e for e in parse(client, "/atom/").entries}
-    assert all(e.updated_parsed for e in atom.values())
+    # Updated when it was published (no later edit); the undated story claims no date.
+    assert atom[story.title].updated_parsed[:5] == (2025, 5, 21, 10, 5)
+    assert "updated_parsed" not in atom[undated.title]
 
 
 def test_author_feed_and_enclosures(client, settings, tmp_path):
@@ -94,7 +96,11 @@ def test_story_sitemap_has_lastmod_languages_and_only_published(client, seed):
     locations = {u.find("s:loc", NS).text.removeprefix("http://testserver") for u in urls}
     assert locations == {STORY_000, STORY_001, "/en" + STORY_000, "/en" + STORY_001}
     for url in urls:
-        assert url.find("s:lastmod", NS).text
+        lastmod = url.find("s:lastmod", NS)
+        if url.find("s:loc", NS).text.endswith(STORY_000):
+            assert lastmod.text.startswith("2025-05-21T17:05:00")  # published, never edited
+        else:
+            assert lastmod is None  # no time stated, and loading the fixture is no edit
         languages = {link.get("hreflang") for link in url.findall("xhtml:link", NS)}
         assert languages == {"vi", "en", "x-default"}
 

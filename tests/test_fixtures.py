@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.models import Article, Event, Organization, Person
+from articles.models import Article, Country, Event, Organization, Outcome, Person
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
 SLUG_000 = "viet-nam-va-hoa-ky-thuc-day-hop-tac-chien-luoc-trong-cac-linh-vuc-trong-diem"
@@ -144,13 +144,94 @@ def test_people_carry_the_titles_the_seeds_give(seed):
 
 def test_outcomes_keep_their_figures(seed):
     spacex = Event.objects.get(slug="bo-truong-nguyen-hong-dien-lam-viec-voi-spacex")
-    pledge, stations = spacex.outcomes.all()
-    assert (pledge.amount, pledge.currency) == (1_500_000_000, "USD")
+    pledge, stations, *_ = spacex.outcomes.all()
+    assert (pledge.amount, pledge.currency, pledge.approximate) == (1_500_000_000, "USD", True)
+    assert (pledge.kind, pledge.actor.name, pledge.counterpart.name) == (
+        "pledge",
+        "SpaceX",
+        "Việt Nam",
+    )
+    assert set(pledge.reported_by.values_list("slug", flat=True)) == {SLUG_000, SLUG_001}
     assert (stations.amount, stations.amount_max, stations.unit) == (10, 15, "trạm mặt đất")
+    assert (stations.kind, stations.approximate) == ("pledge", False)
     tax = Event.objects.get(
         slug="bo-truong-nguyen-hong-dien-lam-viec-voi-excelerate-energy"
     ).outcomes.first()
     assert (tax.amount_before, tax.amount, tax.unit) == (5, 2, "%")
+    assert (tax.kind, tax.actor.code, tax.background, tax.stated_on) == ("policy", "VN", True, None)
+
+
+def test_what_was_so_before_the_meeting_is_background_not_a_result(seed):
+    mou = Outcome.objects.get(description__contains="MOU")
+    assert (mou.kind, mou.status, mou.background) == ("agreement", "done", True)
+    assert (mou.actor.name, mou.counterpart.name) == ("Excelerate Energy", "PVGas")
+    assert list(mou.reported_by.values_list("slug", flat=True)) == [SLUG_000]  # 001 omits it
+    assert set(Outcome.objects.filter(background=True).values_list("kind", flat=True)) == {
+        "agreement",
+        "policy",
+    }
+
+
+def test_the_ministers_requests_are_vietnams(seed):
+    trip = Event.objects.get(slug="chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky")
+    requests = trip.outcomes.filter(kind="request")
+    assert {o.actor.code for o in requests} == {"VN"}
+    texts = " ".join(requests.values_list("description", flat=True))
+    for asked in ("Chính quyền Tổng thống Trump", "nền kinh tế thị trường", "D1, D3", "ưu tiên"):
+        assert asked in texts
+    assert {o.counterpart.code for o in requests if o.counterpart} == {"US"}
+
+
+def test_every_outcome_is_reported_in_the_words_of_a_story_that_reports_it(seed):
+    """Figures and names come from the text: each outcome's figure and parties
+    appear in every story said to report it."""
+    for outcome in Outcome.objects.prefetch_related("reported_by"):
+        stories = list(outcome.reported_by.all())
+        assert stories, outcome
+        for story in stories:
+            text = f"{story.sapo} {story.body}"
+            for party in (outcome.actor, outcome.counterpart):
+                if party is not None and party.name not in ("Việt Nam", "Hoa Kỳ"):
+                    assert party.name.split()[0] in text, (outcome, party, story.slug)
+            if outcome.amount is not None and outcome.unit != "%":
+                assert f"{outcome.amount:g}".replace(".", ",")[:2] in text
+
+
+def test_countries_and_other_names(seed):
+    us = Country.objects.get(code="US")
+    assert us.name == "Hoa Kỳ" and set(us.aliases.values_list("name", flat=True)) >= {
+        "Mỹ",
+        "Hoa Ky",
+        "US",
+        "USA",
+        "United States",
+    }
+    assert set(Country.objects.get(code="VN").aliases.values_list("name", flat=True)) >= {
+        "Vietnam",
+        "Viet Nam",
+    }
+    pvgas = Organization.objects.get(slug="pvgas")
+    assert {"PV GAS", "PV Gas", "Tổng công ty Khí Việt Nam"} <= set(
+        pvgas.aliases.values_list("name", flat=True)
+    )
+    for article in Article.objects.all():
+        assert set(article.countries.values_list("code", flat=True)) == {"US", "VN"}
+
+
+def test_meetings_keep_the_order_they_happened_and_were_reported_in(seed):
+    trip = Event.objects.get(slug="chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky")
+    meetings = trip.children.in_order()
+    assert [m.title.rsplit(" với ", 1)[1] for m in meetings] == [
+        "Excelerate Energy",
+        "Lockheed Martin",
+        "SpaceX",
+        "Google",
+    ]
+
+
+def test_only_the_desks_own_headline_is_marked_as_such(seed):
+    assert Article.objects.get(slug=SLUG_001).headline_by_desk
+    assert not Article.objects.get(slug=SLUG_000).headline_by_desk
 
 
 def test_loading_twice_duplicates_nothing(seed):

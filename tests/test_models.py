@@ -10,8 +10,8 @@ from django.utils import timezone
 from articles.models import (
     Article,
     Author,
+    Country,
     Event,
-    Organization,
     Outcome,
     Participant,
     Person,
@@ -151,9 +151,9 @@ def test_a_participant_is_a_person_or_an_organization():
         Participant.objects.create(event=event)
 
 
-def test_organization_country_must_be_an_iso_code():
+def test_a_country_code_must_be_an_iso_code():
     with pytest.raises(ValidationError):
-        Organization(name="X", country="Viet Nam").full_clean()
+        Country(name="Việt Nam", code="Viet Nam").full_clean()
 
 
 def test_an_organization_in_use_cannot_be_deleted_from_under_a_story():

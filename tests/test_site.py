@@ -40,20 +40,18 @@ def test_story_page_in_vietnamese_style(client, seed):
         assert link in html
 
 
-def test_event_box_says_what_when_where_who_and_what_came_of_it(client, seed):
+def test_a_story_has_one_compact_event_box_with_the_meetings_as_a_timeline(client, seed):
     html = client.get(STORY_001).content.decode()
-    box = html[html.index('<section class="event-box"') :]
-    assert "Chuyến công tác của Bộ trưởng Nguyễn Hồng Diên tại Hoa Kỳ" in box
-    assert '<time datetime="2025-05-20">Thứ Ba, 20/05/2025</time>' in box
-    assert "<dt>Địa điểm</dt><dd>Hoa Kỳ</dd>" in box
-    # each meeting: the minister on one side, the company's man on the other
-    spacex = box[box.index("làm việc với SpaceX") :]
-    assert "<dt>Bên thứ nhất</dt>" in spacex and "Nguyễn Hồng Diên" in spacex
-    assert '<dt>Bên thứ hai</dt>\n  <dd><a href="/nhan-vat/tim-hughes/">Tim Hughes</a>' in spacex
-    assert "SpaceX dự kiến đầu tư khoảng 1,5 tỷ USD" in spacex
-    # one box for the trip, with its four meetings inside
-    assert html.count('<section class="event-box"') == 1
-    assert box.count('<section class="meeting"') == 4
+    assert html.count('<aside class="event-box"') == 1
+    box = html[html.index('<aside class="event-box"') : html.index("</aside>")]
+    assert f'<a href="{TRIP}">Chuyến công tác của Bộ trưởng Nguyễn Hồng Diên tại Hoa Kỳ</a>' in box
+    assert '<time datetime="2025-05-20">Thứ Ba, 20/05/2025</time>' in box and "Hoa Kỳ" in box
+    meetings = [box.index(f"làm việc với {name}</a>") for name in ORDER]
+    assert meetings == sorted(meetings)  # as they happened and were reported
+    assert "Bên thứ nhất" not in html and "Phía" not in box  # who met whom is on the event page
+
+
+ORDER = ("Excelerate Energy", "Lockheed Martin", "SpaceX", "Google")
 
 
 def test_no_story_without_a_stated_time_shows_one(client, seed):
@@ -81,14 +79,50 @@ def test_person_and_author_pages(client, seed):
 
 def test_event_page_has_sides_outcomes_meetings_and_stories(client, seed):
     html = client.get(TRIP).content.decode()
-    assert "<h2>Các cuộc gặp</h2>" in html and html.count('href="/su-kien/bo-truong-') == 4
+    assert '<h2 id="meetings-title">Các cuộc gặp</h2>' in html
+    timeline = html[html.index('<ol class="timeline">') :]
+    positions = [timeline.index(f"làm việc với {name}</a>") for name in ORDER]
+    assert positions == sorted(positions)
     assert "truyền tải thông điệp của Việt Nam" in html
+    assert "khoảng 1,5 tỷ USD" in html and "10–15 trạm mặt đất" in html and "5% → 2%" in html
     meeting = client.get("/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-excelerate-energy/")
     html = meeting.content.decode()
-    assert "Bên thứ hai" in html and "Peter Haas" in html
-    assert "giảm thuế nhập khẩu LNG từ 5% xuống còn 2%" in html
+    assert "<dt>Phía Việt Nam</dt>" in html and "<dt>Phía Excelerate Energy</dt>" in html
+    assert "Bên thứ" not in html
+    assert "Peter Haas</a>, Phó Chủ tịch Excelerate" in html  # the title he held then
+    background = html[html.index('id="background-title"') :]
+    assert "giảm thuế nhập khẩu LNG từ 5% xuống còn 2%" in background
+    assert "Biên bản ghi nhớ (MOU) với PVGas" in background
+    results = html[html.index('id="results-title"') : html.index('id="background-title"')]
+    assert "ba hướng hợp tác" in results and "MOU" not in results
     assert f'href="{TRIP}"' in html  # up to the trip
     assert len(meeting.context["article_list"]) == 2
+
+
+def test_event_page_gives_full_coverage_grouped_by_outlet(client, seed):
+    response = client.get(TRIP)
+    html = response.content.decode()
+    coverage = html[html.index('id="coverage-title"') :]
+    assert "2 bài từ 1 nguồn, trong đó 1 bài chưa rõ nguồn" in coverage
+    known, unknown = coverage.index('href="/to-chuc/so-huu-tri-tue/"'), coverage.index(
+        "Nguồn chưa rõ"
+    )
+    assert known < coverage.index(STORY_000) < unknown < coverage.index(STORY_001)
+    assert "Minh Thư" in coverage[known:unknown] and "17:05, 21/05/2025" in coverage
+    assert "Chưa rõ tác giả" in coverage[unknown:] and "chưa rõ thời gian" in coverage[unknown:]
+    # which meetings each story covers
+    assert coverage[unknown:].count('href="/su-kien/bo-truong-') == 4
+
+
+def test_a_story_says_what_it_does_not_know(client, seed):
+    html = client.get(STORY_001).content.decode()
+    header = html[html.index("<article") : html.index('<p class="sapo">')]
+    assert "Tiêu đề do Toà soạn đặt" in header
+    assert "Chưa rõ tác giả" in header and "Bản gốc không ghi thời gian đăng" in header
+    assert "Nguồn:" in header and "chưa rõ" in header
+    html = client.get(STORY_000).content.decode()
+    header = html[html.index("<article") : html.index('<p class="sapo">')]
+    assert "Tiêu đề do Toà soạn đặt" not in header and "chưa rõ" not in header.lower()
 
 
 def test_section_and_tag_pages(client, seed):

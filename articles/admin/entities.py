@@ -1,17 +1,22 @@
-"""The desk's pages for what stories name: sections, tags, organizations,
-people, authors, and events with who took part and what came of them."""
+"""The desk's pages for what stories name: sections, tags, countries,
+organizations, people, authors, and events with who took part and what came
+of them."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
+    PARTIES,
     Author,
+    Country,
+    CountryAlias,
     Event,
     Organization,
     OrganizationAlias,
     Outcome,
     Participant,
     Person,
+    PersonAlias,
     Section,
     Tag,
 )
@@ -32,27 +37,38 @@ class TagAdmin(DeskAdmin):
     search_fields = ["name"]
 
 
-class OrganizationAliasInline(DeskTabularInline):
-    model = OrganizationAlias
-    extra = 1
+def aliases_of(alias_model) -> type[DeskTabularInline]:
+    """The inline where the desk lists what something is also called."""
+    return type(
+        f"{alias_model.__name__}Inline", (DeskTabularInline,), {"model": alias_model, "extra": 1}
+    )
+
+
+@admin.register(Country)
+class CountryAdmin(NamedByStoriesAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code", "aliases__name"]
+    inlines = [aliases_of(CountryAlias)]
 
 
 @admin.register(Organization)
 class OrganizationAdmin(NamedByStoriesAdmin):
     list_display = ["name", "kind", "country", "parent"]
+    list_select_related = ["country", "parent"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name"]
-    autocomplete_fields = ["parent"]
-    inlines = [OrganizationAliasInline]
+    autocomplete_fields = ["parent", "country"]
+    inlines = [aliases_of(OrganizationAlias)]
     formfield_overrides = URL_AS_HTTPS
 
 
 @admin.register(Person)
 class PersonAdmin(NamedByStoriesAdmin):
-    list_display = ["name", "title", "organization"]
-    list_select_related = ["organization"]
-    search_fields = ["name", "title", "organization__name"]
-    autocomplete_fields = ["organization"]
+    list_display = ["name", "title", "organization", "country"]
+    list_select_related = ["organization", "country"]
+    search_fields = ["name", "title", "organization__name", "aliases__name"]
+    autocomplete_fields = ["organization", "country"]
+    inlines = [aliases_of(PersonAlias)]
 
 
 @admin.register(Author)
@@ -66,12 +82,40 @@ class AuthorAdmin(DeskAdmin):
 class ParticipantInline(DeskTabularInline):
     model = Participant
     extra = 1
-    autocomplete_fields = ["person", "organization"]
+    fields = ["side", "person", "title", "organization", "country", "role", "position"]
+    autocomplete_fields = ["person", "organization", "country"]
 
 
 class OutcomeInline(DeskStackedInline):
     model = Outcome
     extra = 0
+    fieldsets = [
+        (None, {"fields": ["position", "description", ("kind", "status", "stated_on")]}),
+        (
+            _("Các bên"),
+            {
+                "fields": [
+                    ("actor_country", "actor_organization", "actor_person"),
+                    ("counterpart_country", "counterpart_organization", "counterpart_person"),
+                ]
+            },
+        ),
+        (
+            _("Con số"),
+            {
+                "fields": [
+                    ("amount_before", "amount", "amount_max"),
+                    ("unit", "currency"),
+                    "approximate",
+                ]
+            },
+        ),
+        (None, {"fields": ["background", "reported_by"]}),
+    ]
+    autocomplete_fields = [
+        *(f"{role}_{party}" for role in ("actor", "counterpart") for party in PARTIES),
+        "reported_by",
+    ]
 
 
 class MeetingInline(DeskTabularInline):
@@ -80,7 +124,7 @@ class MeetingInline(DeskTabularInline):
     model = Event
     fk_name = "parent"
     extra = 0
-    fields = ["title", "kind", "start_date", "start_time", "place"]
+    fields = ["title", "kind", "start_date", "start_time", "position", "place"]
     show_change_link = True
     verbose_name = _("cuộc gặp trong chuyến")
     verbose_name_plural = _("các cuộc gặp trong chuyến")
@@ -88,10 +132,10 @@ class MeetingInline(DeskTabularInline):
 
 @admin.register(Event)
 class EventAdmin(NamedByStoriesAdmin):
-    list_display = ["title", "kind", "start_date", "place", "parent"]
+    list_display = ["title", "kind", "start_date", "position", "place", "parent"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
     search_fields = ["title", "place", "summary"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "country"]
     inlines = [ParticipantInline, OutcomeInline, MeetingInline]

@@ -65,7 +65,9 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline", "sapo"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "organizations", "people", "events", "source_outlet"]
+    autocomplete_fields = [
+        *("section", "countries", "organizations", "people", "events", "source_outlet"),
+    ]
     inlines = [BylineInline, StateChangeInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
@@ -73,10 +75,13 @@ class ArticleAdmin(VersionAdmin):
         js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"]  # after what it wraps
 
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "sapo", "body", "edit_token"]}),
+        (None, {"fields": ["headline", "headline_by_desk", "slug", "sapo", "body", "edit_token"]}),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("Phân loại"), {"fields": ["section", "tags", "language"]}),
-        (_("Đối tượng và sự kiện"), {"fields": ["organizations", "people", "events"]}),
+        (
+            _("Đối tượng và sự kiện"),
+            {"fields": ["countries", "organizations", "people", "events"]},
+        ),
         (_("Xuất bản"), {"fields": ["status", "published_at"]}),
         (
             _("Nguồn"),

@@ -1,5 +1,5 @@
 """The newsroom's vocabulary: stories, bylines, sections, tags, and the
-organizations, people and events the stories cover, by concept in the modules
+countries, organizations, people, events and outcomes the stories cover, by concept in the modules
 of this package; ``from articles.models import Article`` reads as ever."""
 
 from .base import (
@@ -11,17 +11,31 @@ from .base import (
     validate_timezone,
 )
 from .desk import StateChange
-from .entities import Author, Organization, OrganizationAlias, Person, Section, Tag
-from .events import Event, Outcome, Participant, TaggedEvent
+from .entities import (
+    Author,
+    Country,
+    CountryAlias,
+    Organization,
+    OrganizationAlias,
+    Person,
+    PersonAlias,
+    Section,
+    Tag,
+)
+from .events import Event, Participant, TaggedEvent
+from .outcomes import PARTIES, Outcome
 from .stories import SEARCH_FIELDS, Article, ArticleQuerySet, Byline, FormerSlug, TaggedArticle
 
 __all__ = [
+    "PARTIES",
     "SEARCH_FIELDS",
     "Article",
     "ArticleQuerySet",
     "Author",
     "Byline",
     "CleanTags",
+    "Country",
+    "CountryAlias",
     "Event",
     "FormerSlug",
     "NamedByStories",
@@ -30,6 +44,7 @@ __all__ = [
     "Outcome",
     "Participant",
     "Person",
+    "PersonAlias",
     "Section",
     "SluggedModel",
     "StateChange",

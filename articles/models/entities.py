@@ -1,5 +1,5 @@
-"""The things stories are about and by: sections, tags, organizations (and
-their other names), people and authors."""
+"""The things stories are about and by: sections, tags, countries,
+organizations and people (each with its other names), and authors."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +10,22 @@ from taggit.models import TagBase
 from ..images import PictureField, discard
 from ..slugs import vi_slugify
 from .base import NamedByStories, NaturallyKeyed, SluggedModel, country_code
+
+
+class Alias(NaturallyKeyed):
+    """Another name something goes by (``Mỹ``, ``USA``; ``Space X``): search
+    finds the stories that name it by any of them."""
+
+    name = models.CharField(_("tên khác"), max_length=255)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        verbose_name = _("tên khác")
+        verbose_name_plural = _("tên khác")
+
+    def __str__(self):
+        return self.name
 
 
 class Section(SluggedModel):
@@ -38,6 +54,49 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+class Country(NamedByStories):
+    """A country: what stories are about, whom an organization or a person
+    belongs to, and a party to meetings and commitments."""
+
+    name = models.CharField(_("tên"), max_length=100)
+    code = models.CharField(
+        _("mã"),
+        max_length=2,
+        unique=True,
+        validators=[country_code],
+        help_text=_("Mã ISO 3166-1 alpha-2, ví dụ VN, US."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("quốc gia")
+        verbose_name_plural = _("quốc gia")
+
+
+class CountryAlias(Alias):
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("quốc gia")
+    )
+
+    natural_key_fields = ("country__slug", "name")
+
+    class Meta(Alias.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="unique_country_alias"),
+        ]
+
+
+def _country_of(what: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Country,
+        verbose_name=_("quốc gia"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=what,
+    )
+
+
 class Organization(NamedByStories):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Cơ quan nhà nước")
@@ -48,13 +107,7 @@ class Organization(NamedByStories):
 
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.OTHER)
-    country = models.CharField(
-        _("quốc gia"),
-        max_length=2,
-        blank=True,
-        validators=[country_code],
-        help_text=_("Mã ISO 3166-1 alpha-2, ví dụ VN, US."),
-    )
+    country = _country_of("organizations")
     website = models.URLField(_("trang web"), blank=True)
     description = models.TextField(_("mô tả"), blank=True)
     parent = models.ForeignKey(
@@ -72,29 +125,20 @@ class Organization(NamedByStories):
         verbose_name_plural = _("tổ chức")
 
 
-class OrganizationAlias(NaturallyKeyed):
-    """Another name an organization goes by: ``Space X``, ``Ministry of Industry and Trade``."""
-
+class OrganizationAlias(Alias):
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="aliases",
         verbose_name=_("tổ chức"),
     )
-    name = models.CharField(_("tên khác"), max_length=255)
 
     natural_key_fields = ("organization__slug", "name")
 
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("tên khác")
-        verbose_name_plural = _("tên khác")
+    class Meta(Alias.Meta):
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="unique_alias"),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class Person(NamedByStories):
@@ -108,12 +152,26 @@ class Person(NamedByStories):
         on_delete=models.PROTECT,
         related_name="people",
     )
+    country = _country_of("people")
     bio = models.TextField(_("tiểu sử"), blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("nhân vật")
         verbose_name_plural = _("nhân vật")
+
+
+class PersonAlias(Alias):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("nhân vật")
+    )
+
+    natural_key_fields = ("person__slug", "name")
+
+    class Meta(Alias.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_person_alias"),
+        ]
 
 
 class Author(SluggedModel):

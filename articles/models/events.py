@@ -1,12 +1,12 @@
-"""What happened: working trips and the meetings within them, who took part
-on which side, and what came of each."""
+"""What happened: working trips and the meetings within them, and who took
+part for whom on which side. What came of each is in outcomes.py."""
 
 import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -16,22 +16,25 @@ from .base import (
     NamedByStoriesQuerySet,
     NaturallyKeyed,
     _TaggedItem,
-    country_code,
     validate_timezone,
 )
-from .entities import Organization, Person, Tag
+from .entities import Country, Organization, Person, Tag
 
 
 class EventQuerySet(NamedByStoriesQuerySet):
     def with_details(self):
-        """Who took part, for whom, and what came of it."""
+        """Who took part, for whom, and the meetings in the order they happened."""
         return self.prefetch_related(
             models.Prefetch(
                 "participants",
-                queryset=Participant.objects.select_related("person", "organization"),
+                queryset=Participant.objects.select_related("person", "organization", "country"),
             ),
-            "outcomes",
+            models.Prefetch("children", queryset=Event.objects.in_order()),
         )
+
+    def in_order(self):
+        """In the order they happened, and on one day in the order they were reported."""
+        return self.order_by("start_date", F("start_time").asc(nulls_last=True), "position", "pk")
 
 
 class Event(NamedByStories):
@@ -61,7 +64,14 @@ class Event(NamedByStories):
         help_text=_("Múi giờ IANA nơi diễn ra, ví dụ America/New_York."),
     )
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
-    country = models.CharField(_("quốc gia"), max_length=2, blank=True, validators=[country_code])
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("quốc gia"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("thuộc sự kiện"),
@@ -69,6 +79,11 @@ class Event(NamedByStories):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(
+        _("thứ tự"),
+        default=0,
+        help_text=_("Thứ tự trong ngày, khi không rõ giờ: theo thứ tự bài báo kể lại."),
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
     topics = TaggableManager(
@@ -79,7 +94,7 @@ class Event(NamedByStories):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-start_date", "start_time", "title"]
+        ordering = ["-start_date", "start_time", "position", "title"]
         verbose_name = _("sự kiện")
         verbose_name_plural = _("sự kiện")
 
@@ -95,11 +110,20 @@ class Event(NamedByStories):
         return datetime.datetime.combine(date, time, zoneinfo.ZoneInfo(self.timezone))
 
     def sides(self) -> list[tuple[str, list["Participant"]]]:
-        """Who met whom: the participants grouped by side, from the prefetched rows."""
+        """Who met whom, from the prefetched rows: each side named by the party
+        its first participant stands for ("Phía Việt Nam", "Phía SpaceX")."""
         by_side: dict[int, list[Participant]] = {}
         for participant in self.participants.all():
             by_side.setdefault(participant.side, []).append(participant)
-        return [(Participant.Side(side).label, people) for side, people in sorted(by_side.items())]
+        return [
+            (
+                _("Phía %(party)s") % {"party": people[0].party}
+                if people[0].party
+                else Participant.Side(side).label,
+                people,
+            )
+            for side, people in sorted(by_side.items())
+        ]
 
     @property
     def starts_at(self) -> datetime.datetime | None:
@@ -112,7 +136,8 @@ class Event(NamedByStories):
 
 
 class Participant(NaturallyKeyed):
-    """Who took part in an event, for whom, on which side of the table."""
+    """Who took part in an event, for whom, on which side of the table, with the
+    title they held then (a person's title changes; the record must not)."""
 
     class Side(models.IntegerChoices):
         FIRST = 1, _("Bên thứ nhất")
@@ -137,7 +162,17 @@ class Participant(NaturallyKeyed):
         on_delete=models.PROTECT,
         related_name="participations",
     )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("thay mặt quốc gia"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text=_("Khi người này đại diện cho cả một quốc gia, ví dụ trưởng đoàn đàm phán."),
+    )
     side = models.PositiveSmallIntegerField(_("phía"), choices=Side, default=Side.FIRST)
+    title = models.CharField(_("chức vụ lúc đó"), max_length=255, blank=True)
     role = models.CharField(_("vai trò"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -149,7 +184,9 @@ class Participant(NaturallyKeyed):
         verbose_name_plural = _("thành phần tham dự")
         constraints = [
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | Q(organization__isnull=False),
+                condition=Q(person__isnull=False)
+                | Q(organization__isnull=False)
+                | Q(country__isnull=False),
                 name="participant_is_someone",
             ),
             models.UniqueConstraint(
@@ -158,62 +195,12 @@ class Participant(NaturallyKeyed):
         ]
 
     def __str__(self):
-        return " – ".join(str(x) for x in (self.person, self.organization) if x)
+        return " – ".join(str(x) for x in (self.person, self.organization, self.country) if x)
 
-
-class Outcome(NaturallyKeyed):
-    """What came of an event, a sentence each, with a figure where one was given:
-    1.5 billion USD pledged, 10 to 15 ground stations, a tax cut from 5% to 2%."""
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("sự kiện")
-    )
-    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    description = models.TextField(_("kết quả"))
-    amount = models.DecimalField(
-        _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    amount_max = models.DecimalField(
-        _("số lượng tối đa"),
-        max_digits=20,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Cho một khoảng, ví dụ 10–15: số lượng 10, tối đa 15."),
-    )
-    amount_before = models.DecimalField(
-        _("số lượng trước đó"),
-        max_digits=20,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Cho một thay đổi, ví dụ thuế từ 5% xuống 2%: trước đó 5, số lượng 2."),
-    )
-    currency = models.CharField(
-        _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
-    )
-    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
-
-    natural_key_fields = ("event__slug", "position")
-
-    class Meta:
-        ordering = ["position"]
-        verbose_name = _("kết quả")
-        verbose_name_plural = _("kết quả")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "position"], name="unique_outcome_position"),
-        ]
-
-    def __str__(self):
-        return self.description
-
-    def clean(self):
-        if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
-            raise ValidationError({"amount_max": _("Số lượng tối đa phải không nhỏ hơn số lượng.")})
-        if (self.currency or self.unit or self.amount_before is not None) and self.amount is None:
-            raise ValidationError(
-                {"amount": _("Cần có số lượng khi ghi tiền tệ, đơn vị hay số trước đó.")}
-            )
+    @property
+    def party(self) -> "Country | Organization | Person | None":
+        """Whom this participant's side stands for: a country, else an organization."""
+        return self.country or self.organization or self.person
 
 
 class TaggedEvent(_TaggedItem):

@@ -15,11 +15,21 @@ from .. import search
 from ..images import PictureField, discard, files_of, make_renditions
 from ..sanitize import clean_body
 from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem
-from .entities import Author, Organization, Person, Section, Tag
+from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
 
 # Kept for search only, and as long as the body: never read for a page.
 SEARCH_FIELDS = ("search_text", "search_vector")
+# What readers read: a change to any of them after publication is a revision.
+EDITORIAL_FIELDS = (
+    "headline",
+    "sapo",
+    "body",
+    "image",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+)
 
 
 class ArticleQuerySet(SlugQuerySet):
@@ -35,9 +45,25 @@ class ArticleQuerySet(SlugQuerySet):
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
+                "countries",
                 "organizations",
                 "people",
-                models.Prefetch("events", queryset=Event.objects.with_details()),
+                models.Prefetch(
+                    "events", queryset=Event.objects.select_related("parent").in_order()
+                ),
+            )
+        )
+
+    def for_coverage(self, event: "Event"):
+        """Teasers for an event's coverage: with the outlet, bylines, and which of
+        the event and its meetings each story covers (``covered``)."""
+        covered = Event.objects.filter(Q(pk=event.pk) | Q(parent=event)).in_order()
+        return (
+            self.for_listing()
+            .select_related("source_outlet")
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                models.Prefetch("events", queryset=covered, to_attr="covered"),
             )
         )
 
@@ -83,6 +109,11 @@ class Article(SluggedModel):
         ARCHIVED = "archived", _("Lưu trữ")
 
     headline = models.CharField(_("tiêu đề"), max_length=255)
+    headline_by_desk = models.BooleanField(
+        _("tiêu đề do toà soạn đặt"),
+        default=False,
+        help_text=_("Bản gốc không có tiêu đề này: người đọc được báo như vậy."),
+    )
     sapo = models.TextField(_("sapo"), help_text=_("Đoạn mở đầu, in đậm dưới tiêu đề."))
     body = models.TextField(
         _("nội dung"), blank=True, help_text=_("HTML; thẻ ngoài danh sách cho phép bị loại bỏ.")
@@ -100,6 +131,9 @@ class Article(SluggedModel):
     )
     tags = TaggableManager(
         verbose_name=_("thẻ"), through="TaggedArticle", blank=True, manager=CleanTags
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("quốc gia"), blank=True, related_name="articles"
     )
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("tổ chức"), blank=True, related_name="articles"
@@ -131,6 +165,13 @@ class Article(SluggedModel):
     # Defaults rather than auto_now(_add), so fixtures may leave them out.
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
+    revised_at = models.DateTimeField(
+        _("sửa sau khi đăng lúc"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Lần sửa nội dung gần nhất sau khi bài đã đến với người đọc."),
+    )
     language = models.CharField(
         _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
     )
@@ -190,9 +231,33 @@ class Article(SluggedModel):
         ]
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded = dict(zip(field_names, values, strict=True))
+        return article
+
+    def _revises(self) -> bool:
+        """Whether this save changes what readers already read: a published
+        story's text or picture, not its status, links or search fields."""
+        loaded = getattr(self, "_loaded", {})
+        was_public = loaded.get("status") == self.Status.PUBLISHED and (
+            loaded.get("published_at") is None or loaded["published_at"] <= timezone.now()
+        )
+        return was_public and any(
+            name in loaded and loaded[name] != self._editorial_value(name)
+            for name in EDITORIAL_FIELDS
+        )
+
+    def _editorial_value(self, name: str):
+        value = getattr(self, name)
+        return (value.name or "") if name == "image" else value
+
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
+        if self._revises():
+            self.revised_at = self.updated_at
         made = []
         if self.image_renditions.get("source") != (self.image.name or None):
             self.image_renditions = make_renditions(self.image)
@@ -202,6 +267,7 @@ class Article(SluggedModel):
                 *kwargs["update_fields"],
                 "body",
                 "updated_at",
+                "revised_at",
                 "image_renditions",
             }
         try:
@@ -224,6 +290,12 @@ class Article(SluggedModel):
             )
 
     @property
+    def modified_at(self):
+        """``dateModified``: the last revision readers saw, else first publication.
+        Never a save that changed nothing they read, nor a fixture's loading."""
+        return self.revised_at or self.published_at
+
+    @property
     def image_srcset(self) -> str:
         """The WebP renditions for ``<source srcset>``, smallest first."""
         return ", ".join(
@@ -232,14 +304,16 @@ class Article(SluggedModel):
         )
 
     def event_boxes(self) -> list[tuple["Event", list["Event"]]]:
-        """The events a story covers, each trip with the covered meetings inside it."""
-        events = list(self.events.all())
-        covered = {e.pk for e in events}
-        return [
-            (event, [child for child in events if child.parent_id == event.pk])
-            for event in events
-            if event.parent_id not in covered
-        ]
+        """The events a story covers, one box per trip with the covered meetings
+        inside it in the order they happened; a meeting whose trip the story
+        does not name is boxed under that trip all the same."""
+        boxes: dict[int, tuple[Event, list[Event]]] = {}
+        for event in self.events.all():  # prefetched in order, parents joined
+            top = event.parent if event.parent_id else event
+            box = boxes.setdefault(top.pk, (top, []))
+            if event.parent_id:
+                box[1].append(event)
+        return list(boxes.values())
 
     @property
     def is_published(self) -> bool:

@@ -1,4 +1,4 @@
-"""Presentation helpers: times the way Vietnamese papers print them, and links
+"""Presentation helpers: times and figures the way Vietnamese papers print them, and links
 to the same page in the other interface language."""
 
 import datetime
@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from articles import search, structured_data
+from articles.amounts import outcome_amount
 from articles.sanitize import xml_safe
 
 register = template.Library()
@@ -67,6 +68,12 @@ def vn_dateline(value) -> str:
     return f"{vn_day(value)}, {value.strftime('%H:%M')} (GMT{value.strftime('%z')[:3]})".replace(
         "GMT+0", "GMT+"
     )
+
+
+@register.filter
+def amount(outcome) -> str:
+    """An outcome's figure as readers read it: ``khoảng 1,5 tỷ USD``."""
+    return outcome_amount(outcome)
 
 
 @register.filter

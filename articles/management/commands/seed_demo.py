@@ -21,8 +21,10 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    Country,
     Event,
     Organization,
+    Outcome,
     Participant,
     Person,
     Section,
@@ -31,6 +33,10 @@ from articles.models import (
 )
 from articles.slugs import vi_slugify
 
+COUNTRIES = {
+    "VN": "Việt Nam", "US": "Hoa Kỳ", "JP": "Nhật Bản", "KR": "Hàn Quốc", "SG": "Singapore",
+    "FR": "Pháp", "DE": "Đức",
+}  # fmt: skip
 SECTIONS = ["Thời sự", "Kinh tế", "Thế giới", "Công nghệ", "Văn hoá", "Giáo dục", "Sức khoẻ"]
 SYLLABLES = (  # noqa: SIM905
     "phát triển kinh tế đầu tư hợp tác chiến lược năng lượng hạ tầng số công nghệ giáo dục "
@@ -139,12 +145,18 @@ class Command(BaseCommand):
         rng = self.rng
         n_orgs, n_people = max(20, stories // 100), max(40, stories // 50)
         n_tags, n_trips = max(30, stories // 150), max(10, stories // 250)
+        countries = {
+            code: Country.objects.get_or_create(
+                code=code, defaults={"name": name, "slug": self.slug(name, 0)}
+            )[0]
+            for code, name in COUNTRIES.items()
+        }
         orgs = Organization.objects.bulk_create(
             Organization(
                 name=(name := f"{rng.choice(ORG_KINDS)} {self.words(1, 3).title()}"),
                 slug=self.slug(name, i),
                 kind=rng.choice(Organization.Kind.values),
-                country=rng.choice(["VN", "VN", "VN", "US", "JP", "KR", "SG", "FR"]),
+                country=countries[rng.choice(["VN", "VN", "VN", "US", "JP", "KR", "SG", "FR"])],
             )
             for i in range(n_orgs)
         )
@@ -174,7 +186,7 @@ class Command(BaseCommand):
                 slug=self.slug(title, i),
                 kind=Event.Kind.WORKING_TRIP,
                 start_date=today - datetime.timedelta(days=rng.randint(0, 5 * 365)),
-                country=rng.choice(["US", "JP", "KR", "FR", "DE"]),
+                country=countries[rng.choice(["US", "JP", "KR", "FR", "DE"])],
             )
             for i in range(n_trips)
         )
@@ -194,8 +206,27 @@ class Command(BaseCommand):
             for event in meetings
             for side, person in enumerate(rng.sample(people, 2), start=1)
         )
+        Outcome.objects.bulk_create(
+            Outcome(
+                event=event,
+                position=position,
+                description=self.sentence(),
+                kind=rng.choice(Outcome.Kind.values),
+                status=rng.choice(Outcome.Status.values),
+                stated_on=event.start_date,
+                actor_organization=rng.choice(orgs),
+                counterpart_country=countries["VN"],
+                **(
+                    {"amount": rng.randint(1, 500) * 10**6, "currency": "USD"}
+                    if position == 0
+                    else {}
+                ),
+            )
+            for event in meetings
+            for position in range(rng.randint(0, 3))
+        )
         return {"orgs": orgs, "people": people, "authors": authors, "tags": tags,
-                "events": trips + meetings}  # fmt: skip
+                "events": trips + meetings, "countries": list(countries.values())}  # fmt: skip
 
     # -- stories
 
@@ -236,18 +267,27 @@ class Command(BaseCommand):
             for a in articles
             for tag in rng.sample(entities["tags"], rng.randint(2, 5))
         )
-        for field, pool, most in (
-            ("organizations", "orgs", 3),
-            ("people", "people", 3),
-            ("events", "events", 1),
+        links = {}
+        for field, column, pool, most in (
+            ("countries", "country", "countries", 2),
+            ("organizations", "organization", "orgs", 3),
+            ("people", "person", "people", 3),
+            ("events", "event", "events", 1),
         ):
             through = getattr(Article, field).through
-            column = through._meta.get_field(
-                field.removesuffix("s") if field != "people" else "person"
-            )
-            through.objects.bulk_create(
-                through(article=a, **{column.name: thing})
+            links[field] = through.objects.bulk_create(
+                through(article=a, **{column: thing})
                 for a in articles
                 for thing in rng.sample(entities[pool], rng.randint(0, most))
             )
+        # A story about a meeting reports what came of it.
+        outcomes = Outcome.objects.filter(event__in={link.event_id for link in links["events"]})
+        by_event = {}
+        for outcome in outcomes.only("pk", "event"):
+            by_event.setdefault(outcome.event_id, []).append(outcome.pk)
+        Outcome.reported_by.through.objects.bulk_create(
+            Outcome.reported_by.through(outcome_id=outcome, article_id=link.article_id)
+            for link in links["events"]
+            for outcome in by_event.get(link.event_id, ())
+        )
         return [a.pk for a in articles]

@@ -1,0 +1,179 @@
+"""What came of an event, as data readers can follow: who pledged, proposed,
+requested or agreed what, to whom, with what figure, and how it stands now."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import ByNaturalKey, NaturallyKeyed
+from .entities import Country, Organization, Person
+from .events import Event
+from .stories import Article
+
+# The three kinds of thing that can make or receive a commitment, by field suffix.
+PARTIES = {"country": Country, "organization": Organization, "person": Person}
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def public(self):
+        """What readers may see: outcomes that a published story reports. An
+        outcome known only from a draft stays as hidden as the draft."""
+        reporting = Article.objects.published().filter(outcomes=OuterRef("pk"))
+        return self.filter(Exists(reporting))
+
+    def of_event(self, event: Event):
+        """An event's outcomes, and those of the meetings within it."""
+        return self.filter(Q(event=event) | Q(event__parent=event))
+
+    def involving(self, party) -> "OutcomeQuerySet":
+        """Those ``party`` (a country, an organization or a person) made or received."""
+        suffix = next(name for name, model in PARTIES.items() if isinstance(party, model))
+        return self.filter(Q(**{f"actor_{suffix}": party}) | Q(**{f"counterpart_{suffix}": party}))
+
+    def for_listing(self):
+        return self.select_related(
+            "event__parent",
+            *(f"{role}_{suffix}" for role in ("actor", "counterpart") for suffix in PARTIES),
+        )
+
+    def newest_first(self):
+        return self.order_by(
+            models.F("stated_on").desc(nulls_last=True),
+            "-event__start_date",
+            "event__position",
+            "position",
+            "pk",
+        )
+
+
+def _party(role: str, suffix: str, label) -> models.ForeignKey:
+    return models.ForeignKey(
+        PARTIES[suffix],
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=f"outcomes_as_{role}",
+    )
+
+
+class Outcome(NaturallyKeyed):
+    """One thing an event produced or recalled, a sentence each, with a figure
+    where one was given: about 1.5 billion USD, 10 to 15 ground stations, a tax
+    cut from 5% to 2%. What was already so before the event (a policy in force,
+    an agreement signed earlier) is marked as background, not as a result."""
+
+    class Kind(models.TextChoices):
+        PLEDGE = "pledge", _("Cam kết")
+        PROPOSAL = "proposal", _("Đề xuất")
+        REQUEST = "request", _("Đề nghị")
+        AGREEMENT = "agreement", _("Thoả thuận")
+        POLICY = "policy", _("Chính sách")
+        STATEMENT = "statement", _("Tuyên bố")
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Đã nêu")
+        UNDER_WAY = "under_way", _("Đang thực hiện")
+        DONE = "done", _("Đã thực hiện")
+        DROPPED = "dropped", _("Đã huỷ bỏ")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("sự kiện")
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    description = models.TextField(_("nội dung"))
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.STATEMENT)
+    actor_country = _party("actor", "country", _("bên đưa ra (quốc gia)"))
+    actor_organization = _party("actor", "organization", _("bên đưa ra (tổ chức)"))
+    actor_person = _party("actor", "person", _("bên đưa ra (nhân vật)"))
+    counterpart_country = _party("counterpart", "country", _("bên nhận (quốc gia)"))
+    counterpart_organization = _party("counterpart", "organization", _("bên nhận (tổ chức)"))
+    counterpart_person = _party("counterpart", "person", _("bên nhận (nhân vật)"))
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status, default=Status.ANNOUNCED
+    )
+    stated_on = models.DateField(_("ngày nêu"), null=True, blank=True)
+    background = models.BooleanField(
+        _("bối cảnh"),
+        default=False,
+        help_text=_("Đã có từ trước sự kiện, được nhắc lại; không phải kết quả của sự kiện."),
+    )
+    reported_by = models.ManyToManyField(
+        Article, verbose_name=_("bài đưa tin"), blank=True, related_name="outcomes"
+    )
+    amount = models.DecimalField(
+        _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    amount_max = models.DecimalField(
+        _("số lượng tối đa"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cho một khoảng, ví dụ 10–15: số lượng 10, tối đa 15."),
+    )
+    amount_before = models.DecimalField(
+        _("số lượng trước đó"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cho một thay đổi, ví dụ thuế từ 5% xuống 2%: trước đó 5, số lượng 2."),
+    )
+    approximate = models.BooleanField(
+        _("ước chừng"), default=False, help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…")
+    )
+    currency = models.CharField(
+        _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
+    )
+    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
+
+    natural_key_fields = ("event__slug", "position")
+    objects = ByNaturalKey.from_queryset(OutcomeQuerySet)()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "position"], name="unique_outcome_position"),
+            # At most one party each: at least two of the three left empty.
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{role}_{a}__isnull": True, f"{role}_{b}__isnull": True})
+                    | Q(**{f"{role}_{a}__isnull": True, f"{role}_{c}__isnull": True})
+                    | Q(**{f"{role}_{b}__isnull": True, f"{role}_{c}__isnull": True}),
+                    name=f"outcome_one_{role}",
+                )
+                for role in ("actor", "counterpart")
+                for a, b, c in [tuple(PARTIES)]
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return f"{self.event.get_absolute_url()}#ket-qua-{self.pk}"
+
+    @property
+    def actor(self):
+        return self.actor_country or self.actor_organization or self.actor_person
+
+    @property
+    def counterpart(self):
+        return self.counterpart_country or self.counterpart_organization or self.counterpart_person
+
+    def clean(self):
+        errors = {}
+        for role in ("actor", "counterpart"):
+            named = [s for s in PARTIES if getattr(self, f"{role}_{s}_id") is not None]
+            if len(named) > 1:
+                errors[f"{role}_{named[1]}"] = _("Chỉ chọn một: quốc gia, tổ chức hoặc nhân vật.")
+        if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
+            errors["amount_max"] = _("Số lượng tối đa phải không nhỏ hơn số lượng.")
+        if (self.currency or self.unit or self.amount_before is not None) and self.amount is None:
+            errors["amount"] = _("Cần có số lượng khi ghi tiền tệ, đơn vị hay số trước đó.")
+        if errors:
+            raise ValidationError(errors)
