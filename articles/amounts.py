@@ -38,8 +38,8 @@ def _plain(value: Decimal) -> str:
     )
 
 
-def _number(value: Decimal, scale: tuple[int, str] | None = None) -> str:
-    size, word = scale or _scale_of(value)
+def _number(value: Decimal) -> str:
+    size, word = _scale_of(value)
     text = _plain(value / size)
     return f"{text} {word}" if word else text
 
@@ -65,7 +65,8 @@ def amount_text(
     suffix = currency or unit
     if upper is not None and upper != amount:
         scale = _scale_of(upper)
-        low = _number(amount, scale if _scale_of(amount) == scale else None)
+        # One scale word for both ends when they share it: "1,7–1,8 tỷ".
+        low = _plain(amount / scale[0]) if _scale_of(amount) == scale else _number(amount)
         text = _with_unit(f"{low}{DASH}{_number(upper)}", suffix)
     else:
         text = _with_unit(_number(amount), suffix)

@@ -22,15 +22,20 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 from pydantic import create_model
 
+from .amounts import outcome_amount
+from .commitments import OutcomeFilter, public_outcomes
 from .filters import ArticleFilter
 from .kinds import KINDS
-from .models import SEARCH_FIELDS, Article, Byline
+from .models import SEARCH_FIELDS, Article, Byline, Event
 from .pagination import MAX_PAGE
 
 api = NinjaAPI(
     title="Toà soạn API",
     version="1",
-    description="Read-only access to the newsroom's published stories and what they cover.",
+    description=(
+        "Read-only access to the newsroom's published stories, what they cover, "
+        "and what came of the meetings they report."
+    ),
     urls_namespace="api",
 )
 
@@ -118,6 +123,57 @@ class Entity(Schema):
     stories_uri: str
 
 
+class Amount(Schema):
+    """A figure as data: ``value`` to ``upper_bound`` (a range), from ``before`` (a change)."""
+
+    value: float = Field(description="the amount; the lower bound of a range")
+    upper_bound: float | None = None
+    before: float | None = Field(None, description="what it was before, for a change")
+    unit: str = ""
+    currency: str = Field("", description="ISO 4217")
+    approximate: bool = Field(description="the story says “about”")
+    text: str = Field(description="as readers read it: “khoảng 1,5 tỷ USD”")
+
+
+class Party(Ref):
+    type: str = Field(description="country, organization or person")
+
+
+class OutcomeOut(Schema):
+    id: int
+    uri: str
+    description: str
+    kind: str
+    status: str
+    stated_on: datetime.date | None
+    background: bool = Field(description="already so before the event, not a result of it")
+    actor: Party | None
+    counterpart: Party | None
+    amount: Amount | None
+    event: Ref
+    stories: list[Ref] = Field(description="the published stories that report it")
+
+
+class EventDetail(Entity):
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    place: str
+    country: Ref | None
+    parent: Ref | None
+    meetings: list[Ref]
+    outcomes: list[OutcomeOut]
+
+
+class OutcomeFilters(Schema):
+    organization: str | None = None
+    person: str | None = None
+    country: str | None = None
+    event: str | None = Field(None, description="an event's slug: its outcomes and its meetings'")
+    kind: str | None = None
+    status: str | None = None
+
+
 class StoryFiltersBase(Schema):
     q: str | None = None
     # Strings, not dates: pydantic would read "0" as a Unix timestamp. The filter checks them.
@@ -168,6 +224,49 @@ def _story(request: HttpRequest, article: Article, full: bool = False) -> dict:
     return data
 
 
+def _party(request, party) -> dict | None:
+    if party is None:
+        return None
+    return {**_ref(request, party), "type": party._meta.model_name}
+
+
+def _outcome(request: HttpRequest, outcome) -> dict:
+    amount = None
+    if outcome.amount is not None:
+        amount = {
+            "value": outcome.amount,
+            "upper_bound": outcome.amount_max,
+            "before": outcome.amount_before,
+            "unit": outcome.unit,
+            "currency": outcome.currency,
+            "approximate": outcome.approximate,
+            "text": outcome_amount(outcome),
+        }
+    return {
+        "id": outcome.pk,
+        "uri": request.build_absolute_uri(outcome.get_absolute_url()),
+        "description": outcome.description,
+        "kind": outcome.kind,
+        "status": outcome.status,
+        "stated_on": outcome.stated_on,
+        "background": outcome.background,
+        "actor": _party(request, outcome.actor),
+        "counterpart": _party(request, outcome.counterpart),
+        "amount": amount,
+        "event": _ref(request, outcome.event),
+        "stories": [_ref(request, story) for story in outcome.reported_by.all()],
+    }
+
+
+def _filtered(filterset_class, filters: Schema, queryset: QuerySet) -> QuerySet:
+    """The rows the filters leave, or a 400 naming the bad parameters."""
+    data = {key: str(value) for key, value in filters.dict().items() if value not in (None, "")}
+    filterset = filterset_class(data, queryset=queryset)
+    if not filterset.is_valid():
+        raise BadFilter(filterset.errors.get_json_data())
+    return filterset.qs
+
+
 def _stories() -> QuerySet:
     return (
         Article.objects.published()
@@ -195,11 +294,19 @@ def bad_filter(request, exc):
 )
 @paginate(NextPagePagination, page_size=PAGE_SIZE)
 def stories(request, filters: Query[StoryFilters]):
-    data = {key: str(value) for key, value in filters.dict().items() if value not in (None, "")}
-    filterset = ArticleFilter(data, queryset=_stories().defer("body", *SEARCH_FIELDS))
-    if not filterset.is_valid():
-        raise BadFilter(filterset.errors.get_json_data())
-    return Presented(filterset.qs, lambda article: _story(request, article))
+    rows = _filtered(ArticleFilter, filters, _stories().defer("body", *SEARCH_FIELDS))
+    return Presented(rows, lambda article: _story(request, article))
+
+
+@api.get(
+    "/outcomes",
+    response={200: list[OutcomeOut], 400: Error, 422: Error},
+    summary="What meetings produced (the commitments tracker), newest first",
+)
+@paginate(NextPagePagination, page_size=PAGE_SIZE)
+def outcomes(request, filters: Query[OutcomeFilters]):
+    rows = _filtered(OutcomeFilter, filters, public_outcomes())
+    return Presented(rows, lambda outcome: _outcome(request, outcome))
 
 
 @api.get(
@@ -218,8 +325,27 @@ def story(request, slug: str):
     return _story(request, article, full=True)
 
 
+def _event(request, event: Event) -> dict:
+    """An event with its meetings in order and what came of it (and of them)."""
+    return {
+        "kind": event.kind,
+        "start_date": event.start_date,
+        "end_date": event.end_date,
+        "place": event.place,
+        "country": _ref(request, event.country) if event.country else None,
+        "parent": _ref(request, event.parent) if event.parent else None,
+        "meetings": [_ref(request, child) for child in event.children.in_order()],
+        "outcomes": [_outcome(request, o) for o in public_outcomes().of_event(event)],
+    }
+
+
+# kind name -> (its detail's schema, what the detail adds to the list's fields)
+DETAILS = {"event": (EventDetail, _event)}
+
+
 def _entities(name: str, model, feed_lookup: str):
     """A paginated list and a detail endpoint for one kind of thing stories name."""
+    detail_schema, details = DETAILS.get(feed_lookup, (Entity, None))
 
     def present(request, obj) -> dict:
         return {
@@ -239,12 +365,13 @@ def _entities(name: str, model, feed_lookup: str):
 
     @api.get(
         f"/{name}/{{slug}}",
-        response={200: Entity, 404: Error, 422: Error},
+        response={200: detail_schema, 404: Error, 422: Error},
         summary=f"One of the {name}",
         operation_id=f"get_{name}",
     )
     def detail(request, slug: str):
-        return present(request, get_object_or_404(model, slug=slug))
+        obj = get_object_or_404(model, slug=slug)
+        return {**present(request, obj), **(details(request, obj) if details else {})}
 
 
 for _kind in KINDS:

@@ -88,7 +88,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
-    position = factory.Sequence(lambda n: n)
+    position = factory.Sequence(lambda n: 100 + n)  # after any the seed's events have
     description = factory.Sequence(lambda n: f"Cam kết số {n}.")
     kind = Outcome.Kind.PLEDGE
 

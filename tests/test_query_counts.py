@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Author, Event, Organization, Person, Tag
+from articles.models import Author, Country, Event, Organization, Person, Tag
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -25,6 +25,7 @@ def grow(n: int) -> None:
     orgs = [Organization.objects.get(slug="spacex"), *OrganizationFactory.create_batch(3)]
     people = [Person.objects.get(slug="nguyen-hong-dien"), *PersonFactory.create_batch(3)]
     authors = [Author.objects.get(slug="minh-thu"), *AuthorFactory.create_batch(2)]
+    countries = list(Country.objects.all())
     for i in range(n):
         event = EventFactory(parent=trip)
         article = ArticleFactory(section=section, authors=authors)
@@ -33,7 +34,16 @@ def grow(n: int) -> None:
         article.events.set([event, trip])
         article.tags.add("LNG", "Hoa Kỳ", f"thẻ {i}")
         event.participants.create(person=people[i % 4], organization=orgs[i % 4], side=2)
-        event.outcomes.create(description="Kết quả")
+        article.countries.set(countries)
+        outcome = event.outcomes.create(
+            description="Kết quả",
+            kind="pledge",
+            actor_organization=orgs[i % 4],
+            counterpart_country=countries[0],
+            amount=i + 1,
+            currency="USD",
+        )
+        outcome.reported_by.add(article)
 
 
 PAGES = [
@@ -48,6 +58,14 @@ PAGES = [
     TRIP,
     "/en/",
     "/tim-kiem/?q=hoa+ky&organization=spacex",
+    "/quoc-gia/viet-nam/",
+    "/cam-ket/",
+    "/cam-ket/?country=viet-nam&kind=pledge&status=announced",
+    "/en/cam-ket/?event=" + TRIP.split("/")[2],
+    "/cam-ket/rss/?organization=spacex",
+    "/cam-ket/csv/",
+    "/api/outcomes?country=viet-nam",
+    "/api/events/" + TRIP.split("/")[2],
 ]
 
 

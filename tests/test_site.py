@@ -104,8 +104,9 @@ def test_event_page_gives_full_coverage_grouped_by_outlet(client, seed):
     html = response.content.decode()
     coverage = html[html.index('id="coverage-title"') :]
     assert "2 bài từ 1 nguồn, trong đó 1 bài chưa rõ nguồn" in coverage
-    known, unknown = coverage.index('href="/to-chuc/so-huu-tri-tue/"'), coverage.index(
-        "Nguồn chưa rõ"
+    known, unknown = (
+        coverage.index('href="/to-chuc/so-huu-tri-tue/"'),
+        coverage.index("Nguồn chưa rõ"),
     )
     assert known < coverage.index(STORY_000) < unknown < coverage.index(STORY_001)
     assert "Minh Thư" in coverage[known:unknown] and "17:05, 21/05/2025" in coverage

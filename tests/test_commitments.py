@@ -1,0 +1,393 @@
+"""The commitments tracker, country pages and what the model now says about
+outcomes, through the reader's surface: pages, CSV, RSS and the API."""
+
+import csv
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+
+import feedparser
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from articles.amounts import amount_text
+from articles.models import Article, Country, Event, Organization, Outcome, PersonAlias
+from tests.factories import ArticleFactory, EventFactory, OutcomeFactory
+from tests.seed import STORY_000, STORY_001, TRIP
+
+pytestmark = pytest.mark.django_db
+
+SPACEX = "/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-spacex/"
+
+
+def rows(response) -> list[str]:
+    """The tracker's rows, each as its text."""
+    html = response.content.decode()
+    items = re.findall(r'<article class="commitment.*?</article>', html, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in items]
+
+
+# -- the figures, the way readers read them
+
+
+@pytest.mark.parametrize(
+    ("language", "figure", "expected"),
+    [
+        ("vi", {"amount": Decimal("1500000000"), "currency": "USD", "approximate": True},
+         "khoảng 1,5 tỷ USD"),
+        ("en", {"amount": Decimal("1500000000"), "currency": "USD", "approximate": True},
+         "about 1.5 billion USD"),
+        ("vi", {"amount": Decimal(10), "upper": Decimal(15), "unit": "trạm mặt đất"},
+         "10–15 trạm mặt đất"),
+        ("vi", {"amount": Decimal(2), "before": Decimal(5), "unit": "%"}, "5% → 2%"),
+        ("vi", {"amount": Decimal("22500"), "unit": "người"}, "22.500 người"),
+        ("en", {"amount": Decimal("22500"), "unit": "people"}, "22,500 people"),
+        ("vi", {"amount": Decimal("500000000"), "upper": Decimal("1200000000"), "currency": "USD"},
+         "500 triệu–1,2 tỷ USD"),
+        ("vi", {"amount": Decimal("123000000000000"), "currency": "VND"}, "123 nghìn tỷ VND"),
+        ("vi", {"amount": None}, ""),
+    ],
+)  # fmt: skip
+def test_amounts_are_written_the_way_the_language_writes_them(language, figure, expected):
+    amount = figure.pop("amount")
+    with translation.override(language):
+        assert amount_text(amount, **figure) == expected
+
+
+# -- the tracker
+
+
+def test_the_tracker_lists_every_outcome_of_the_seed_trip(client, seed):
+    response = client.get("/cam-ket/")
+    assert response.status_code == 200
+    listed = rows(response)
+    assert len(listed) == Outcome.objects.count() == 16
+    spacex = next(r for r in listed if "Starlink tại Việt Nam" in r and "1,5" in r)
+    assert "khoảng 1,5 tỷ USD" in spacex and "Cam kết" in spacex
+    assert "Bên đưa ra: SpaceX" in spacex and "Bên nhận: Việt Nam" in spacex
+    assert "20/05/2025" in spacex and "làm việc với SpaceX" in spacex
+    html = response.content.decode()
+    assert f'href="{STORY_000}"' in html and f'href="{STORY_001}"' in html
+    assert any("10–15 trạm mặt đất" in r for r in listed)
+    tax = next(r for r in listed if "thuế nhập khẩu LNG" in r)
+    assert "5% → 2%" in tax and "Chính sách" in tax and "bối cảnh" in tax
+    totals = html[html.index('id="totals-title"') : html.index("</section>", html.index("totals"))]
+    assert "khoảng 1,5 tỷ USD" in totals
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("organization=spacex", 4),
+        ("organization=pvgas", 1),
+        ("country=hoa-ky", 3),  # the requests made of the United States
+        ("country=viet-nam&kind=request", 6),
+        ("event=bo-truong-nguyen-hong-dien-lam-viec-voi-spacex", 4),
+        ("event=chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky", 16),  # and meetings'
+        ("status=done", 2),
+        ("kind=pledge&status=under_way", 1),
+        ("person=karan-bhatia", 0),
+    ],
+)
+def test_the_tracker_filters_with_the_listings_parameter_names(client, seed, query, expected):
+    response = client.get(f"/cam-ket/?{query}")
+    assert response.status_code == 200
+    assert len(rows(response)) == expected
+    api = client.get(f"/api/outcomes?{query}").json()
+    assert len(api["items"]) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=bogus",
+        "status=%00",
+        "organization=khong-co",
+        "event[]=x&event=1'",
+        "country=" + "x" * 300,
+    ],
+)
+def test_bad_filters_are_explained_never_a_500(client, seed, query):
+    page = client.get(f"/cam-ket/?{query}")
+    assert page.status_code == 200 and rows(page) == []
+    assert 'role="alert"' in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert client.get(f"/cam-ket/csv/?{query}").status_code == 400
+    assert client.get(f"/cam-ket/rss/?{query}").status_code == 400
+    assert client.get(f"/api/outcomes?{query}").status_code in (400, 422)
+
+
+def test_totals_are_per_currency_for_the_filtered_set(client, seed):
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    spacex = Event.objects.get(slug=SPACEX.split("/")[2])
+    for amount, upper, currency in ((200_000_000, 300_000_000, "USD"), (5 * 10**12, None, "VND")):
+        OutcomeFactory(
+            event=spacex, amount=amount, amount_max=upper, currency=currency, reported_by=[story]
+        )
+    html = client.get("/cam-ket/").content.decode()
+    totals = html[html.index('id="totals-title"') : html.index("</section>", html.index("totals"))]
+    assert "khoảng 1,7–1,8 tỷ USD" in totals and "5 nghìn tỷ VND" in totals
+    html = client.get("/cam-ket/?kind=pledge&organization=spacex").content.decode()
+    assert "khoảng 1,5 tỷ USD" in html[html.index('id="totals-title"') :]
+
+
+def test_csv_of_the_filtered_set(client, seed):
+    response = client.get("/cam-ket/csv/?organization=spacex")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(table) == 4
+    pledge = next(r for r in table if r["currency"] == "USD")
+    assert (pledge["amount"], pledge["approximate"], pledge["kind"]) == (
+        "1500000000",
+        "1",
+        "pledge",
+    )
+    assert (pledge["actor"], pledge["counterpart"]) == ("SpaceX", "Việt Nam")
+    assert pledge["event_url"].endswith(SPACEX)
+    assert len(pledge["stories"].split()) == 2
+    stations = next(r for r in table if r["unit"] == "trạm mặt đất")
+    assert (stations["amount"], stations["amount_max"]) == ("10", "15")
+    everything = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(everything)))) == 16
+
+
+def test_rss_of_the_filtered_set(client, seed):
+    feed = feedparser.parse(client.get("/cam-ket/rss/?organization=spacex&kind=pledge").content)
+    assert feed.bozo == 0, feed.bozo_exception
+    titles = [entry.title for entry in feed.entries]
+    assert "SpaceX: Cam kết – khoảng 1,5 tỷ USD" in titles and len(titles) == 3
+    assert "Việt Nam: Cam kết" in titles  # made to SpaceX
+    assert all(entry.link.split("#")[0].endswith(SPACEX) for entry in feed.entries)
+    assert len({entry.link for entry in feed.entries}) == 3  # each its own address
+    html = client.get("/cam-ket/?organization=spacex").content.decode()
+    assert 'href="/cam-ket/rss/?organization=spacex"' in html
+    assert 'href="/cam-ket/csv/?organization=spacex"' in html
+
+
+def test_the_tracker_in_english(client, seed):
+    response = client.get("/en/cam-ket/?organization=spacex")
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="en">' in html
+    assert "Commitments tracker" in html and "about 1.5 billion USD" in html
+    assert "Pledge" in html and "Made by:" in html
+    assert "Theo dõi cam kết" not in html
+
+
+# -- nothing hidden shows
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.REVIEW},
+        {"status": Article.Status.ARCHIVED},
+        {"published_at": timezone.now() + datetime.timedelta(days=1)},  # scheduled
+    ],
+)
+def test_an_outcome_known_only_from_a_hidden_story_never_shows(client, seed, hidden):
+    draft = ArticleFactory(headline="Tin chưa đăng", **hidden)
+    secret = OutcomeFactory(
+        event=Event.objects.get(slug=SPACEX.split("/")[2]),
+        description="Bí mật chưa công bố",
+        actor_organization=Organization.objects.get(slug="spacex"),
+        amount=7,
+        currency="EUR",
+        reported_by=[draft],
+    )
+    OutcomeFactory(description="Chưa bài nào đưa tin")
+    for url in (
+        "/cam-ket/",
+        "/cam-ket/?organization=spacex",
+        "/cam-ket/csv/",
+        "/cam-ket/rss/",
+        "/api/outcomes",
+        "/api/events/" + SPACEX.split("/")[2],
+        SPACEX,
+        TRIP,
+        "/to-chuc/spacex/",
+        "/quoc-gia/viet-nam/",
+    ):
+        text = client.get(url).content.decode("utf-8-sig")
+        assert "Bí mật" not in text and "Chưa bài nào" not in text, url
+        assert "EUR" not in text and "Tin chưa đăng" not in text, url
+    # published, it shows everywhere
+    Article.objects.filter(pk=draft.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    from articles import caching
+
+    caching.bump()
+    assert "Bí mật chưa công bố" in client.get("/cam-ket/").content.decode()
+    assert secret.pk in [o["id"] for o in client.get("/api/outcomes").json()["items"]]
+
+
+# -- countries
+
+
+def test_country_pages_in_both_languages(client, seed):
+    response = client.get("/quoc-gia/hoa-ky/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h1>Hoa Kỳ</h1>" in html
+    assert "Mỹ" in html and "United States" in html  # its other names
+    assert f'href="{STORY_000}"' in html and f'href="{STORY_001}"' in html
+    assert 'href="/cam-ket/?country=hoa-ky"' in html and "nền kinh tế thị trường" in html
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert data["@type"] == "Country" and "USA" in data["alternateName"]
+    english = client.get("/en/quoc-gia/viet-nam/")
+    assert english.status_code == 200 and "Also known as: Viet Nam, Vietnam" in english.content.decode()
+    assert client.get("/quoc-gia/khong-co/").status_code == 404
+    feed = feedparser.parse(client.get("/quoc-gia/hoa-ky/rss/").content)
+    assert len(feed.entries) == 2
+
+
+def test_stories_filter_by_country(client, seed):
+    response = client.get("/?country=hoa-ky")
+    assert len(response.context["article_list"]) == 2
+    assert client.get("/api/stories?country=viet-nam").json()["items"]
+
+
+@pytest.mark.parametrize("words", ["Mỹ", "my", "United States", "USA", "viet nam", "Vietnam"])
+def test_search_finds_stories_by_a_countrys_other_names(client, seed, words):
+    found = {a.slug for a in Article.objects.published().search(words)}
+    assert found == {STORY_000.split("/")[2], STORY_001.split("/")[2]}
+
+
+@pytest.mark.parametrize("words", ["PV Gas", "Tổng công ty Khí Việt Nam", "Google LLC", "Lockheed"])
+def test_search_finds_stories_by_an_organizations_other_names(client, seed, words):
+    assert Article.objects.published().search(words).exists()
+    response = client.get("/tim-kiem/", {"q": words})
+    assert response.status_code == 200 and response.context["article_list"]
+
+
+def test_a_persons_other_name_finds_the_stories_naming_them(client, seed):
+    assert not Article.objects.published().search("Tim Hughes Jr").exists()
+    alias = PersonAlias.objects.create(person_id=_pk("person", "tim-hughes"), name="Timothy Hughes")
+    assert Article.objects.published().search("Timothy").count() == 2
+    alias.delete()
+    assert not Article.objects.published().search("Timothy").exists()
+
+
+def _pk(model: str, slug: str) -> int:
+    from django.apps import apps
+
+    return apps.get_model("articles", model).objects.get(slug=slug).pk
+
+
+# -- rules of the model
+
+
+def test_an_outcome_has_one_actor_and_one_counterpart_at_most(seed):
+    outcome = Outcome.objects.first()
+    outcome.actor_organization = Organization.objects.get(slug="google")
+    outcome.actor_country = Country.objects.get(code="VN")
+    with pytest.raises(ValidationError) as refused:
+        outcome.full_clean()
+    assert "actor_organization" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        outcome.save()
+
+
+def test_sides_are_named_by_the_party_they_stand_for(seed):
+    meeting = Event.objects.with_details().get(slug=SPACEX.split("/")[2])
+    assert [str(label) for label, _ in meeting.sides()] == ["Phía Việt Nam", "Phía SpaceX"]
+    anonymous = EventFactory()
+    anonymous.participants.create(person=meeting.participants.first().person, side=2)
+    anonymous.participants.create(country=Country.objects.get(code="US"), side=1)
+    labels = [str(label) for label, _ in Event.objects.with_details().get(pk=anonymous.pk).sides()]
+    assert labels == ["Phía Hoa Kỳ", "Phía Nguyễn Hồng Diên"]
+
+
+# -- the event as data
+
+
+def test_the_event_api_nests_meetings_in_order_and_outcomes(client, seed):
+    data = client.get("/api/events/" + TRIP.split("/")[2]).json()
+    assert [m["code"].rsplit("-voi-", 1)[1] for m in data["meetings"]] == [
+        "excelerate-energy",
+        "lockheed-martin",
+        "spacex",
+        "google",
+    ]
+    assert len(data["outcomes"]) == 16 and data["country"]["code"] == "hoa-ky"
+    pledge = next(o for o in data["outcomes"] if o["amount"] and o["amount"]["currency"] == "USD")
+    assert pledge["amount"] == {
+        "value": 1_500_000_000,
+        "upper_bound": None,
+        "before": None,
+        "unit": "",
+        "currency": "USD",
+        "approximate": True,
+        "text": "khoảng 1,5 tỷ USD",
+    }
+    assert pledge["actor"]["type"] == "organization" and pledge["counterpart"]["type"] == "country"
+    assert {s["code"] for s in pledge["stories"]} == {
+        STORY_000.split("/")[2],
+        STORY_001.split("/")[2],
+    }
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/outcomes" in spec["paths"]
+    assert {"Amount", "OutcomeOut", "EventDetail"} <= set(spec["components"]["schemas"])
+
+
+def test_event_json_ld_carries_the_meetings_as_sub_events(client, seed):
+    html = client.get(TRIP).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert [e["name"].rsplit(" với ", 1)[1] for e in data["subEvent"]] == [
+        "Excelerate Energy",
+        "Lockheed Martin",
+        "SpaceX",
+        "Google",
+    ]
+    assert all(e["@type"] == "Event" and e["startDate"] == "2025-05-20" for e in data["subEvent"])
+
+
+# -- honest dates
+
+
+def _json_ld(client, url) -> dict:
+    html = client.get(url).content.decode()
+    return json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+
+
+def test_date_modified_is_the_last_real_edit_after_publication(client, seed):
+    data = _json_ld(client, STORY_000)
+    assert data["dateModified"] == data["datePublished"] == "2025-05-21T17:05:00+07:00"
+    assert "dateModified" not in _json_ld(client, STORY_001)  # nothing known, nothing claimed
+
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    story.section = None  # filing, not an edit of what readers read
+    story.save()
+    story.tags.add("mới")
+    assert Article.objects.get(pk=story.pk).revised_at is None
+
+    story = Article.objects.get(pk=story.pk)
+    story.sapo += " Cập nhật."
+    story.save()
+    revised = Article.objects.get(pk=story.pk).revised_at
+    assert revised is not None and timezone.now() - revised < datetime.timedelta(minutes=1)
+    data = _json_ld(client, STORY_000)
+    assert data["dateModified"] == timezone.localtime(revised).isoformat()
+    html = client.get(STORY_000).content.decode()
+    stamp = f"{timezone.localtime(revised):%Y-%m-%dT%H:%M:%S}"
+    assert f'<meta property="article:modified_time" content="{stamp}' in html
+    assert "Cập nhật:" in html[html.index("<article") : html.index('<p class="sapo">')]
+
+
+def test_editing_a_draft_is_not_a_revision(seed):
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    draft = Article.objects.get(pk=draft.pk)
+    draft.body = "<p>Viết lại.</p>"
+    draft.save()
+    assert Article.objects.get(pk=draft.pk).revised_at is None
