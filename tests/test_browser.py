@@ -99,3 +99,59 @@ def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_
         "story",
     )
     assert len(list(SHOTS.glob("*.png"))) >= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(live_server, browser):
+    call_command("loaddata", "seed", verbosity=0)
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    page.goto(
+        live_server.url
+        + "/tin/bo-truong-nguyen-hong-dien-lam-viec-voi-lanh-dao-excelerate-energy-lockheed"
+        "-martin-spacex-va-google-tai-hoa-ky/"
+    )
+    box = page.locator("aside.event-box")
+    assert box.count() == 1
+    assert box.locator("ol.timeline li").all_inner_texts()[2].endswith("làm việc với SpaceX")
+    box.get_by_role("link", name="Diễn biến, cam kết và toàn bộ tin bài").click()
+    page.wait_for_url("**/su-kien/chuyen-cong-tac-*/")
+    coverage = page.locator("section.coverage")
+    assert "2 bài từ 1 nguồn, trong đó 1 bài chưa rõ nguồn" in coverage.inner_text()
+    assert coverage.locator("h3").all_inner_texts() == ["Sở hữu trí tuệ", "Nguồn chưa rõ"]
+
+    page.get_by_role("link", name="Mở trong trang theo dõi cam kết").click()
+    page.wait_for_url("**/cam-ket/?event=*")
+    assert page.locator("ol.commitment-list > li").count() == 16
+    page.get_by_label("Tổ chức").select_option("spacex")
+    page.get_by_label("Loại").select_option("pledge")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**/cam-ket/?*organization=spacex*")
+    rows = page.locator("ol.commitment-list > li")
+    assert rows.count() == 3
+    assert "khoảng 1,5 tỷ USD" in page.locator("section.totals").inner_text()
+    figures = page.locator("ol.commitment-list .figure").all_inner_texts()
+    assert figures == ["khoảng 1,5 tỷ USD", "10–15 trạm mặt đất"]
+    assert "organization=spacex" in page.get_by_role("link", name="Tải CSV").get_attribute("href")
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/cam-ket/?*")
+    assert page.locator("h1").inner_text() == "Commitments tracker"
+    assert "about 1.5 billion USD" in page.locator("section.totals").inner_text()
+    assert not errors, errors
+    page.close()
+
+    shoot(browser, live_server.url + "/cam-ket/", "commitments")
+    shoot(
+        browser,
+        live_server.url + "/su-kien/chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky/",
+        "event",
+    )
+    shoot(
+        browser,
+        live_server.url + "/su-kien/bo-truong-nguyen-hong-dien-lam-viec-voi-spacex/",
+        "meeting",
+    )
+    shoot(browser, live_server.url + "/quoc-gia/hoa-ky/", "country")

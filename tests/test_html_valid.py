@@ -29,6 +29,13 @@ PAGES = {
     "not-found": "/tin/khong-co/",
     "search": "/tim-kiem/?q=hoa+ky",
     "search-empty": "/tim-kiem/",
+    "commitments": "/cam-ket/",
+    "commitments-filtered": "/cam-ket/?organization=spacex&kind=pledge",
+    "commitments-errors": "/cam-ket/?organization=khong-co&kind=bogus",
+    "commitments-en": "/en/cam-ket/",
+    "country": "/quoc-gia/hoa-ky/",
+    "country-en": "/en/quoc-gia/viet-nam/",
+    "story-001": STORY_001,
 }
 
 
