@@ -11,7 +11,7 @@ def test_every_model_of_the_app_is_in_the_admin():
     from django.apps import apps
 
     registered = set(admin.site._registry)
-    wanted = {"Article", "Author", "Section", "Tag", "Organization", "Person", "Event"}
+    wanted = {"Article", "Author", "Section", "Tag", "Country", "Organization", "Person", "Event"}
     assert wanted <= {m.__name__ for m in registered}
     for model in apps.get_app_config("articles").get_models():
         if model.__name__ in wanted:
@@ -20,7 +20,7 @@ def test_every_model_of_the_app_is_in_the_admin():
 
 
 @pytest.mark.parametrize(
-    "model", ["article", "author", "section", "tag", "organization", "person", "event"]
+    "model", ["article", "author", "section", "tag", "country", "organization", "person", "event"]
 )
 def test_changelists_load_and_search_in_vietnamese(admin_client, seed, model):
     url = reverse(f"admin:articles_{model}_changelist")
@@ -55,6 +55,7 @@ def test_reporters_autocomplete_the_things_a_story_covers(client, seed):
         ("people", "Diên", "Nguyễn Hồng Diên"),
         ("events", "Google", "Bộ trưởng Nguyễn Hồng Diên làm việc với Google"),
         ("section", "kinh", "Kinh tế"),
+        ("countries", "Mỹ", "Hoa Kỳ"),  # by another name
     ]:
         response = client.get(
             "/admin/autocomplete/",
@@ -88,3 +89,68 @@ def test_demo_users_are_made_once_with_their_roles(db):
     again = StringIO()
     call_command("demo_users", stdout=again)
     assert "password set earlier" in again.getvalue() and User.objects.count() == 3
+
+
+def test_an_editor_records_an_outcome_with_its_parties_figure_and_stories(client, seed, editor):
+    from articles.models import Country, Event, Organization, Outcome
+
+    client.force_login(editor)
+    meeting = Event.objects.get(slug="bo-truong-nguyen-hong-dien-lam-viec-voi-google")
+    url = reverse("admin:articles_event_change", args=[meeting.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        title=meeting.title, kind=meeting.kind, start_date="2025-05-20", position=4,
+        country=Country.objects.get(code="US").pk,
+    )  # fmt: skip
+    for prefix, rows in (("participants", meeting.participants.all()), ("children", [])):
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(rows)
+        for i, row in enumerate(rows):
+            data.update({
+                f"{prefix}-{i}-id": row.pk, f"{prefix}-{i}-event": meeting.pk,
+                f"{prefix}-{i}-side": row.side, f"{prefix}-{i}-position": row.position,
+                f"{prefix}-{i}-person": row.person_id or "",
+                f"{prefix}-{i}-organization": row.organization_id or "",
+                f"{prefix}-{i}-country": row.country_id or "",
+                f"{prefix}-{i}-title": row.title, f"{prefix}-{i}-role": row.role,
+            })  # fmt: skip
+    outcomes = list(meeting.outcomes.all())
+    data["outcomes-TOTAL_FORMS"] = len(outcomes) + 1
+    data["outcomes-INITIAL_FORMS"] = len(outcomes)
+    for i, o in enumerate(outcomes):
+        data.update({
+            f"outcomes-{i}-id": o.pk, f"outcomes-{i}-event": meeting.pk,
+            f"outcomes-{i}-position": o.position, f"outcomes-{i}-description": o.description,
+            f"outcomes-{i}-kind": o.kind, f"outcomes-{i}-status": o.status,
+            f"outcomes-{i}-stated_on": o.stated_on or "",
+            f"outcomes-{i}-actor_country": o.actor_country_id or "",
+            f"outcomes-{i}-actor_organization": o.actor_organization_id or "",
+            f"outcomes-{i}-counterpart_country": o.counterpart_country_id or "",
+            f"outcomes-{i}-counterpart_organization": o.counterpart_organization_id or "",
+            f"outcomes-{i}-reported_by": [a.pk for a in o.reported_by.all()],
+        })  # fmt: skip
+    new = len(outcomes)
+    story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
+    google = Organization.objects.get(slug="google")
+    data.update({
+        f"outcomes-{new}-event": meeting.pk, f"outcomes-{new}-position": 9,
+        f"outcomes-{new}-description": "Google dự kiến đầu tư 2 tỷ USD.",
+        f"outcomes-{new}-kind": "pledge", f"outcomes-{new}-status": "announced",
+        f"outcomes-{new}-actor_organization": google.pk,
+        f"outcomes-{new}-actor_country": Country.objects.get(code="US").pk,  # two actors
+        f"outcomes-{new}-amount": "2000000000", f"outcomes-{new}-currency": "USD",
+        f"outcomes-{new}-reported_by": [story.pk],
+    })  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Chỉ chọn một: quốc gia, tổ chức hoặc nhân vật." in refused.content.decode()
+    data[f"outcomes-{new}-actor_country"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    pledge = Outcome.objects.get(description="Google dự kiến đầu tư 2 tỷ USD.")
+    assert (pledge.actor, pledge.amount, list(pledge.reported_by.all())) == (
+        google,
+        2_000_000_000,
+        [story],
+    )
+    assert "2 tỷ USD" in client.get("/cam-ket/?organization=google").content.decode()

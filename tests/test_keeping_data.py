@@ -180,3 +180,34 @@ def test_migrations_reverse_and_apply_again(seed):
     assert "articles_article" in connection.introspection.table_names()
     call_command("loaddata", "seed", verbosity=0)
     assert Article.objects.published().count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_country_codes_become_countries_and_back(seed):
+    """Migration 0011 turns the codes organizations and events held into the
+    countries they link to, and its reverse gives the codes back."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0010_former_slugs")])
+    old = executor.loader.project_state([("articles", "0010_former_slugs")]).apps
+    Org = old.get_model("articles", "Organization")
+    Org.objects.create(name="Toyota", slug="toyota", kind="company", country="JP")
+    assert Org.objects.get(slug="spacex").country == "US"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0012_roles_for_countries")])
+    from articles.models import Country, Organization
+
+    assert Organization.objects.get(slug="toyota").country.name == "Nhật Bản"
+    assert Organization.objects.get(slug="spacex").country == Country.objects.get(code="US")
+    assert Organization.objects.get(slug="pvgas").country is None
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0010_former_slugs")])
+    Org = executor.loader.project_state([("articles", "0010_former_slugs")]).apps.get_model(
+        "articles", "Organization"
+    )
+    assert dict(Org.objects.values_list("slug", "country"))["toyota"] == "JP"
+    assert Org.objects.get(slug="pvgas").country == ""
+    call_command("migrate", verbosity=0)

@@ -24,6 +24,14 @@ def codes_to_countries(apps, schema_editor):
                 code=code, defaults={"name": name, "slug": vi_slugify(name) or code.lower()}
             )
             Model.objects.filter(country_code=code).update(country=country)
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor):
+    """PostgreSQL defers foreign-key checks to the commit, and refuses to alter a
+    table with checks pending: the columns dropped next need them done now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def countries_to_codes(apps, schema_editor):
@@ -31,6 +39,7 @@ def countries_to_codes(apps, schema_editor):
         Model = apps.get_model("articles", model)
         for row in Model.objects.exclude(country=None).select_related("country"):
             Model.objects.filter(pk=row.pk).update(country_code=row.country.code)
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
