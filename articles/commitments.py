@@ -4,7 +4,6 @@ with (the listing's parameter names: ``organization``, ``person``, ``country``,
 chose, and the same rows as CSV."""
 
 import csv
-import functools
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -14,10 +13,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import amount_text
-from .caching import remember
+from .filters import ReadersFilterSet
 from .kinds import BY_NAME, Kind
 from .models import Article, Outcome
-from .sanitize import xml_safe_data
 
 # Filters that name a thing by slug: whoever made or received it, and the event.
 PARTY_KINDS = [BY_NAME[name] for name in ("organization", "person", "country")]
@@ -59,33 +57,18 @@ def _options(fields) -> dict[str, list[tuple[str, str]]]:
     return options
 
 
-class OutcomeFilterBase(django_filters.FilterSet):
+class OutcomeFilterBase(ReadersFilterSet):
     """What the filters do; their fields are declared on ``OutcomeFilter`` below."""
+
+    lists = "commitment-options"
+    listed = [*(kind.name for kind in PARTY_KINDS), "event"]
 
     class Meta:
         model = Outcome
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        data = None if data is None else xml_safe_data(data, keep_nul=True)
-        super().__init__(data, *args, **kwargs)
-        self._drawn: dict[str, list] = {}
-        for name in (*(k.name for k in PARTY_KINDS), "event"):
-            field = self.form.fields[name]
-            field.widget.choices = functools.partial(self._choices, name, field)
-
-    def _choices(self, name: str, field) -> list[tuple[str, str]]:
-        if name not in self._drawn:
-            options = remember("commitment-options", lambda: _options(self.form.fields))[name]
-            chosen = getattr(self.form, "cleaned_data", {}).get(name)
-            if chosen and (chosen.slug, str(chosen)) not in options:
-                options = [*options, (chosen.slug, str(chosen))]
-            self._drawn[name] = [("", field.empty_label), *options]
-        return self._drawn[name]
-
-    @property
-    def is_filtering(self) -> bool:
-        return any(self.data.get(name) for name in self.form.fields)
+    def compute_lists(self) -> dict[str, list[tuple[str, str]]]:
+        return _options(self.form.fields)
 
 
 OutcomeFilter = type(

@@ -78,34 +78,53 @@ def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-class ArticleFilterBase(django_filters.FilterSet):
+class ReadersFilterSet(django_filters.FilterSet):
+    """A filter form readers fill in. What they typed is shown back in the page,
+    so nothing XML forbids is kept (a NUL is, for the form to refuse with its
+    message). The lists of the fields named in ``listed`` hold what ``compute_lists``
+    finds (kept as ``lists`` until the content changes), plus the one chosen, and are
+    read only when the form is drawn, never for the API."""
+
+    lists: str = ""
+    listed: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = None if data is None else xml_safe_data(data, keep_nul=True)
+        super().__init__(data, *args, **kwargs)
+        self._drawn: dict[str, list[tuple[str, str]]] = {}
+        for name in self.listed:
+            field = self.form.fields[name]
+            field.widget.choices = functools.partial(self._options, name, field)
+
+    def compute_lists(self) -> dict[str, list[tuple[str, str]]]:
+        raise NotImplementedError
+
+    def _options(self, name: str, field) -> list[tuple[str, str]]:
+        if name not in self._drawn:
+            options = remember(self.lists, self.compute_lists)[name]
+            chosen = getattr(self.form, "cleaned_data", {}).get(name)
+            if chosen and (chosen.slug, str(chosen)) not in options:
+                options = [*options, (chosen.slug, str(chosen))]
+            self._drawn[name] = [("", field.empty_label), *options]
+        return self._drawn[name]
+
+    @property
+    def is_filtering(self) -> bool:
+        return any(self.data.get(name) for name in self.form.fields)
+
+
+class ArticleFilterBase(ReadersFilterSet):
     """What the filters do; their fields are declared on ``ArticleFilter`` below."""
 
     class Meta:
         model = Article
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        # What a reader typed is shown back in the page: nothing XML forbids (a NUL is
-        # kept, for the form to refuse with its message).
-        data = None if data is None else xml_safe_data(data, keep_nul=True)
-        super().__init__(data, *args, **kwargs)
-        self._drawn: dict[str, list[tuple[str, str]]] = {}
-        for kind in LISTED_BY_NEWS:
-            name, field = kind.name, self.form.fields[kind.name]
-            # A callable: read when the form is drawn, never for the API.
-            field.widget.choices = functools.partial(self._options, name, field)
+    lists = "filter-options"
+    listed = [kind.name for kind in LISTED_BY_NEWS]
 
-    def _options(self, name: str, field) -> list[tuple[str, str]]:
-        if name in self._drawn:
-            return self._drawn[name]
-        lists = remember("filter-options", functools.partial(_in_the_news, self.form.fields))
-        options = lists[name]
-        chosen = getattr(self.form, "cleaned_data", {}).get(name)
-        if chosen and (chosen.slug, str(chosen)) not in options:
-            options = [*options, (chosen.slug, str(chosen))]
-        self._drawn[name] = [("", field.empty_label), *options]
-        return self._drawn[name]
+    def compute_lists(self) -> dict[str, list[tuple[str, str]]]:
+        return _in_the_news(self.form.fields)
 
     def filter_search(self, queryset, name, query):
         return queryset  # applied last, in filter_queryset
@@ -119,7 +138,7 @@ class ArticleFilterBase(django_filters.FilterSet):
 
     @property
     def is_filtering(self) -> bool:
-        return any(self.data.get(name) for name in self.form.fields) or any(
+        return super().is_filtering or any(
             self.data.get(f"date_{end}") for end in ("after", "before")
         )
 

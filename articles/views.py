@@ -48,7 +48,18 @@ class PublicArticleMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ArticleListView(PublicArticleMixin, FilterView):
+class ReadersFilterView(FilterView):
+    """A list narrowed by a readers' filter form."""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.errors:
+            # Shown with its errors, not kept: every made-up value would be another entry.
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class ArticleListView(PublicArticleMixin, ReadersFilterView):
     """The home page: the latest stories, narrowed by the filter form."""
 
     filterset_class = ArticleFilter
@@ -62,13 +73,6 @@ class ArticleListView(PublicArticleMixin, FilterView):
         form = self.filterset.form
         shown = [form[name] for name in self.form_fields] if self.form_fields else list(form)
         return super().get_context_data(filter_fields=shown, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.filterset.errors:
-            # Shown with its errors, not kept: every made-up value would be another entry.
-            patch_cache_control(response, no_store=True)
-        return response
 
 
 class SearchView(ArticleListView):
@@ -223,7 +227,7 @@ class EventView(EntityArticlesView):
         }
 
 
-class CommitmentListView(PublicArticleMixin, FilterView):
+class CommitmentListView(PublicArticleMixin, ReadersFilterView):
     """The commitments tracker: every outcome of every meeting that a published
     story reports, narrowed by who, which event, what kind and how it stands."""
 
@@ -236,12 +240,6 @@ class CommitmentListView(PublicArticleMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(totals=totals(self.object_list), **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.filterset.errors:
-            patch_cache_control(response, no_store=True)
-        return response
 
 
 class CommitmentCsvView(CommitmentListView):

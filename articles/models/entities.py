@@ -86,7 +86,8 @@ class CountryAlias(Alias):
         ]
 
 
-def _country_of(what: str) -> models.ForeignKey:
+def country_link(what: str) -> models.ForeignKey:
+    """The country an organization, a person or an event belongs to."""
     return models.ForeignKey(
         Country,
         verbose_name=_("quốc gia"),
@@ -107,7 +108,7 @@ class Organization(NamedByStories):
 
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.OTHER)
-    country = _country_of("organizations")
+    country = country_link("organizations")
     website = models.URLField(_("trang web"), blank=True)
     description = models.TextField(_("mô tả"), blank=True)
     parent = models.ForeignKey(
@@ -152,7 +153,7 @@ class Person(NamedByStories):
         on_delete=models.PROTECT,
         related_name="people",
     )
-    country = _country_of("people")
+    country = country_link("people")
     bio = models.TextField(_("tiểu sử"), blank=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from .base import (
     _TaggedItem,
     validate_timezone,
 )
-from .entities import Country, Organization, Person, Tag
+from .entities import Country, Organization, Person, Tag, country_link
 
 
 class EventQuerySet(NamedByStoriesQuerySet):
@@ -64,14 +64,7 @@ class Event(NamedByStories):
         help_text=_("Múi giờ IANA nơi diễn ra, ví dụ America/New_York."),
     )
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
-    country = models.ForeignKey(
-        Country,
-        verbose_name=_("quốc gia"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-    )
+    country = country_link("events")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("thuộc sự kiện"),
