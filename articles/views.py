@@ -245,14 +245,13 @@ class CommitmentListView(PublicArticleMixin, ReadersFilterView):
 class CommitmentCsvView(CommitmentListView):
     """The tracker's filtered set, whole, as a spreadsheet."""
 
-    paginate_by = None
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filterset.errors:
+    def get(self, request, *args, **kwargs):
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset())
+        if not filterset.is_valid():
             return HttpResponseBadRequest(
-                self.filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
+                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
-        return as_csv(self.request, self.object_list)
+        return as_csv(request, filterset.qs)
 
 
 # The kinds whose page shows more than the thing and its stories.
