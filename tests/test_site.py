@@ -212,3 +212,19 @@ def test_the_english_catalogue_translates_every_vietnamese_string():
         if not msgid.isascii() and not msgstr:
             missing.append(msgid)
     assert not missing
+
+
+def test_a_story_about_one_meeting_shows_it_within_its_trip(client, seed):
+    from articles.models import Event
+    from tests.factories import ArticleFactory, EventFactory
+
+    story = ArticleFactory()
+    story.events.set([Event.objects.get(slug="bo-truong-nguyen-hong-dien-lam-viec-voi-spacex")])
+    html = client.get(story.get_absolute_url()).content.decode()
+    box = html[html.index('<aside class="event-box"') : html.index("</aside>")]
+    assert f'href="{TRIP}"' in box and box.count("<li>") == 1 and "với SpaceX</a>" in box
+
+    alone = ArticleFactory()
+    alone.events.set([EventFactory(title="Hội nghị riêng")])
+    html = client.get(alone.get_absolute_url()).content.decode()
+    assert html.count('<aside class="event-box"') == 1 and "timeline" not in html
