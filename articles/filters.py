@@ -92,6 +92,7 @@ class ReadersFilterSet(django_filters.FilterSet):
         data = None if data is None else xml_safe_data(data, keep_nul=True)
         super().__init__(data, *args, **kwargs)
         self._drawn: dict[str, list[tuple[str, str]]] = {}
+        self._lists: dict[str, list[tuple[str, str]]] | None = None
         for name in self.listed:
             field = self.form.fields[name]
             field.widget.choices = functools.partial(self._options, name, field)
@@ -101,7 +102,9 @@ class ReadersFilterSet(django_filters.FilterSet):
 
     def _options(self, name: str, field) -> list[tuple[str, str]]:
         if name not in self._drawn:
-            options = remember(self.lists, self.compute_lists)[name]
+            if self._lists is None:  # all lists at once, once per form
+                self._lists = remember(self.lists, self.compute_lists)
+            options = self._lists[name]
             chosen = getattr(self.form, "cleaned_data", {}).get(name)
             if chosen and (chosen.slug, str(chosen)) not in options:
                 options = [*options, (chosen.slug, str(chosen))]
