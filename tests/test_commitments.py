@@ -380,6 +380,7 @@ def test_date_modified_is_the_last_real_edit_after_publication(client, seed):
     story.save()
     revised = Article.objects.get(pk=story.pk).revised_at
     assert revised is not None and timezone.now() - revised < datetime.timedelta(minutes=1)
+    assert revised.microsecond == 0  # HTML's datetime takes whole seconds
     data = _json_ld(client, STORY_000)
     assert data["dateModified"] == timezone.localtime(revised).isoformat()
     html = client.get(STORY_000).content.decode()

@@ -257,7 +257,8 @@ class Article(SluggedModel):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
         if self._revises():
-            self.revised_at = self.updated_at
+            # Whole seconds: HTML's datetime and the sitemaps take no more.
+            self.revised_at = self.updated_at.replace(microsecond=0)
         made = []
         if self.image_renditions.get("source") != (self.image.name or None):
             self.image_renditions = make_renditions(self.image)
