@@ -254,7 +254,7 @@ def _outcome(request: HttpRequest, outcome) -> dict:
         "counterpart": _party(request, outcome.counterpart),
         "amount": amount,
         "event": _ref(request, outcome.event),
-        "stories": [_ref(request, story) for story in outcome.reported_by.all()],
+        "stories": [_ref(request, story) for story in outcome.reports],
     }
 
 
@@ -305,7 +305,7 @@ def stories(request, filters: Query[StoryFilters]):
 )
 @paginate(NextPagePagination, page_size=PAGE_SIZE)
 def outcomes(request, filters: Query[OutcomeFilters]):
-    rows = _filtered(OutcomeFilter, filters, public_outcomes())
+    rows = _filtered(OutcomeFilter, filters, public_outcomes(stories=None))
     return Presented(rows, lambda outcome: _outcome(request, outcome))
 
 
@@ -335,7 +335,7 @@ def _event(request, event: Event) -> dict:
         "country": _ref(request, event.country) if event.country else None,
         "parent": _ref(request, event.parent) if event.parent else None,
         "meetings": [_ref(request, child) for child in event.children.in_order()],
-        "outcomes": [_outcome(request, o) for o in public_outcomes().of_event(event)],
+        "outcomes": [_outcome(request, o) for o in public_outcomes(stories=None).of_event(event)],
     }
 
 

@@ -6,7 +6,7 @@ chose, and the same rows as CSV."""
 import csv
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import capfirst
@@ -15,21 +15,26 @@ from django.utils.translation import gettext_lazy as _
 from .amounts import amount_text
 from .filters import ReadersFilterSet
 from .kinds import BY_NAME, Kind
-from .models import Article, Outcome
+from .models import PARTIES, Article, Event, Outcome
+from .models.base import address
 
 # Filters that name a thing by slug: whoever made or received it, and the event.
 PARTY_KINDS = [BY_NAME[name] for name in ("organization", "person", "country")]
 MAX_OPTIONS = 100
+STORIES_SHOWN = 3  # per outcome in the tracker; the event page has them all
 
 
-def public_outcomes() -> QuerySet:
-    """What readers may see, with what a row shows, newest first."""
-    stories = Article.objects.published().only("slug", "headline", "published_at")
+def public_outcomes(stories: int | None = STORIES_SHOWN + 1) -> QuerySet:
+    """What readers may see, with what a row shows, newest first: the newest
+    ``stories`` of the stories reporting each as ``reports`` (one more than
+    shown says there are more; None: all of them)."""
+    reporting = Article.objects.published().only("slug", "headline", "published_at")
+    reporting = reporting.order_by(F("published_at").desc(nulls_last=True), "-pk")
     return (
         Outcome.objects.public()
         .for_listing()
         .newest_first()
-        .prefetch_related(Prefetch("reported_by", queryset=stories.order_by("pk")))
+        .prefetch_related(Prefetch("reported_by", queryset=reporting[:stories], to_attr="reports"))
     )
 
 
@@ -44,14 +49,20 @@ def _thing_filter(kind: Kind, method) -> django_filters.ModelChoiceFilter:
 
 
 def _options(fields) -> dict[str, list[tuple[str, str]]]:
-    """Who and what the public outcomes name, for the form's lists (kept per generation)."""
-    public = Outcome.objects.public()
+    """Who and what the public outcomes name, for the form's lists: the ids read
+    in one pass over the public outcomes, the names by id (kept per generation)."""
+    columns = [f"{role}_{suffix}" for role in ("actor", "counterpart") for suffix in PARTIES]
+    rows = Outcome.objects.public().values_list("event", "event__parent", *columns)
+    ids: dict[str, set[int]] = {name: set() for name in (*PARTIES, "event")}
+    for event, parent, *parties in rows:
+        ids["event"].update((event, parent))
+        for column, pk in zip(columns, parties, strict=True):
+            ids[column.partition("_")[2]].add(pk)
     options = {}
-    named = Q(outcomes_as_actor__in=public) | Q(outcomes_as_counterpart__in=public)
     for kind in PARTY_KINDS:
-        things = fields[kind.name].queryset.filter(named).distinct().order_by("name")
+        things = fields[kind.name].queryset.filter(pk__in=ids[kind.name]).order_by("name")
         options[kind.name] = [(t.slug, str(t)) for t in things[:MAX_OPTIONS]]
-    events = fields["event"].queryset.filter(outcomes__in=public).distinct()
+    events = fields["event"].queryset.filter(pk__in=ids["event"])
     events = events.order_by("-start_date", "position")[:MAX_OPTIONS]
     options["event"] = [(e.slug, str(e)) for e in events]
     return options
@@ -148,31 +159,52 @@ def _number(value) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def as_csv(request: HttpRequest, outcomes: QuerySet) -> HttpResponse:
-    """Every outcome of the filtered set, one row each, the amounts as numbers."""
+def _reporting_slugs(outcome_ids: list[int]) -> dict[int, list[str]]:
+    """The slugs of the published stories reporting each outcome, newest first:
+    read as plain values, since an export may name tens of thousands."""
+    rows = (
+        Outcome.reported_by.through.objects.filter(
+            outcome__in=outcome_ids, article__in=Article.objects.published()
+        )
+        .order_by(F("article__published_at").desc(nulls_last=True), "-article")
+        .values_list("outcome", "article__slug")
+    )
+    slugs: dict[int, list[str]] = {}
+    for outcome, slug in rows:
+        slugs.setdefault(outcome, []).append(slug)
+    return slugs
+
+
+def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpResponse:
+    """Every outcome of the filtered set, one row each, the amounts as numbers,
+    with every story that reports it."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cam-ket.csv"'
     response.write("\ufeff")  # spreadsheets read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    absolute = request.build_absolute_uri
-    for o in outcomes.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                o.stated_on.isoformat() if o.stated_on else "",
-                str(o.event),
-                absolute(o.event.get_absolute_url()),
-                o.kind,
-                o.status,
-                int(o.background),
-                str(o.actor or ""),
-                str(o.counterpart or ""),
-                o.description,
-                *(_number(v) for v in (o.amount, o.amount_max, o.amount_before)),
-                o.unit,
-                o.currency,
-                int(o.approximate),
-                " ".join(absolute(a.get_absolute_url()) for a in o.reported_by.all()),
-            ]
-        )
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    rows = list(outcomes.prefetch_related(None))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        stories = _reporting_slugs([o.pk for o in part])
+        for o in part:
+            writer.writerow(
+                [
+                    o.stated_on.isoformat() if o.stated_on else "",
+                    str(o.event),
+                    origin + address(Event, o.event.slug),
+                    o.kind,
+                    o.status,
+                    int(o.background),
+                    str(o.actor or ""),
+                    str(o.counterpart or ""),
+                    o.description,
+                    *(_number(v) for v in (o.amount, o.amount_max, o.amount_before)),
+                    o.unit,
+                    o.currency,
+                    int(o.approximate),
+                    " ".join(origin + address(Article, slug) for slug in stories.get(o.pk, ())),
+                ]
+            )
     return response

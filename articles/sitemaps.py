@@ -9,22 +9,14 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .kinds import KINDS
 from .models import Article
+from .models.base import address
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
-
-
-SLUG = "sitemap-slug"  # stands for each item's slug in an address reversed once
-
-
-@functools.cache
-def _address(model, language: str) -> str:
-    with translation.override(language):
-        return model(slug=SLUG).get_absolute_url()
 
 
 class IdRangePaginator:
@@ -76,7 +68,7 @@ class PagesSitemap(Sitemap):
         pages: each URL would otherwise switch language and reverse, four times an
         item (its two languages, each naming both and the default)."""
         thing, language = item
-        return _address(type(thing), force_lang_code or language).replace(SLUG, thing.slug, 1)
+        return address(type(thing), thing.slug, force_lang_code or language)
 
 
 class ArticleSitemap(PagesSitemap):

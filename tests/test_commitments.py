@@ -395,3 +395,17 @@ def test_editing_a_draft_is_not_a_revision(seed):
     draft.body = "<p>Viết lại.</p>"
     draft.save()
     assert Article.objects.get(pk=draft.pk).revised_at is None
+
+
+def test_a_card_names_the_newest_stories_and_the_export_names_them_all(client, seed):
+    stories = ArticleFactory.create_batch(5)
+    OutcomeFactory(description="Được nhiều báo đưa tin", reported_by=stories)
+    card = next(r for r in rows(client.get("/cam-ket/")) if "Được nhiều báo" in r)
+    newest = sorted(stories, key=lambda s: (s.published_at, s.pk), reverse=True)
+    assert [s.headline in card for s in newest] == [True, True, True, False, False]
+    assert "và các bài khác" in card
+    table = csv.DictReader(io.StringIO(client.get("/cam-ket/csv/").content.decode("utf-8-sig")))
+    row = next(r for r in table if r["description"] == "Được nhiều báo đưa tin")
+    assert len(row["stories"].split()) == 5
+    api = client.get("/api/outcomes").json()["items"]
+    assert len(next(o for o in api if o["description"].startswith("Được"))["stories"]) == 5

@@ -3,7 +3,7 @@ requested or agreed what, to whom, with what figure, and how it stands now."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .base import ByNaturalKey, NaturallyKeyed
@@ -18,9 +18,17 @@ PARTIES = {"country": Country, "organization": Organization, "person": Person}
 class OutcomeQuerySet(models.QuerySet):
     def public(self):
         """What readers may see: outcomes that a published story reports. An
-        outcome known only from a draft stays as hidden as the draft."""
-        reporting = Article.objects.published().filter(outcomes=OuterRef("pk"))
-        return self.filter(Exists(reporting))
+        outcome known only from a draft stays as hidden as the draft.
+
+        Asked as "the first published story reporting it" per outcome, a scalar
+        subquery the database runs by index for each outcome and stops at the
+        first hit; as EXISTS, PostgreSQL turns it into a join that reads every
+        published story of the archive."""
+        reporting = Outcome.reported_by.through.objects.filter(
+            outcome=OuterRef("pk"), article__in=Article.objects.published()
+        )
+        first = Subquery(reporting.values("article")[:1])
+        return self.alias(first_report=first).filter(first_report__isnull=False)
 
     def of_event(self, event: Event):
         """An event's outcomes, and those of the meetings within it."""
