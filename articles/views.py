@@ -2,6 +2,10 @@
 through ``Article.objects.published()``: nothing unpublished can leak. The one
 exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
 
+import functools
+import operator
+
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpResponse,
@@ -162,10 +166,14 @@ class PartyView(EntityArticlesView):
     took part in, and the newest of the commitments they made or received."""
 
     commitments_shown = 10
-    took_part = "participants__organization"
+    # How an event involves it: any of these paths from the event leads to it.
+    took_part: tuple[str, ...] = ("participants__organization",)
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.filter(**{self.took_part: self.entity}).distinct()
+        involved = functools.reduce(
+            operator.or_, (Q(**{path: self.entity}) for path in self.took_part)
+        )
+        events = Event.objects.filter(involved).distinct()
         commitments = public_outcomes().involving(self.entity)
         return super().get_context_data(
             events=events,
@@ -177,7 +185,7 @@ class PartyView(EntityArticlesView):
 
 
 class CountryView(PartyView):
-    took_part = "participants__country"
+    took_part = ("participants__country", "country")  # a side of it, or held there
 
     def get_entity_queryset(self):
         return Country.objects.prefetch_related("aliases")
@@ -191,7 +199,7 @@ class OrganizationView(PartyView):
 
 
 class PersonView(PartyView):
-    took_part = "participants__person"
+    took_part = ("participants__person",)
 
     def get_entity_queryset(self):
         return Person.objects.select_related("organization", "country").prefetch_related("aliases")

@@ -237,6 +237,7 @@ def test_country_pages_in_both_languages(client, seed):
     assert "Mỹ" in html and "United States" in html  # its other names
     assert f'href="{STORY_000}"' in html and f'href="{STORY_001}"' in html
     assert 'href="/cam-ket/?country=hoa-ky"' in html and "nền kinh tế thị trường" in html
+    assert f'href="{TRIP}"' in html  # an event held there
     data = json.loads(
         re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
     )
