@@ -159,6 +159,16 @@ def _number(value) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """A text cell a spreadsheet shows as text: one it would run as a formula
+    (``=HYPERLINK(…)``) is kept as typed behind an apostrophe, as OWASP advises."""
+    text = str(value or "")
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _reporting_slugs(outcome_ids: list[int]) -> dict[int, list[str]]:
     """The slugs of the published stories reporting each outcome, newest first:
     read as plain values, since an export may name tens of thousands."""
@@ -192,16 +202,16 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
             writer.writerow(
                 [
                     o.stated_on.isoformat() if o.stated_on else "",
-                    str(o.event),
+                    _text(o.event),
                     origin + address(Event, o.event.slug),
                     o.kind,
                     o.status,
                     int(o.background),
-                    str(o.actor or ""),
-                    str(o.counterpart or ""),
-                    o.description,
+                    _text(o.actor),
+                    _text(o.counterpart),
+                    _text(o.description),
                     *(_number(v) for v in (o.amount, o.amount_max, o.amount_before)),
-                    o.unit,
+                    _text(o.unit),
                     o.currency,
                     int(o.approximate),
                     " ".join(origin + address(Article, slug) for slug in stories.get(o.pk, ())),

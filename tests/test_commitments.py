@@ -410,3 +410,16 @@ def test_a_card_names_the_newest_stories_and_the_export_names_them_all(client, s
     assert len(row["stories"].split()) == 5
     api = client.get("/api/outcomes").json()["items"]
     assert len(next(o for o in api if o["description"].startswith("Được"))["stories"]) == 5
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(client, seed):
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    OutcomeFactory(description='=HYPERLINK("http://evil.example","bấm")', reported_by=[story])
+    OutcomeFactory(description="-2+3", unit="@SUM(A1)", amount=1, reported_by=[story])
+    OutcomeFactory(amount=Decimal("-5"), currency="USD", reported_by=[story])
+    text = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert '\'=HYPERLINK("http://evil.example","bấm")' in [r["description"] for r in table]
+    assert any(r["description"] == "'-2+3" and r["unit"] == "'@SUM(A1)" for r in table)
+    assert "-5" in [r["amount"] for r in table]  # a number stays a number
+    assert not any(value.startswith(("=", "+", "@")) for r in table for value in r.values())
