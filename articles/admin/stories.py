@@ -1,6 +1,8 @@
 """The desk's story pages: who sees and edits what (by articles/workflow.py),
 the workflow actions, revisions with compare and restore, and the preview."""
 
+import functools
+
 import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -22,6 +24,7 @@ from ..models import Article, Byline, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
 from .base import DeskTabularInline
+from .wire import import_view
 
 
 class BylineInline(DeskTabularInline):
@@ -88,6 +91,22 @@ class ArticleAdmin(VersionAdmin):
             {"fields": ["source_outlet", "source_url", "source_published_at"]},
         ),
     ]
+    import_fieldset = (_("Nhập từ bản sao"), {"fields": ["imported_cuts"]})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, self.import_fieldset] if obj and obj.import_notes else fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "imported_cuts"] if obj and obj.import_notes else fields
+
+    @admin.display(description=_("Đã lược bỏ khi nhập"))
+    def imported_cuts(self, obj):
+        """What the importer left out, so that a wrong cut can be put back by hand."""
+        return format_html_join(
+            "", "<p><code>{}</code> — {}</p>", ((c["text"], c["why"]) for c in obj.import_notes)
+        )
 
     # -- revisions
 
@@ -247,6 +266,11 @@ class ArticleAdmin(VersionAdmin):
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(functools.partial(import_view, self)),
+                name="{}_{}_import".format(*info),
             ),
             path(
                 "<path:object_id>/history/compare/",

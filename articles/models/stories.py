@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -208,6 +210,17 @@ class Article(SluggedModel):
     # Kept by search.index() whenever the story or anything it names changes.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(editable=False, null=True)
+    # Set when the story came in as copy (imports.py): the same text twice is one story.
+    wire_fingerprint = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    import_notes = models.JSONField(
+        _("đã lược bỏ khi nhập"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Những dòng của trang nguồn không đưa vào bài, kèm lý do."),
+    )
     image_renditions = models.JSONField(
         _("các cỡ ảnh"),
         default=dict,
@@ -276,6 +289,11 @@ class Article(SluggedModel):
         except Exception:
             discard(made)  # a failed save leaves no files behind
             raise
+
+    def __str__(self):
+        if self.headline:
+            return self.headline
+        return gettext("(Chưa có tiêu đề) %(start)s") % {"start": Truncator(self.sapo).words(10)}
 
     def reserved_slugs(self, base: str) -> set[str]:
         """Other stories' former addresses, which a new slug must not take over."""

@@ -1,0 +1,68 @@
+"""The desk's "Nhập tin" page: files of copy from outlets' pages become drafts
+(imports.py), each text once, with what was cut shown on the draft."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from ..imports import import_copy
+from ..models import Organization
+
+MAX_FILES = 50
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
+
+
+class MultipleFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CopyFiles(forms.FileField):
+    widget = MultipleFiles(attrs={"accept": ".txt,text/plain"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if not files:
+            raise forms.ValidationError(_("Hãy chọn ít nhất một tệp .txt."))
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Mỗi lần nhập tối đa %(n)s tệp.") % {"n": MAX_FILES})
+        for upload in files:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” quá lớn cho một bài (tối đa 2 MB).") % {"name": upload.name}
+                )
+        return files
+
+
+class ImportForm(forms.Form):
+    files = CopyFiles(label=_("Tệp văn bản (.txt)"))
+    outlet = forms.ModelChoiceField(
+        Organization.objects.filter(kind=Organization.Kind.MEDIA),
+        label=_("Báo nguồn"),
+        required=False,
+        help_text=_("Để trống: nhận ra từ tên báo ở đầu trang, nếu có."),
+    )
+
+
+def import_view(model_admin: admin.ModelAdmin, request):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    results = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        outlet = form.cleaned_data["outlet"]
+        results = [
+            import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
+            for upload in form.cleaned_data["files"]
+        ]
+        form = ImportForm()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Nhập tin"),
+        "form": form,
+        "results": results,
+    }
+    return TemplateResponse(request, "admin/articles/article/import.html", context)
