@@ -19,19 +19,10 @@ from ..sanitize import clean_body
 from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem
 from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
+from .revised import Revised
 
 # Kept for search only, and as long as the body: never read for a page.
 SEARCH_FIELDS = ("search_text", "search_vector")
-# What readers read: a change to any of them after publication is a revision.
-EDITORIAL_FIELDS = (
-    "headline",
-    "sapo",
-    "body",
-    "image",
-    "image_alt",
-    "image_caption",
-    "image_credit",
-)
 
 
 class ArticleQuerySet(SlugQuerySet):
@@ -103,7 +94,7 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
-class Article(SluggedModel):
+class Article(Revised, SluggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
         REVIEW = "review", _("Chờ duyệt")
@@ -167,13 +158,6 @@ class Article(SluggedModel):
     # Defaults rather than auto_now(_add), so fixtures may leave them out.
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
-    revised_at = models.DateTimeField(
-        _("sửa sau khi đăng lúc"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Lần sửa nội dung gần nhất sau khi bài đã đến với người đọc."),
-    )
     language = models.CharField(
         _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
     )
@@ -244,34 +228,10 @@ class Article(SluggedModel):
         ]
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        article._loaded = dict(zip(field_names, values, strict=True))
-        return article
-
-    def _revises(self) -> bool:
-        """Whether this save changes what readers already read: a published
-        story's text or picture, not its status, links or search fields."""
-        loaded = getattr(self, "_loaded", {})
-        was_public = loaded.get("status") == self.Status.PUBLISHED and (
-            loaded.get("published_at") is None or loaded["published_at"] <= timezone.now()
-        )
-        return was_public and any(
-            name in loaded and loaded[name] != self._editorial_value(name)
-            for name in EDITORIAL_FIELDS
-        )
-
-    def _editorial_value(self, name: str):
-        value = getattr(self, name)
-        return (value.name or "") if name == "image" else value
-
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
-        if self._revises():
-            # Whole seconds: HTML's datetime and the sitemaps take no more.
-            self.revised_at = self.updated_at.replace(microsecond=0)
+        self.stamp_revision(self.updated_at)
         made = []
         if self.image_renditions.get("source") != (self.image.name or None):
             self.image_renditions = make_renditions(self.image)
@@ -307,12 +267,6 @@ class Article(SluggedModel):
             raise ValidationError(
                 {"image_alt": _("Ảnh cần có mô tả (alt) cho người đọc khiếm thị.")}
             )
-
-    @property
-    def modified_at(self):
-        """``dateModified``: the last revision readers saw, else first publication.
-        Never a save that changed nothing they read, nor a fixture's loading."""
-        return self.revised_at or self.published_at
 
     @property
     def image_srcset(self) -> str:
