@@ -7,13 +7,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import caching, search
+from . import caching, search, suggest
 from .models import (
     Article,
     Author,
     Byline,
     Country,
     CountryAlias,
+    Event,
     FormerSlug,
     Organization,
     OrganizationAlias,
@@ -109,6 +110,11 @@ def index_stories_of_alias(sender, instance, **kwargs):
     named = owner.related_model(pk=getattr(instance, owner.attname))
     search.index_many(Article.objects.naming(named))
 
+
+# The story form's matcher of names (suggest.py) is rebuilt only when a name changes.
+for model in (Country, CountryAlias, Organization, OrganizationAlias, Person, PersonAlias, Event):
+    for signal in (post_save, post_delete):
+        signal.connect(suggest.names_changed, sender=model, dispatch_uid=f"names-{model.__name__}")
 
 # Every text stored is fit for XML; any change to the newsroom's content makes
 # every cached page stale (see caching.py).

@@ -113,3 +113,50 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     # leave a connection that the teardown's close misses (seen: PostgreSQL then
     # could not drop the test database at the end of the run).
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  # noqa: F811
+    from django.core.management import call_command
+
+    from tests.test_wire import FILE_000
+
+    call_command("loaddata", "seed", verbosity=0)
+    roles.create_roles(apps, None)
+    user = User.objects.create_user("phongvien", password="mật-khẩu-thử", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.REPORTER))
+    base = live_server.url
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    errors = []
+    page = sign_in(context, base, "phongvien", errors)
+
+    page.goto(base + "/admin/articles/article/")
+    page.get_by_role("link", name="Nhập tin").click()
+    page.set_input_files("#id_files", str(FILE_000))
+    page.click("input[type=submit]")
+    page.get_by_text("Đã tạo bản nháp").wait_for()
+    page.screenshot(path=SHOTS / "desk-import.png", full_page=True)
+    page.locator("tr.import-created a").click()
+    page.wait_for_url("**/change/")
+    assert page.input_value("#id_headline").startswith("Việt Nam và Hoa Kỳ")
+    assert "SO HUU TRI TUE" in page.locator(".field-imported_cuts").inner_text()
+
+    suggestions = page.locator("#entity-suggestions li")
+    suggestions.first.wait_for()
+    spacex = page.locator('#entity-suggestions li[data-slug="spacex"]')
+    assert "SpaceX" in spacex.inner_text()
+    spacex.get_by_role("button", name="Liên kết").click()
+    assert "đã liên kết" in spacex.inner_text()
+    page.locator('#entity-suggestions li[data-slug="hoa-ky"]').get_by_role(
+        "button", name="Liên kết"
+    ).click()
+    page.screenshot(path=SHOTS / "desk-suggestions.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/change/")
+    draft = Article.objects.get(wire_fingerprint__isnull=False)
+    assert set(draft.organizations.values_list("slug", flat=True)) == {"spacex"}
+    assert set(draft.countries.values_list("slug", flat=True)) == {"hoa-ky"}
+    # reloaded, what is linked says so
+    page.locator('#entity-suggestions li[data-slug="spacex"] em').wait_for()
+    assert not errors, errors
+    context.close()

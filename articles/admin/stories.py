@@ -24,7 +24,7 @@ from ..models import Article, Byline, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
 from .base import DeskTabularInline
-from .wire import import_view
+from .wire import import_view, suggest_view
 
 
 class BylineInline(DeskTabularInline):
@@ -75,7 +75,8 @@ class ArticleAdmin(VersionAdmin):
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
     class Media:
-        js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"]  # after what it wraps
+        # vi-urlify after what it wraps; suggest.js proposes what the text names.
+        js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js", "articles/admin/suggest.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "headline_by_desk", "slug", "sapo", "body", "edit_token"]}),
@@ -266,6 +267,11 @@ class ArticleAdmin(VersionAdmin):
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "suggest-entities/",
+                self.admin_site.admin_view(functools.partial(suggest_view, self)),
+                name="{}_{}_suggest".format(*info),
             ),
             path(
                 "import/",

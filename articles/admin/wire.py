@@ -1,14 +1,17 @@
 """The desk's "Nhập tin" page: files of copy from outlets' pages become drafts
-(imports.py), each text once, with what was cut shown on the draft."""
+(imports.py), each text once, with what was cut shown on the draft; and the
+story form's entity suggestions (suggest.py)."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..imports import import_copy
 from ..models import Organization
+from ..suggest import SOURCES, find
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
@@ -66,3 +69,28 @@ def import_view(model_admin: admin.ModelAdmin, request):
         "results": results,
     }
     return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+
+def suggest_view(model_admin: admin.ModelAdmin, request):
+    """``POST text``, and the ids the form links now (``countries``, ``organizations``,
+    ``people``, ``events``): what the text names, each marked if already linked."""
+    if request.method != "POST":
+        return JsonResponse({"detail": "POST text"}, status=405)
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    linked = {
+        relation: {int(v) for v in request.POST.getlist(relation) if v.isdigit()}
+        for relation in SOURCES
+    }
+    suggestions = [
+        {
+            "kind": thing.kind,
+            "id": thing.pk,
+            "slug": thing.slug,
+            "name": thing.name,
+            "matched": matched,
+            "linked": thing.pk in linked[thing.kind],
+        }
+        for thing, matched in find(request.POST.get("text", ""))
+    ]
+    return JsonResponse({"suggestions": suggestions})

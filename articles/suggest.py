@@ -1,0 +1,122 @@
+"""What a story names, found in its text: every country, organization, person
+and event, under any of their names, whatever the diacritics or case
+(``Lockheed``, ``Mỹ``, ``nguyen hong dien``), on word boundaries (``Google``
+is not in ``Googleplex``).
+
+One Aho-Corasick automaton (pyahocorasick) holds every folded name, so a text
+is scanned once whatever the number of names. Each process builds it once and
+again only after a name changes (``names_changed``, connected in signals.py to
+the named models and their other names): saving stories does not rebuild it.
+Names of three characters or fewer (``US``, ``SK``) match only as written, so
+the English word "us" is not the United States.
+"""
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+import ahocorasick
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import Country, Event, Organization, Person
+from .slugs import fold
+
+SHORT = 3
+MAX_TEXT = 200_000  # characters: a very long story, and a bound on the work
+
+
+@dataclass(frozen=True)
+class Named:
+    kind: str  # the story's relation: "countries", "organizations", "people", "events"
+    pk: int
+    slug: str
+    name: str
+
+
+# relation -> (model, the field that names it, whether it has other names)
+SOURCES = {
+    "countries": (Country, "name", True),
+    "organizations": (Organization, "name", True),
+    "people": (Person, "name", True),
+    "events": (Event, "title", False),
+}
+
+_built: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def _names():
+    for relation, (model, field, has_aliases) in SOURCES.items():
+        rows = model.objects.only("pk", "slug", field)
+        if has_aliases:
+            rows = rows.prefetch_related("aliases")
+        for row in rows.iterator(chunk_size=2000):
+            thing = Named(relation, row.pk, row.slug, getattr(row, field))
+            yield thing.name, thing
+            if has_aliases:
+                for alias in row.aliases.all():
+                    yield alias.name, thing
+
+
+def build() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for name, thing in _names():
+        key = fold(name).strip()
+        if len(key) < 2:
+            continue
+        found = automaton.get(key, [])
+        found.append((name, thing))
+        automaton.add_word(key, found)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+VERSION_KEY = "suggest:names"
+
+
+def names_changed(**kwargs) -> None:
+    """A name was added, changed or removed: every process rebuilds its matcher,
+    now and again once the change is committed."""
+
+    def bump():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _automaton():
+    token = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    with _lock:
+        if token not in _built:
+            _built.clear()
+            _built[token] = build()
+        return _built[token]
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def find(text: str) -> list[tuple[Named, str]]:
+    """Each thing ``text`` names, once, with the words that named it first."""
+    text = text[:MAX_TEXT]
+    folded = fold(text)
+    automaton = _automaton()
+    if not len(automaton):
+        return []
+    found: dict[Named, str] = {}
+    for end, candidates in automaton.iter(folded):
+        for name, thing in candidates:
+            start = end - len(fold(name).strip()) + 1
+            if thing in found or not _bounded(folded, start, end):
+                continue
+            written = text[start : end + 1]
+            if len(name.strip()) <= SHORT and written != name.strip():
+                continue
+            found[thing] = written
+    return list(found.items())
