@@ -107,8 +107,15 @@ class StoryListItem(Schema):
     subject: list[Subject]
 
 
+class CorrectionOut(Schema):
+    kind: str = Field(description="correction or update")
+    note: str
+    at: datetime.datetime
+
+
 class Story(StoryListItem):
     body_html: str
+    corrections: list[CorrectionOut]
     person: list[Ref]
     organisation: list[Ref]
     event: list[Ref]
@@ -215,6 +222,9 @@ def _story(request: HttpRequest, article: Article, full: bool = False) -> dict:
     if full:
         data.update(
             body_html=article.body,
+            corrections=[
+                {"kind": c.kind, "note": c.note, "at": c.at} for c in article.corrections.all()
+            ],
             person=[_ref(request, p) for p in article.people.all()],
             organisation=[_ref(request, o) for o in article.organizations.all()],
             event=[_ref(request, e) for e in article.events.all()],
@@ -316,7 +326,7 @@ def outcomes(request, filters: Query[OutcomeFilters]):
     url_name="story",
 )
 def story(request, slug: str):
-    stories = _stories().prefetch_related("people", "organizations", "events")
+    stories = _stories().prefetch_related("people", "organizations", "events", "corrections")
     article = stories.filter(slug=slug).first()
     if article is None:
         renamed = Article.objects.published().filter(former_slugs__slug=slug)

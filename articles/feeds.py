@@ -76,7 +76,9 @@ class StoriesFeed(Feed):
             self.stories(obj)
             .for_listing()
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "corrections",
             )[:FEED_LENGTH]
         )
 
@@ -85,7 +87,13 @@ class StoriesFeed(Feed):
 
     def item_description(self, item):
         # Readers take an RSS description and an Atom summary as HTML; a sapo is
-        # text, and "<script>" typed in one must stay text there.
+        # text, and "<script>" typed in one must stay text there. The latest
+        # correction or update goes first, so that a feed shows the story changed.
+        notes = list(item.corrections.all())
+        if notes:
+            last = notes[-1]
+            when = timezone.localtime(last.at).strftime("%H:%M, %d/%m/%Y")
+            return escape(f"{last.get_kind_display()} ({when}): {last.note}\n\n{item.sapo}")
         return escape(item.sapo)
 
     def item_pubdate(self, item):

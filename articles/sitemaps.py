@@ -7,7 +7,7 @@ import functools
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -110,11 +110,12 @@ SITEMAPS = {
 
 
 def news_items():
-    """What the Google News sitemap lists: published in the last two days, newest first."""
+    """What the Google News sitemap lists: published, or corrected or updated, in
+    the last two days, newest first."""
     since = timezone.now() - NEWS_WINDOW
     return (
         Article.objects.published()
-        .filter(published_at__gte=since)
-        .only("slug", "headline", "published_at", "language")
-        .order_by("-published_at")[:NEWS_LIMIT]
+        .filter(Q(published_at__gte=since) | Q(revised_at__gte=since), published_at__isnull=False)
+        .only("slug", "headline", "published_at", "revised_at", "language")
+        .order_by(F("published_at").desc(nulls_last=True))[:NEWS_LIMIT]
     )

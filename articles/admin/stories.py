@@ -20,10 +20,10 @@ from reversion.models import Version
 
 from .. import search, workflow
 from ..forms import ArticleForm, editor_policy
-from ..models import Article, Byline, StateChange, TaggedArticle
+from ..models import Article, Byline, Correction, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
-from .base import DeskTabularInline
+from .base import DeskStackedInline, DeskTabularInline
 from .wire import import_view, suggest_view
 
 
@@ -31,6 +31,28 @@ class BylineInline(DeskTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
+
+
+class CorrectionInline(DeskStackedInline):
+    """Corrections and updates, in public with their time: an editor's act, on a
+    story readers have seen. Notes once shown are kept, not deleted."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "at", "note"]
+    can_delete = False
+
+    def _allowed(self, request, obj) -> bool:
+        return obj is not None and obj.is_published and workflow.can_publish(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return (obj is not None and obj.corrections.exists()) or self._allowed(request, obj)
 
 
 class StateChangeInline(DeskTabularInline):
@@ -71,7 +93,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = [
         *("section", "countries", "organizations", "people", "events", "source_outlet"),
     ]
-    inlines = [BylineInline, StateChangeInline]
+    inlines = [BylineInline, CorrectionInline, StateChangeInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
     class Media:
@@ -146,6 +168,13 @@ class ArticleAdmin(VersionAdmin):
             or workflow.can_publish(request.user)
             or (obj.status == Article.Status.DRAFT and workflow.is_own(request.user, obj))
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            correction.by = correction.by or request.user
+            correction.save()
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)

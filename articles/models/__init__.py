@@ -10,6 +10,7 @@ from .base import (
     refuse_while_named,
     validate_timezone,
 )
+from .corrections import Correction
 from .desk import StateChange
 from .entities import (
     Author,
@@ -34,6 +35,7 @@ __all__ = [
     "Author",
     "Byline",
     "CleanTags",
+    "Correction",
     "Country",
     "CountryAlias",
     "Event",

@@ -41,6 +41,7 @@ class ArticleQuerySet(SlugQuerySet):
                 "countries",
                 "organizations",
                 "people",
+                "corrections",
                 models.Prefetch(
                     "events", queryset=Event.objects.select_related("parent").in_order()
                 ),
@@ -223,6 +224,7 @@ class Article(Revised, SluggedModel):
         verbose_name_plural = _("bài viết")
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_published"),
+            models.Index(fields=["revised_at"], name="article_revised"),  # news sitemap
             # Readers' listings use two partial indexes in migration 0006, written in
             # SQL because SQLite cannot say NULLS LAST in an index (its DESC already is).
         ]
