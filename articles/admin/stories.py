@@ -113,6 +113,13 @@ class ArticleAdmin(VersionAdmin):
             _("Nguồn"),
             {"fields": ["source_outlet", "source_url", "source_published_at"]},
         ),
+        (
+            _("Máy tìm kiếm và mạng xã hội"),
+            {
+                "classes": ["collapse"],
+                "fields": ["meta_description", "social_title", "social_image", "social_image_alt"],
+            },
+        ),
     ]
     import_fieldset = (_("Nhập từ bản sao"), {"fields": ["imported_cuts"]})
 

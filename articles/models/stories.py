@@ -20,6 +20,7 @@ from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _Tagged
 from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
 from .revised import Revised
+from .social import SharedAs
 
 # Kept for search only, and as long as the body: never read for a page.
 SEARCH_FIELDS = ("search_text", "search_vector")
@@ -95,7 +96,7 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
-class Article(Revised, SluggedModel):
+class Article(Revised, SharedAs, SluggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
         REVIEW = "review", _("Chờ duyệt")
@@ -246,10 +247,12 @@ class Article(Revised, SluggedModel):
                 "revised_at",
                 "image_renditions",
             }
+        uploading = [f for f in (self.image, self.social_image) if f and not f._committed]
         try:
             super().save(*args, **kwargs)
         except Exception:
-            discard(made)  # a failed save leaves no files behind
+            # A failed save leaves no files behind: renditions, nor the uploads stored.
+            discard(made + [f.name for f in uploading if f._committed])
             raise
 
     def __str__(self):
@@ -269,6 +272,7 @@ class Article(Revised, SluggedModel):
             raise ValidationError(
                 {"image_alt": _("Ảnh cần có mô tả (alt) cho người đọc khiếm thị.")}
             )
+        self.clean_shared_as()
 
     @property
     def image_srcset(self) -> str:
