@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .kinds import KINDS
-from .models import Article
+from .models import Article, Pin
 
 GENERATION_KEY = "pages:generation"
 # The query parameters readers' pages read: paging, search, the filters, the
@@ -86,13 +86,22 @@ def generation(stored: dict | None = None, *, read: bool = True) -> dict:
 
 
 def _next_scheduled() -> float | None:
+    """When pages next change by themselves: a scheduled story goes live, or a
+    front-page pin ends."""
     upcoming = (
         Article.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
-    return upcoming.timestamp() if upcoming else None
+    ending = (
+        Pin.objects.filter(until__gt=timezone.now())
+        .order_by("until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    moments = [m.timestamp() for m in (upcoming, ending) if m]
+    return min(moments) if moments else None
 
 
 def remember(name: str, compute: Callable[[], T]) -> T:

@@ -8,7 +8,8 @@ from .kinds import KINDS
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="home"),
+    path("", views.FrontPageView.as_view(), name="home"),
+    path("tin-moi/", views.ArticleListView.as_view(), name="latest"),
     path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),

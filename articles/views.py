@@ -13,23 +13,29 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from newsroom.page_cache import cache_public_page
 
+from .caching import remember
 from .commitments import OutcomeFilter, as_csv, public_outcomes, totals
 from .coverage import coverage
 from .filters import ArticleFilter
-from .kinds import Kind
-from .models import Article, Author, Country, Event, Organization, Person
+from .frontpage import front_page
+from .kinds import KINDS, Kind
+from .models import Article, Author, Country, Event, Organization, Person, Section
 from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
+
+# Query parameters that ask for a list rather than the front page.
+FILTERING = {"page", "q", "date_after", "date_before", *(kind.name for kind in KINDS)}
 
 
 class PublicArticleMixin:
@@ -63,8 +69,25 @@ class ReadersFilterView(FilterView):
         return response
 
 
+class FrontPageView(PublicArticleMixin, TemplateView):
+    """The home page as editors made it (frontpage.py). The filters live on the
+    latest stories' listing: an old filtered address of the home page goes there."""
+
+    template_name = "articles/front_page.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.keys() & FILTERING:
+            latest = reverse("articles:latest")
+            return HttpResponsePermanentRedirect(f"{latest}?{request.GET.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        sections = remember("nav", lambda: list(Section.objects.all()))  # the header's list
+        return super().get_context_data(front=front_page(sections), **kwargs)
+
+
 class ArticleListView(PublicArticleMixin, ReadersFilterView):
-    """The home page: the latest stories, narrowed by the filter form."""
+    """The latest stories, narrowed by the filter form."""
 
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"

@@ -49,7 +49,7 @@ REQUESTS = [
     ("/tim-kiem/?q=xyzzyqw", 200),  # like nothing in the archive
     # Forty mistyped words, 200 characters: only the first ten are looked up.
     ("/tim-kiem/?q=" + "+".join(f"qx{n}w" for n in range(40)), 200),
-    ("/?page=500", (200, 404)),  # 404 when the archive is shorter than 500 pages
+    ("/tin-moi/?page=500", (200, 404)),  # 404 when the archive is shorter than 500 pages
     ("/sitemap.xml", 200),
     ("/sitemap-stories.xml", 200),
     ("/sitemap-stories.xml?p=200", (200, 404)),  # the deepest page at 100,000 stories

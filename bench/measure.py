@@ -51,7 +51,7 @@ def pages() -> dict[str, str]:
     return {
         "home": "/",
         "section": "/chuyen-muc/kinh-te/",
-        "filtered": f"/?organization={org.slug}&date_after={since}",
+        "filtered": f"/tin-moi/?organization={org.slug}&date_after={since}",
         "detail": story.get_absolute_url(),
         "search": "/tim-kiem/?" + urlencode({"q": SEARCH}),
         "feed": "/rss/",

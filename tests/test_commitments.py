@@ -253,7 +253,7 @@ def test_country_pages_in_both_languages(client, seed):
 
 
 def test_stories_filter_by_country(client, seed):
-    response = client.get("/?country=hoa-ky")
+    response = client.get("/tin-moi/?country=hoa-ky")
     assert len(response.context["article_list"]) == 2
     assert client.get("/api/stories?country=viet-nam").json()["items"]
 

@@ -74,13 +74,13 @@ def corpus():
     ],
 )
 def test_each_filter_and_their_combinations(client, corpus, query, expected):
-    response = client.get("/", query)
+    response = client.get("/tin-moi/", query)
     assert response.status_code == 200
     assert headlines(response) == expected
 
 
 def test_the_form_keeps_its_state_in_the_url(client, corpus):
-    html = client.get("/?organization=spacex&date_after=2025-05-21").content.decode()
+    html = client.get("/tin-moi/?organization=spacex&date_after=2025-05-21").content.decode()
     assert '<option value="spacex" selected>SpaceX</option>' in html
     assert 'name="date_after" value="2025-05-21"' in html
     assert '<details class="filters" open>' in html
@@ -90,9 +90,9 @@ def test_pagination_keeps_the_filters(client, db):
     org = OrganizationFactory(name="SpaceX")
     for _ in range(25):
         ArticleFactory().organizations.add(org)
-    first = client.get("/?organization=spacex")
+    first = client.get("/tin-moi/?organization=spacex")
     assert 'href="?organization=spacex&amp;page=2"' in first.content.decode()
-    second = client.get("/?organization=spacex&page=2")
+    second = client.get("/tin-moi/?organization=spacex&page=2")
     assert len(second.context["article_list"]) == 5
     html = second.content.decode()
     assert 'rel="prev" href="?organization=spacex&amp;page=1"' in html
@@ -103,10 +103,10 @@ def test_listings_never_count_the_archive(client, db):
     """Paging reads one row past the page instead of a COUNT(*) of every story."""
     ArticleFactory.create_batch(21)
     with CaptureQueriesContext(connection) as queries:
-        html = client.get("/").content.decode()
+        html = client.get("/tin-moi/").content.decode()
     assert 'rel="next" href="?page=2"' in html
     assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
-    assert 'rel="next"' not in client.get("/?page=2").content.decode()
+    assert 'rel="next"' not in client.get("/tin-moi/?page=2").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_listings_never_count_the_archive(client, db):
     ],
 )
 def test_malformed_values_give_a_message_and_no_results(client, corpus, query):
-    response = client.get(f"/?{query}")
+    response = client.get(f"/tin-moi/?{query}")
     assert response.status_code == 200
     assert response.context["filter"].errors
     assert "Một số giá trị lọc không hợp lệ" in response.content.decode()
@@ -133,29 +133,30 @@ def test_malformed_values_give_a_message_and_no_results(client, corpus, query):
 
 
 def test_an_empty_value_means_no_filter(client, corpus):
-    assert headlines(client.get("/?section=&tag=&date_after=")) == {"A", "B", "C"}
+    assert headlines(client.get("/tin-moi/?section=&tag=&date_after=")) == {"A", "B", "C"}
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "%00", "last", "9" * 40])
 def test_bad_page_numbers_are_not_found_not_errors(client, corpus, page):
-    assert client.get(f"/?page={page}").status_code == 404
+    assert client.get(f"/tin-moi/?page={page}").status_code == 404
 
 
 def test_unknown_parameters_are_ignored(client, corpus):
-    assert headlines(client.get("/?utm_source=x&foo=bar")) == {"A", "B", "C"}
+    assert headlines(client.get("/tin-moi/?utm_source=x&foo=bar")) == {"A", "B", "C"}
 
 
-def test_featured_lead_story_only_on_the_unfiltered_first_page(client, corpus):
+def test_the_front_page_features_the_lead_and_the_listing_does_not(client, corpus):
     html = client.get("/").content.decode()
     assert html.count('class="teaser featured') == 1
     assert html.index("teaser featured") < html.index(">C<") < html.index(">B<")
-    assert "teaser featured" not in client.get("/?tag=ai").content.decode()
+    assert "teaser featured" not in client.get("/tin-moi/").content.decode()
+    assert "teaser featured" not in client.get("/tin-moi/?tag=ai").content.decode()
 
 
 def test_future_dates_in_the_range_do_not_reveal_scheduled_stories(client, corpus):
     ArticleFactory(headline="Hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=2))
     tomorrow = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
-    assert "Hẹn giờ" not in headlines(client.get(f"/?date_before={tomorrow}"))
+    assert "Hẹn giờ" not in headlines(client.get(f"/tin-moi/?date_before={tomorrow}"))
 
 
 def test_the_lists_offer_what_is_in_the_news_and_the_chosen_one(client, db, monkeypatch):
@@ -168,10 +169,10 @@ def test_the_lists_offer_what_is_in_the_news_and_the_chosen_one(client, db, monk
     )
     for _ in range(2):
         ArticleFactory().organizations.add(current)
-    html = client.get("/").content.decode()
+    html = client.get("/tin-moi/").content.decode()
     assert f'<option value="{current.slug}">Công ty Mới</option>' in html
     assert "Công ty Cũ" not in html
-    html = client.get(f"/?organization={old.slug}").content.decode()
+    html = client.get(f"/tin-moi/?organization={old.slug}").content.decode()
     assert f'<option value="{old.slug}" selected>Công ty Cũ</option>' in html
     assert f'<option value="{current.slug}">Công ty Mới</option>' in html
 
@@ -183,6 +184,6 @@ def test_the_deepest_page_links_to_no_page_beyond_it(client, db, monkeypatch):
 
     monkeypatch.setattr(pagination, "MAX_PAGE", 2)
     ArticleFactory.create_batch(45)
-    last = client.get("/?page=2")
+    last = client.get("/tin-moi/?page=2")
     assert last.status_code == 200 and 'rel="next"' not in last.content.decode()
-    assert client.get("/?page=3").status_code == 404
+    assert client.get("/tin-moi/?page=3").status_code == 404

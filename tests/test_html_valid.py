@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "home": "/",
     "home-en": "/en/",
-    "filtered": "/?organization=spacex&date_after=2025-05-01",
-    "filter-errors": "/?organization=khong-co&date_after=2025-13-45",
+    "filtered": "/tin-moi/?organization=spacex&date_after=2025-05-01",
+    "filter-errors": "/tin-moi/?organization=khong-co&date_after=2025-13-45",
     "story-000": STORY_000,
     "story-001-en": "/en" + STORY_001,
     "section": "/chuyen-muc/kinh-te/",

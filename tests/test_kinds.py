@@ -25,7 +25,7 @@ def test_every_consumer_reads_the_declaration(client, kind):
     assert page == f"/{kind.url_word}/{thing.slug}/" == thing.get_absolute_url()
     assert client.get(page).status_code == 200
     assert kind.name in ArticleFilter.base_filters and kind.name in QUERY_PARAMETERS
-    assert client.get(f"/?{kind.name}={thing.slug}").status_code == 200
+    assert client.get(f"/tin-moi/?{kind.name}={thing.slug}").status_code == 200
     assert client.get(f"/api/{kind.plural}/{thing.slug}").status_code == 200
     assert client.get(f"/api/stories?{kind.name}={thing.slug}").status_code == 200
     assert kind.plural in SITEMAPS

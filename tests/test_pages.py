@@ -11,8 +11,8 @@ from tests.factories import ArticleFactory, AuthorFactory, OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_the_published_seed_stories_newest_first(client, seed):
-    response = client.get("/")
+def test_latest_lists_the_published_seed_stories_newest_first(client, seed):
+    response = client.get("/tin-moi/")
     assert response.status_code == 200
     stories = list(response.context["article_list"])
     assert [s.headline for s in stories] == [
@@ -90,8 +90,8 @@ def test_unknown_slugs_are_404(client, url):
 
 
 def test_malformed_page_numbers_are_404_not_500(client, seed):
-    assert client.get("/?page=abc").status_code == 404
-    assert client.get("/?page=999").status_code == 404
+    assert client.get("/tin-moi/?page=abc").status_code == 404
+    assert client.get("/tin-moi/?page=999").status_code == 404
 
 
 def test_health_check_touches_nothing(client, db):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Author, Country, Event, Organization, Person, Tag
+from articles.models import Author, Country, Event, Organization, Person, Pin, Tag
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -44,11 +44,16 @@ def grow(n: int) -> None:
             currency="USD",
         )
         outcome.reported_by.add(article)
+        if i < 5:
+            Pin.objects.create(article=article, slot="lead" if i == 0 else "top", position=i)
+        if i < 3:
+            article.corrections.create(note=f"Đính chính {i}")
 
 
 PAGES = [
     "/",
-    "/?organization=spacex&tag=lng&date_after=2020-01-01",
+    "/tin-moi/",
+    "/tin-moi/?organization=spacex&tag=lng&date_after=2020-01-01",
     STORY_000,
     "/chuyen-muc/kinh-te/",
     "/the/lng/",

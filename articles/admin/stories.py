@@ -20,7 +20,7 @@ from reversion.models import Version
 
 from .. import search, workflow
 from ..forms import ArticleForm, editor_policy
-from ..models import Article, Byline, Correction, StateChange, TaggedArticle
+from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
 from .base import DeskStackedInline, DeskTabularInline
@@ -33,14 +33,8 @@ class BylineInline(DeskTabularInline):
     autocomplete_fields = ["author"]
 
 
-class CorrectionInline(DeskStackedInline):
-    """Corrections and updates, in public with their time: an editor's act, on a
-    story readers have seen. Notes once shown are kept, not deleted."""
-
-    model = Correction
-    extra = 0
-    fields = ["kind", "at", "note"]
-    can_delete = False
+class EditorsOnPublished:
+    """An inline for editors, on a story readers have seen."""
 
     def _allowed(self, request, obj) -> bool:
         return obj is not None and obj.is_published and workflow.can_publish(request.user)
@@ -51,8 +45,35 @@ class CorrectionInline(DeskStackedInline):
     def has_change_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
+
+class PinInline(EditorsOnPublished, DeskTabularInline):
+    """Where the story stands on the front page, and until when."""
+
+    model = Pin
+    extra = 0
+    fields = ["slot", "position", "until"]
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
+class CorrectionInline(EditorsOnPublished, DeskStackedInline):
+    """Corrections and updates, in public with their time: an editor's act, on a
+    story readers have seen. Notes once shown are kept, not deleted."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "at", "note"]
+    can_delete = False
+
     def has_view_permission(self, request, obj=None):
         return (obj is not None and obj.corrections.exists()) or self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class StateChangeInline(DeskTabularInline):
@@ -93,7 +114,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = [
         *("section", "countries", "organizations", "people", "events", "source_outlet"),
     ]
-    inlines = [BylineInline, CorrectionInline, StateChangeInline]
+    inlines = [BylineInline, PinInline, CorrectionInline, StateChangeInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
     class Media:

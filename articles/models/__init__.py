@@ -24,6 +24,7 @@ from .entities import (
     Tag,
 )
 from .events import Event, Participant, TaggedEvent
+from .frontpage import Pin
 from .outcomes import PARTIES, Outcome
 from .stories import SEARCH_FIELDS, Article, ArticleQuerySet, Byline, FormerSlug, TaggedArticle
 
@@ -47,6 +48,7 @@ __all__ = [
     "Participant",
     "Person",
     "PersonAlias",
+    "Pin",
     "Section",
     "SluggedModel",
     "StateChange",

@@ -1,0 +1,32 @@
+"""The front page as editors arrange it: every pin in one list, in order."""
+
+from django.contrib import admin
+
+from .. import workflow
+from ..models import Pin
+from .base import DeskAdmin
+
+
+@admin.register(Pin)
+class PinAdmin(DeskAdmin):
+    list_display = ["article", "slot", "position", "until"]
+    list_editable = ["slot", "position", "until"]
+    list_select_related = ["article"]
+    list_filter = ["slot"]
+    search_fields = ["article__headline"]
+    autocomplete_fields = ["article"]
+
+    def has_module_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.can_publish(request.user)
+
+    def has_add_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return workflow.can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.can_publish(request.user)
