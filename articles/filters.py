@@ -13,6 +13,7 @@ import functools
 import django_filters
 from django import forms
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -103,7 +104,8 @@ class ReadersFilterSet(django_filters.FilterSet):
     def _options(self, name: str, field) -> list[tuple[str, str]]:
         if name not in self._drawn:
             if self._lists is None:  # all lists at once, once per form
-                self._lists = remember(self.lists, self.compute_lists)
+                # Names are shown in the page's language: one entry per language.
+                self._lists = remember(f"{self.lists}:{get_language()}", self.compute_lists)
             options = self._lists[name]
             chosen = getattr(self.form, "cleaned_data", {}).get(name)
             if chosen and (chosen.slug, str(chosen)) not in options:

@@ -423,3 +423,17 @@ def test_the_export_never_hands_a_spreadsheet_a_formula(client, seed):
     assert any(r["description"] == "'-2+3" and r["unit"] == "'@SUM(A1)" for r in table)
     assert "-5" in [r["amount"] for r in table]  # a number stays a number
     assert not any(value.startswith(("=", "+", "@")) for r in table for value in r.values())
+
+
+def test_the_english_site_names_sections_and_countries_in_english(client, seed):
+    english = client.get("/en/quoc-gia/hoa-ky/").content.decode()
+    assert "<h1>United States</h1>" in english and ">Economy</a>" in english  # and the menu
+    assert "<h1>Hoa Kỳ</h1>" in client.get("/quoc-gia/hoa-ky/").content.decode()
+    tracker = client.get("/en/cam-ket/").content.decode()
+    assert '<option value="hoa-ky">United States</option>' in tracker
+    assert '<option value="hoa-ky">Hoa Kỳ</option>' in client.get("/cam-ket/").content.decode()
+    trip = Event.objects.get(slug=TRIP.split("/")[2])
+    trip.title_en = "The minister's working trip to the United States"
+    trip.save()
+    assert "The minister&#x27;s working trip" in client.get("/en" + TRIP).content.decode()
+    assert "<h1>Chuyến công tác" in client.get(TRIP).content.decode()

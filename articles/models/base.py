@@ -76,6 +76,11 @@ class SluggedModel(models.Model):
         abstract = True
 
     def __str__(self):
+        """Its name, in English on the English site where it has an English form
+        (``name_en``, ``title_en``)."""
+        english = getattr(self, f"{self.slug_source}_en", "")
+        if english and translation.get_language() == "en":
+            return english
         return getattr(self, self.slug_source)
 
     def save(self, *args, **kwargs):

@@ -30,6 +30,7 @@ class Alias(NaturallyKeyed):
 
 class Section(SluggedModel):
     name = models.CharField(_("tên"), max_length=100, unique=True)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     description = models.TextField(_("mô tả"), blank=True)
 
@@ -59,6 +60,7 @@ class Country(NamedByStories):
     belongs to, and a party to meetings and commitments."""
 
     name = models.CharField(_("tên"), max_length=100)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     code = models.CharField(
         _("mã"),
         max_length=2,

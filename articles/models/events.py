@@ -51,6 +51,7 @@ class Event(NamedByStories):
         OTHER = "other", _("Khác")
 
     title = models.CharField(_("tên sự kiện"), max_length=255)
+    title_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.BILATERAL_MEETING)
     start_date = models.DateField(_("ngày bắt đầu"))
     start_time = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
