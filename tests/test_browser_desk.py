@@ -158,5 +158,27 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
     assert set(draft.countries.values_list("slug", flat=True)) == {"hoa-ky"}
     # reloaded, what is linked says so
     page.locator('#entity-suggestions li[data-slug="spacex"] em').wait_for()
+    context.close()
+
+    # An editor publishes it, then pins it as the front page's lead.
+    editor = User.objects.create_user("bientapvien", password="mật-khẩu-thử", is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = sign_in(context, base, "bientapvien", errors)
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/change/")
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.PUBLISHED
+    page.locator("#pins-group .add-row a").click()
+    page.select_option("#id_pins-0-slot", "lead")
+    page.screenshot(path=SHOTS / "desk-pin.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/change/")
+    assert draft.pins.get().slot == "lead"
+    page.goto(base + "/")
+    lead = page.locator(".front-lead h2")
+    assert lead.inner_text() == draft.headline
+    page.screenshot(path=SHOTS / "front-page-pinned.png", full_page=True)
     assert not errors, errors
     context.close()
