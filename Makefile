@@ -37,3 +37,4 @@ bench: install
 	$(PY) bench/run.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_1000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/bounded.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/suggest.py
