@@ -6,6 +6,7 @@ letters of their own, not ``d`` plus a mark), so ``Đầu tư`` would become
 character for one, so that a match in the folded text is a match in the text.
 """
 
+import functools
 import unicodedata
 
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+@functools.cache  # a few thousand distinct characters; folding each again is the cost
 def _fold_char(char: str) -> str:
     base = "".join(
         c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c)

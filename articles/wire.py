@@ -41,6 +41,7 @@ MAX_SUBHEADING_WORDS = 3
 MAX_CAPTION_WORDS = 8
 MAX_NAME_WORDS = 5
 MIN_PARAGRAPH_WORDS = 6
+SHORT_LINE = 120  # characters: page furniture is never longer
 
 DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 TIME = re.compile(r"\b(\d{1,2})\s*[:hg]\s*(\d{2})\b")
@@ -216,10 +217,12 @@ def _is_furniture(line: str) -> str | None:
     """Why a line is the page's, wherever it stands; None if it may be the story's."""
     if _is_stray(line):
         return "chỉ có dấu câu"
+    if TAG_LINE.match(fold(line[:20])) or re.fullmatch(r"(#\w+\s*)+", line):
+        return "dòng thẻ"
+    if len(line) > SHORT_LINE:  # what follows is about buttons and stamps: short lines
+        return None
     if RELATIVE_TIME.search(line) and len(_words(line)) <= 8:
         return "dấu thời gian của tin khác"
-    if TAG_LINE.match(fold(line)) or re.fullmatch(r"(#\w+\s*)+", line):
-        return "dòng thẻ"
     if _is_ui(line):
         return "nút, liên kết của trang"
     return None
@@ -289,7 +292,7 @@ def read(text: str) -> Wire:
     body: list[str] = []
     rest = lines[_head(lines, wire) :]
     for n, line in enumerate(rest):
-        if body and END_OF_STORY.match(_bare(line)):
+        if body and len(line) <= SHORT_LINE and END_OF_STORY.match(_bare(line)):
             wire.cut += [Cut(r, "sau bài: tin khác, bình luận") for r in rest[n:]]
             break
         if why := _is_furniture(line):
