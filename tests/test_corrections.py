@@ -98,3 +98,22 @@ def test_only_editors_correct_and_only_what_readers_have_seen(client, seed, edit
         article=published, note="Cũ hơn.", at=timezone.now() - datetime.timedelta(days=1)
     )
     assert Article.objects.get(pk=published.pk).revised_at == first
+
+
+def test_restoring_an_older_revision_keeps_the_corrections_and_pins(client, seed, editor):
+    import reversion
+    from reversion.models import Version
+
+    from articles.models import Pin
+
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    with reversion.create_revision():
+        story.save()
+    old = Version.objects.get_for_object(story).first()
+    Correction.objects.create(article=story, note="Sửa sau bản cũ.")
+    Pin.objects.create(article=story, slot="lead")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision", args=[story.pk, old.pk])
+    response = post_form(client, url)
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert story.corrections.count() == 1 and story.pins.count() == 1

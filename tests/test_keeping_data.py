@@ -196,9 +196,9 @@ def test_country_codes_become_countries_and_back(seed):
     assert Org.objects.get(slug="spacex").country == "US"
 
     executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0012_roles_for_countries")])
-    from articles.models import Country, Organization
-
+    executor.migrate([("articles", "0011_countries_and_commitments")])
+    new = executor.loader.project_state([("articles", "0011_countries_and_commitments")]).apps
+    Organization, Country = (new.get_model("articles", m) for m in ("Organization", "Country"))
     assert Organization.objects.get(slug="toyota").country.name == "Nhật Bản"
     assert Organization.objects.get(slug="spacex").country == Country.objects.get(code="US")
     assert Organization.objects.get(slug="pvgas").country is None

@@ -45,6 +45,12 @@ class EditorsOnPublished:
     def has_change_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
 
 class PinInline(EditorsOnPublished, DeskTabularInline):
     """Where the story stands on the front page, and until when."""
@@ -52,12 +58,6 @@ class PinInline(EditorsOnPublished, DeskTabularInline):
     model = Pin
     extra = 0
     fields = ["slot", "position", "until"]
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
 
 
 class CorrectionInline(EditorsOnPublished, DeskStackedInline):
@@ -163,10 +163,12 @@ class ArticleAdmin(VersionAdmin):
 
     def reversion_register(self, model, **options):
         """A story's revisions carry its tags (their rows), so that restoring or
-        recovering it brings them back, but not its state history: that is a log
-        of what happened, and restoring an older version must not erase it."""
+        recovering it brings them back, but not its state history, its public
+        corrections or its place on the front page: those record what happened
+        since, and restoring an older version must not erase them."""
         if model is Article:
-            follow = [name for name in options.get("follow", ()) if name != "state_changes"]
+            kept = {"state_changes", "corrections", "pins"}
+            follow = [name for name in options.get("follow", ()) if name not in kept]
             options["follow"] = [*follow, "taggedarticle_set"]
             if not reversion.is_registered(TaggedArticle):
                 super().reversion_register(TaggedArticle)
