@@ -116,3 +116,14 @@ def test_editors_pin_from_the_story_form(client, seed, editor, reporter):
     client.force_login(reporter)
     form = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
     assert "pins-TOTAL_FORMS" not in form_values(form)
+
+
+def test_the_front_page_list_is_the_editors(client, seed, editor, reporter):
+    url = reverse("admin:articles_pin_changelist")
+    Pin.objects.create(article=Article.objects.first(), slot="lead")
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:articles_pin_add")).status_code == 200
+    client.force_login(reporter)
+    assert client.get(url).status_code == 403
+    assert "articles/pin/" not in client.get(reverse("admin:index")).content.decode()
