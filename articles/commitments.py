@@ -8,7 +8,7 @@ import csv
 import django_filters
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,18 @@ OutcomeFilter = type(
         ),
     },
 )
+
+
+def chosen(request: HttpRequest) -> tuple[QuerySet, HttpResponseBadRequest | None]:
+    """The public outcomes the request's filters choose, or the reasons they
+    cannot (a 400 for the CSV and the feed; the page shows them in its form)."""
+    filterset = OutcomeFilter(request.GET, queryset=public_outcomes())
+    if filterset.is_valid():
+        return filterset.qs, None
+    reasons = filterset.errors.as_text()
+    return Outcome.objects.none(), HttpResponseBadRequest(
+        reasons, content_type="text/plain; charset=utf-8"
+    )
 
 
 def totals(outcomes: QuerySet) -> list[dict]:

@@ -10,11 +10,12 @@ def navigation(request) -> dict:
     until the content changes (so a story page stays within its query budget);
     and what ``{% cache %}`` fragments need to be dropped when content changes."""
     return {
-        "nav_sections": SimpleLazyObject(lambda: remember("nav", _sections)),
+        "nav_sections": SimpleLazyObject(menu_sections),
         "content_version": SimpleLazyObject(lambda: generation()["token"]),
         "fragment_seconds": DAY if settings.CONTENT_CACHE else 0,
     }
 
 
-def _sections() -> list[Section]:
-    return list(Section.objects.all())
+def menu_sections() -> list[Section]:
+    """The sections in their order, kept until the content changes."""
+    return remember("nav", lambda: list(Section.objects.all()))

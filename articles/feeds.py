@@ -9,7 +9,6 @@ import mimetypes
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import outcome_amount
-from .commitments import OutcomeFilter, public_outcomes
+from .commitments import chosen
 from .kinds import KINDS, Kind
 from .models import Article, Byline
 from .sanitize import xml_safe
@@ -166,13 +165,11 @@ class CommitmentsFeed(Feed):
     language = "vi"
 
     def __call__(self, request, *args, **kwargs):
-        filterset = OutcomeFilter(request.GET, queryset=public_outcomes())
-        if not filterset.is_valid():
-            return HttpResponseBadRequest(
-                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
-            )
+        outcomes, refused = chosen(request)
+        if refused:
+            return refused
         feed = copy.copy(self)
-        feed.outcomes = filterset.qs
+        feed.outcomes = outcomes
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def link(self):

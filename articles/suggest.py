@@ -19,9 +19,10 @@ import ahocorasick
 from django.core.cache import cache
 from django.db import transaction
 
-from .models import Country, Event, Organization, Person
+from .kinds import BY_NAME
 from .slugs import fold
 
+SUGGESTED = ("country", "organization", "person", "event")
 SHORT = 3
 MAX_TEXT = 200_000  # characters: a very long story, and a bound on the work
 
@@ -34,20 +35,18 @@ class Named:
     name: str
 
 
-# relation -> (model, the field that names it, whether it has other names)
-SOURCES = {
-    "countries": (Country, "name", True),
-    "organizations": (Organization, "name", True),
-    "people": (Person, "name", True),
-    "events": (Event, "title", False),
-}
+# The kinds (kinds.py) a story's text can name: the story's relation -> the model.
+SOURCES = {BY_NAME[name].relation: BY_NAME[name].model for name in SUGGESTED}
+
 
 _built: dict[str, object] = {}
 _lock = threading.Lock()
 
 
 def _names():
-    for relation, (model, field, has_aliases) in SOURCES.items():
+    for relation, model in SOURCES.items():
+        field = model.slug_source
+        has_aliases = any(r.name == "aliases" for r in model._meta.related_objects)
         rows = model.objects.only("pk", "slug", field)
         if has_aliases:
             rows = rows.prefetch_related("aliases")

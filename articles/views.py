@@ -6,12 +6,7 @@ import functools
 import operator
 
 from django.db.models import Q
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponsePermanentRedirect,
-)
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -23,13 +18,13 @@ from django_filters.views import FilterView
 
 from newsroom.page_cache import cache_public_page
 
-from .caching import remember
-from .commitments import OutcomeFilter, as_csv, public_outcomes, totals
+from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
+from .context_processors import menu_sections
 from .coverage import coverage
 from .filters import ArticleFilter
 from .frontpage import front_page
 from .kinds import KINDS, Kind
-from .models import Article, Author, Country, Event, Organization, Person, Section
+from .models import Article, Author, Country, Event, Organization, Person
 from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
@@ -82,8 +77,7 @@ class FrontPageView(PublicArticleMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        sections = remember("nav", lambda: list(Section.objects.all()))  # the header's list
-        return super().get_context_data(front=front_page(sections), **kwargs)
+        return super().get_context_data(front=front_page(menu_sections()), **kwargs)
 
 
 class ArticleListView(PublicArticleMixin, ReadersFilterView):
@@ -277,12 +271,10 @@ class CommitmentCsvView(CommitmentListView):
     """The tracker's filtered set, whole, as a spreadsheet."""
 
     def get(self, request, *args, **kwargs):
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset())
-        if not filterset.is_valid():
-            return HttpResponseBadRequest(
-                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
-            )
-        return as_csv(request, filterset.qs)
+        outcomes, refused = chosen(request)
+        if refused:
+            return refused
+        return as_csv(request, outcomes)
 
 
 # The kinds whose page shows more than the thing and its stories.

@@ -28,26 +28,27 @@ class Revised(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        row = super().from_db(db, field_names, values)
-        row._loaded = dict(zip(field_names, values, strict=True))
-        return row
-
     def _editorial_value(self, name: str):
         value = getattr(self, name)
         return (value.name or "") if name == "image" else value
 
     def revises(self) -> bool:
-        """Whether saving now changes what readers could already read."""
-        loaded = getattr(self, "_loaded", {})
-        was_public = loaded.get("status") == "published" and (
-            loaded.get("published_at") is None or loaded["published_at"] <= timezone.now()
+        """Whether saving now changes what readers could already read, judged
+        against the row as stored (read here, on a save, rather than kept from
+        every read of every story)."""
+        if self.pk is None:
+            return False
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values("status", "published_at", *EDITORIAL_FIELDS)
+            .first()
         )
-        return was_public and any(
-            name in loaded and loaded[name] != self._editorial_value(name)
-            for name in EDITORIAL_FIELDS
-        )
+        if stored is None or stored["status"] != "published":
+            return False
+        if stored["published_at"] is not None and stored["published_at"] > timezone.now():
+            return False
+        return any(stored[name] != self._editorial_value(name) for name in EDITORIAL_FIELDS)
 
     def stamp_revision(self, now) -> None:
         if self.revises():
