@@ -43,6 +43,15 @@ def minutes(value: datetime.timedelta) -> int:
 
 
 @register.filter
+def iso(value) -> str:
+    """A moment as HTML's ``datetime`` attribute takes it: to the second, in
+    Vietnam time (six decimals of a second, as the database keeps, are refused)."""
+    if not value:
+        return ""
+    return _local(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
 def vn_time(value) -> str:
     """``17:05, 21/05/2025`` in Vietnam time."""
     if not value:
