@@ -28,7 +28,7 @@ def public_outcomes(stories: int | None = STORIES_SHOWN + 1) -> QuerySet:
     """What readers may see, with what a row shows, newest first: the newest
     ``stories`` of the stories reporting each as ``reports`` (one more than
     shown says there are more; None: all of them)."""
-    reporting = Article.objects.published().only("slug", "headline", "published_at")
+    reporting = Article.objects.published().only("slug", "headline", "published_at", "language")
     reporting = reporting.order_by(F("published_at").desc(nulls_last=True), "-pk")
     return (
         Outcome.objects.public()
@@ -181,20 +181,20 @@ def _text(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _reporting_slugs(outcome_ids: list[int]) -> dict[int, list[str]]:
-    """The slugs of the published stories reporting each outcome, newest first:
-    read as plain values, since an export may name tens of thousands."""
+def _reporting_addresses(outcome_ids: list[int]) -> dict[int, list[str]]:
+    """The addresses of the published stories reporting each outcome, newest
+    first: read as plain values, since an export may name tens of thousands."""
     rows = (
         Outcome.reported_by.through.objects.filter(
             outcome__in=outcome_ids, article__in=Article.objects.published()
         )
         .order_by(F("article__published_at").desc(nulls_last=True), "-article")
-        .values_list("outcome", "article__slug")
+        .values_list("outcome", "article__slug", "article__language")
     )
-    slugs: dict[int, list[str]] = {}
-    for outcome, slug in rows:
-        slugs.setdefault(outcome, []).append(slug)
-    return slugs
+    addresses: dict[int, list[str]] = {}
+    for outcome, slug, language in rows:
+        addresses.setdefault(outcome, []).append(address(Article, slug, language))
+    return addresses
 
 
 def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpResponse:
@@ -209,7 +209,7 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
     rows = list(outcomes.prefetch_related(None))
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        stories = _reporting_slugs([o.pk for o in part])
+        stories = _reporting_addresses([o.pk for o in part])
         for o in part:
             writer.writerow(
                 [
@@ -226,7 +226,7 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
                     _text(o.unit),
                     o.currency,
                     int(o.approximate),
-                    " ".join(origin + address(Article, slug) for slug in stories.get(o.pk, ())),
+                    " ".join(origin + path for path in stories.get(o.pk, ())),
                 ]
             )
     return response

@@ -32,6 +32,7 @@ def coverage(event: Event, page: list[Article]) -> Coverage:
     ordered = sorted(groups.values(), key=lambda g: (g.outlet is None, str(g.outlet or "")))
     counts = dict(
         Article.objects.published()
+        .in_language()
         .about_event(event)
         .order_by()
         .values_list("source_outlet")

@@ -56,7 +56,6 @@ class StoriesFeed(Feed):
     feed_type = Rss
     title = _("Toà soạn – Tin mới nhất")
     description = _("Tin mới nhất của Toà soạn.")
-    language = "vi"
 
     def __call__(self, request, *args, **kwargs):
         # One feed object serves every request: give each its own copy to carry the request.
@@ -68,7 +67,7 @@ class StoriesFeed(Feed):
         return obj.get_absolute_url() if obj else reverse("articles:home")
 
     def stories(self, obj):
-        return Article.objects.published()
+        return Article.objects.published().in_language()
 
     def items(self, obj=None):
         return (
@@ -140,7 +139,7 @@ class EntityFeedMixin:
         return _("Tin mới nhất về %(name)s.") % {"name": obj}  # text in Atom
 
     def stories(self, obj):
-        return self.kind.stories_of(Article.objects.published(), obj)
+        return self.kind.stories_of(Article.objects.published().in_language(), obj)
 
 
 def entity_feeds(kind: Kind) -> tuple[type[Feed], type[Feed]]:
@@ -162,7 +161,6 @@ class CommitmentsFeed(Feed):
     feed_type = Rss
     title = _("Toà soạn – Theo dõi cam kết")
     description = _("Các cam kết, đề xuất, đề nghị và thoả thuận từ các cuộc gặp.")
-    language = "vi"
 
     def __call__(self, request, *args, **kwargs):
         outcomes, refused = chosen(request)

@@ -67,7 +67,7 @@ def _kind_filter(kind: Kind) -> django_filters.ModelChoiceFilter:
 
 def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
     """Every list at once: one cache entry for the form, not one per list."""
-    newest = Article.objects.published().values("pk")[:IN_THE_NEWS]
+    newest = Article.objects.published().in_language().values("pk")[:IN_THE_NEWS]
     return {
         kind.name: [
             (thing.slug, str(thing))

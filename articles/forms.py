@@ -82,7 +82,7 @@ class ArticleForm(DeskForm):
         fields = [
             "headline", "slug", "sapo", "body",
             "image", "image_alt", "image_caption", "image_credit",
-            "section", "tags", "language",
+            "section", "tags", "language", "translation_of",
             "organizations", "people", "events",
             "status", "published_at",
             "source_outlet", "source_url", "source_published_at",

@@ -1,9 +1,11 @@
 """What the home page shows: the lead story and the top stories editors pinned
 (the newest stories fill what they left empty), then the latest stories of each
-section. A fixed number of queries: the pins, and one window of the newest
-stories, grouped by section in Python."""
+section, all in the site's language. A fixed number of queries: the pins, and
+one window of the newest stories, grouped by section in Python."""
 
 from dataclasses import dataclass, field
+
+from django.utils.translation import get_language
 
 from .models import Article, Pin, Section
 
@@ -22,13 +24,15 @@ class FrontPage:
 def front_page(sections: list[Section]) -> FrontPage:
     pins = (
         Pin.objects.live()
+        .filter(article__language=get_language())
         .select_related("article__section")
         .defer("article__body", "article__search_text", "article__search_vector")
     )
     lead = [p.article for p in pins if p.slot == Pin.Slot.LEAD]
     top = [p.article for p in pins if p.slot == Pin.Slot.TOP]
     pinned = {a.pk for a in lead + top}
-    recent = [a for a in Article.objects.published().for_listing()[:RECENT] if a.pk not in pinned]
+    newest = Article.objects.published().in_language().for_listing()[:RECENT]
+    recent = [a for a in newest if a.pk not in pinned]
     page = FrontPage(lead=lead[0] if lead else (recent.pop(0) if recent else None))
     page.top = [a for a in top if page.lead is None or a.pk != page.lead.pk][:TOP_SLOTS]
     while len(page.top) < TOP_SLOTS and recent:

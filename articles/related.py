@@ -101,6 +101,7 @@ def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
     score = sum((_shared(kind, ids) * WEIGHTS[kind] for kind, ids in links.items()), Value(0))
     return (
         Article.objects.published()
+        .in_language(article.language)
         .for_listing()
         .filter(_candidates(links, article.pk))
         .annotate(relatedness=score)
@@ -114,6 +115,7 @@ def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[
         return Article.objects.none()
     return (
         Article.objects.published()
+        .in_language(article.language)
         .for_listing()
         .filter(section_id=article.section_id)
         .exclude(pk__in=[article.pk, *exclude])[:limit]

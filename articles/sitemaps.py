@@ -1,10 +1,12 @@
-"""Sitemaps for search engines: stories (with their lead images), sections,
-tags and entity pages in both interface languages, and a Google News sitemap
-of the last two days' stories."""
+"""Sitemaps for search engines: stories (with their lead images) at their own
+language's address, each naming its translations; sections, tags and entity
+pages in both interface languages; and a Google News sitemap of the last two
+days' stories."""
 
 import datetime
 import functools
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import F, Max, Q
@@ -28,7 +30,7 @@ class IdRangePaginator:
 
     def __init__(self, sitemap: "PagesSitemap"):
         self.sitemap = sitemap
-        self.languages = sitemap._languages()
+        self.languages = sitemap._languages() if sitemap.i18n else [None]
         self.items_per_page = max(1, sitemap.limit // len(self.languages))
 
     @functools.cached_property
@@ -45,6 +47,8 @@ class IdRangePaginator:
             raise EmptyPage(number)
         low, high = (number - 1) * self.items_per_page, number * self.items_per_page
         rows = self.sitemap.items().filter(pk__gt=low, pk__lte=high)
+        if not self.sitemap.i18n:
+            return Page(list(rows), number, self)
         pairs = [(row, language) for row in rows for language in self.languages]
         return Page(pairs, number, self)
 
@@ -72,12 +76,24 @@ class PagesSitemap(Sitemap):
 
 
 class ArticleSitemap(PagesSitemap):
+    """A story is one language's page: listed once, at its own address, with its
+    published translations and itself as alternates when it has any."""
+
+    i18n = False
+    limit = 500
+
     def items(self):
         return (
             Article.objects.published()
-            .only("slug", "revised_at", "published_at", "image", "image_alt", "headline")
+            .only(
+                *("slug", "language", "translation_of", "revised_at", "published_at"),
+                *("image", "image_alt", "headline"),
+            )
             .order_by("pk")
         )
+
+    def _location(self, item, force_lang_code=None):
+        return item.get_absolute_url()
 
     def lastmod(self, item):
         return item.modified_at
@@ -88,11 +104,34 @@ class ArticleSitemap(PagesSitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page, site, protocol)
+        origin = f"{self.get_protocol(protocol)}://{site.domain}"
+        families = self._families([url["item"] for url in urls])
         for url in urls:
-            story, _language = url["item"]  # i18n sitemaps list (item, language) pairs
+            story = url["item"]
             if story.image:
-                url["image"] = f"{protocol or self.get_protocol()}://{site.domain}{story.image.url}"
+                url["image"] = f"{origin}{story.image.url}"
+            family = families.get(story.translation_of_id or story.pk, [])
+            if len(family) > 1:
+                url["alternates"] = [
+                    {"lang_code": lang_code, "location": f"{origin}{location}"}
+                    for lang_code, location in [*family, ("x-default", family[0][1])]
+                ]
         return urls
+
+    @staticmethod
+    def _families(stories) -> dict[int, list[tuple[str, str]]]:
+        """(language, address) of each published member of the stories' families,
+        by original, in the sites' order: one query for the page."""
+        rank = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
+        members = (
+            Article.objects.published()
+            .translations_of(*stories)
+            .values_list("original", "language", "slug")
+        )
+        families: dict[int, list[tuple[str, str]]] = {}
+        for original, language, slug in sorted(members, key=lambda m: rank.get(m[1], len(rank))):
+            families.setdefault(original, []).append((language, address(Article, slug, language)))
+        return families
 
 
 def entity_sitemap(model) -> type[Sitemap]:

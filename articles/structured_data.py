@@ -51,6 +51,19 @@ def news_article(request: HttpRequest, article: Article) -> dict:
     }
     if article.image:
         data["image"] = [request.build_absolute_uri(article.image.url)]
+    for version in article.published_translations:
+        # schema.org: the original names its translations, a translation its original.
+        mine = version.translation_of_id == article.pk
+        key = "workTranslation" if mine else "translationOfWork"
+        if mine or version.pk == article.translation_of_id:
+            data.setdefault(key, []).append(
+                {
+                    "@type": "NewsArticle",
+                    "url": _url(request, version),
+                    "inLanguage": version.language,
+                    "headline": version.headline,
+                }
+            )
     if article.source_outlet:
         data["isBasedOn"] = {
             "@type": "NewsArticle",

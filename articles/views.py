@@ -6,12 +6,13 @@ import functools
 import operator
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -25,6 +26,7 @@ from .filters import ArticleFilter
 from .frontpage import front_page
 from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
+from .models.base import address
 from .pagination import paginate
 from .related import more_from_section, related_articles
 from .sitemaps import news_items
@@ -34,8 +36,9 @@ FILTERING = {"page", "q", "date_after", "date_before", *(kind.name for kind in K
 
 
 class PublicArticleMixin:
-    """Readers see published stories only, twenty to a page, never counted; the
-    page comes from the page cache unless the reader is signed in."""
+    """Readers see published stories only, those written in the site's language,
+    twenty to a page, never counted; the page comes from the page cache unless
+    the reader is signed in."""
 
     paginate_by = 20
     cache_page = True
@@ -46,7 +49,7 @@ class PublicArticleMixin:
         return cache_public_page(view) if cls.cache_page else view
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().in_language()
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page = paginate(queryset, page_size, self.request.GET.get(self.page_kwarg))
@@ -108,28 +111,38 @@ class SearchView(ArticleListView):
 
 
 class ArticleDetailView(PublicArticleMixin, DetailView):
+    """A story, on the site of its own language. Asked for on the other site, it
+    sends the reader to its translation there, or else to itself: for now (a
+    translation may come), so the redirect is not permanent."""
+
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            self.object = self.get_object()
         except Http404:
             if moved := self.renamed(kwargs.get("slug")):
-                return HttpResponsePermanentRedirect(moved.get_absolute_url())
+                # To the new address on this site, which sends on to the story's language.
+                return HttpResponsePermanentRedirect(address(Article, moved.slug))
             raise
+        if self.object.language != get_language():
+            shown = self.object.in_language(get_language()) or self.object
+            return HttpResponseRedirect(shown.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def renamed(self, slug: str | None) -> Article | None:
         """The story that had this address before it was renamed, if readers may see it."""
         if not slug:
             return None
-        return PublicArticleMixin.get_queryset(self).filter(former_slugs__slug=slug).first()
+        return Article.objects.published().filter(former_slugs__slug=slug).first()
 
     def get_queryset(self):
-        return super().get_queryset().for_detail()
+        return Article.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         related = list(related_articles(self.object))
         return super().get_context_data(
             related=related,
             more=more_from_section(self.object, exclude=[r.pk for r in related]),
+            translations=self.object.published_translations,
             **kwargs,
         )
 
@@ -144,13 +157,17 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         return Article.objects.for_detail()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
+    def get(self, request, *args, **kwargs):
+        # In the story's own language, as its site will show it, whatever the desk's.
+        self.object = self.get_object()
+        with translation.override(self.object.language):
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            response.render()
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
 
 
 class EntityArticlesView(PublicArticleMixin, ListView):

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from articles.models import Article
+from tests.factories import ArticleFactory
 from tests.tools import need
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,6 +60,14 @@ def shoot(browser, url: str, name: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_server, browser):
     call_command("loaddata", "seed", verbosity=0)
+    original = Article.objects.get(slug__startswith="bo-truong-nguyen-hong-dien")
+    for headline in ("Minister Dien meets US companies", "LNG talks continue"):
+        story = ArticleFactory(
+            headline=headline,
+            language="en",
+            translation_of=original if headline.startswith("Minister") else None,
+        )
+        story.tags.add("LNG")
     page = browser.new_page(viewport=WIDTHS["desktop"])
     errors = []  # the Content-Security-Policy must not block anything the site itself uses
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -82,14 +92,22 @@ def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_
     page.wait_for_url("**/tin/bo-truong-nguyen-hong-dien-*/")
     assert page.locator("section.related h2").inner_text() == "Tin liên quan"
 
+    # Its translation, by the language switcher: English around, English related news.
     page.get_by_role("link", name="English").click()
-    page.wait_for_url("**/en/tin/bo-truong-nguyen-hong-dien-*/")
+    page.wait_for_url("**/en/tin/minister-dien-meets-us-companies/")
     assert page.locator("section.related h2").inner_text() == "Related stories"
+    assert page.locator("section.related a").first.inner_text() == "LNG talks continue"
     assert page.locator("html").get_attribute("lang") == "en"
     # keyboard users land on the skip link first, and it leads to the content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    # A story with no translation: the switcher leads to the other site's home page.
+    page.get_by_role("link", name="Tiếng Việt").click()
+    page.wait_for_url("**/tin/bo-truong-nguyen-hong-dien-*/")
+    page.locator("section.more a, section.related a").filter(has_text="Việt Nam và Hoa Kỳ").click()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(live_server.url + "/en/")
     assert not errors, errors
     page.close()
 

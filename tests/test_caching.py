@@ -38,7 +38,7 @@ def newsroom():
     a = stories["a"]
     pages = [
         "/",
-        "/en/",
+        "/tin-moi/",
         a.section.get_absolute_url(),
         "/the/dien-gio/",
         org.get_absolute_url(),

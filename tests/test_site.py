@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from articles.models import Article
+from tests.factories import ArticleFactory
 from tests.seed import STORY_000, STORY_001, TRIP
 
 pytestmark = pytest.mark.django_db
@@ -166,14 +167,25 @@ def test_500_page_is_in_the_site_style_and_needs_nothing_from_the_request(db):
     assert "Đã có lỗi xảy ra" in html and 'class="site-header"' in html
 
 
-def test_english_interface_keeps_the_story_text(client, seed):
-    response = client.get("/en" + STORY_000)
-    html = response.content.decode()
-    assert '<html lang="en">' in html
+def test_the_english_site_shows_english_stories_in_english(client, seed):
+    original = Article.objects.get(slug=STORY_000.split("/")[2])
+    english = ArticleFactory(
+        headline="Vietnam and the US push strategic cooperation",
+        language="en",
+        translation_of=original,
+        section=original.section,
+        published_at=original.published_at,
+    )
+    english.tags.add("LNG")
+    ArticleFactory(headline="More LNG news", language="en").tags.add("LNG")  # related news
+    html = client.get(english.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in html and '<article class="story" lang="en">' in html
     assert "Related stories" in html and "Tin liên quan" not in html
     assert "Wednesday, 21/05/2025, 17:05 (GMT+7)" in html
-    assert 'lang="vi"' in html and "Buổi gặp gỡ nhằm thúc đẩy" in html  # the story stays Vietnamese
-    assert f'href="{STORY_000}" hreflang="vi"' in html  # back to Vietnamese, same page
+    assert ">Economy</a>" in html
+    assert f'href="{STORY_000}" hreflang="vi"' in html  # its Vietnamese original
+    # The Vietnamese story on the English site is its translation.
+    assert client.get("/en" + STORY_000)["Location"] == english.get_absolute_url()
 
 
 def test_vietnamese_is_the_default_whatever_the_browser_asks(client, seed):

@@ -24,6 +24,7 @@ from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticl
 from ..revisions import compare
 from ..views import ArticlePreviewView
 from .base import DeskStackedInline, DeskTabularInline
+from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
 
 
@@ -94,7 +95,7 @@ class StateChangeInline(DeskTabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(TranslationsAdmin, VersionAdmin):
     form = ArticleForm
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -113,6 +114,7 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
         *("section", "countries", "organizations", "people", "events", "source_outlet"),
+        "translation_of",
     ]
     inlines = [BylineInline, PinInline, CorrectionInline, StateChangeInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
@@ -124,7 +126,8 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "headline_by_desk", "slug", "sapo", "body", "edit_token"]}),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
-        (_("Phân loại"), {"fields": ["section", "tags", "language"]}),
+        (_("Phân loại"), {"fields": ["section", "tags"]}),
+        (_("Ngôn ngữ"), {"fields": ["language", "translation_of", "translations_desk"]}),
         (
             _("Đối tượng và sự kiện"),
             {"fields": ["countries", "organizations", "people", "events"]},
@@ -149,7 +152,7 @@ class ArticleAdmin(VersionAdmin):
         return [*fieldsets, self.import_fieldset] if obj and obj.import_notes else fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = [*super().get_readonly_fields(request, obj), "translations_desk"]
         return [*fields, "imported_cuts"] if obj and obj.import_notes else fields
 
     @admin.display(description=_("Đã lược bỏ khi nhập"))
@@ -177,11 +180,15 @@ class ArticleAdmin(VersionAdmin):
     # -- who sees and edits what (articles/workflow.py has the rules)
 
     def get_queryset(self, request):
-        """Reporters see their own stories only: nobody else's drafts, history or preview."""
+        """Reporters see their own stories only: nobody else's drafts, history or
+        preview; choosing the original of a translation, also what readers see."""
         articles = self.model._default_manager.prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
-        return workflow.visible_to(request.user, articles).order_by(*self.get_ordering(request))
+        shown = workflow.visible_to(request.user, articles)
+        if self.choosing_original(request):
+            shown |= self.originals(request)
+        return shown.order_by(*(self.get_ordering(request) or Article._meta.ordering))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

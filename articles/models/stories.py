@@ -5,22 +5,23 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .. import search
 from ..images import PictureField, discard, files_of, make_renditions
 from ..sanitize import clean_body
-from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem
+from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem, address
 from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
 from .revised import Revised
 from .social import SharedAs
+from .translated import Translated
 
 # Kept for search only, and as long as the body: never read for a page.
 SEARCH_FIELDS = ("search_text", "search_vector")
@@ -33,9 +34,11 @@ class ArticleQuerySet(SlugQuerySet):
 
     def for_detail(self):
         """Everything a story page shows, in a fixed number of queries."""
+        translated = Article.objects.filter(translation_of=OuterRef("pk"))
         return (
             self.select_related("section", "source_outlet")
             .defer(*SEARCH_FIELDS)
+            .annotate(has_translations=Exists(translated))
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
@@ -91,12 +94,25 @@ class ArticleQuerySet(SlugQuerySet):
             status=Article.Status.PUBLISHED,
         )
 
+    def in_language(self, language: str | None = None):
+        """Stories written in ``language``, the active one by default: each
+        language's site lists its own stories, not the other's under its menus."""
+        return self.filter(language=language or get_language())
+
+    def translations_of(self, *stories: "Article"):
+        """The stories of the same families as ``stories`` (an original and its
+        translations), ``stories`` included; each row carries its ``original``."""
+        originals = {s.translation_of_id or s.pk for s in stories}
+        return self.filter(Q(pk__in=originals) | Q(translation_of__in=originals)).annotate(
+            original=Coalesce("translation_of", "pk")
+        )
+
     def scheduled(self):
         """Published with a time still to come: hidden until it comes."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
-class Article(Revised, SharedAs, SluggedModel):
+class Article(Revised, SharedAs, Translated, SluggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
         REVIEW = "review", _("Chờ duyệt")
@@ -160,10 +176,6 @@ class Article(Revised, SharedAs, SluggedModel):
     # Defaults rather than auto_now(_add), so fixtures may leave them out.
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
-    language = models.CharField(
-        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
-    )
-
     source_outlet = models.ForeignKey(
         Organization,
         verbose_name=_("báo nguồn"),
@@ -229,6 +241,15 @@ class Article(Revised, SharedAs, SluggedModel):
             # Readers' listings use two partial indexes in migration 0006, written in
             # SQL because SQLite cannot say NULLS LAST in an index (its DESC already is).
         ]
+        constraints = [
+            # A story has at most one translation in each language.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="one_translation_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")), name="not_own_translation"
+            ),
+        ]
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
     def save(self, *args, **kwargs):
@@ -260,6 +281,10 @@ class Article(Revised, SharedAs, SluggedModel):
             return self.headline
         return gettext("(Chưa có tiêu đề) %(start)s") % {"start": Truncator(self.sapo).words(10)}
 
+    def get_absolute_url(self):
+        """On the site of the story's own language."""
+        return address(Article, self.slug, self.language)
+
     def reserved_slugs(self, base: str) -> set[str]:
         """Other stories' former addresses, which a new slug must not take over."""
         former = FormerSlug.objects.filter(slug__startswith=base)
@@ -273,6 +298,7 @@ class Article(Revised, SharedAs, SluggedModel):
                 {"image_alt": _("Ảnh cần có mô tả (alt) cho người đọc khiếm thị.")}
             )
         self.clean_shared_as()
+        self.clean_translation()
 
     @property
     def image_srcset(self) -> str:
@@ -363,4 +389,4 @@ class FormerSlug(models.Model):
         return self.slug
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        return address(Article, self.slug, self.article.language)

@@ -1,13 +1,14 @@
 """Presentation helpers: times and figures the way Vietnamese papers print them, and links
-to the same page in the other interface language."""
+to the same page (or story) in the other interface language."""
 
 import datetime
 import json
+import unicodedata
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils import timezone
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -93,18 +94,34 @@ def highlight(text: str, query: str):
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """The current page in each interface language."""
+    """The current page in each interface language, for the switcher (``url``)
+    and as the page's alternates (``alternate``: ``absolute``). A story belongs
+    to its language's site: the other site's link is its translation there, or
+    else that site's home page, and only a story that has translations names
+    alternates (itself and them). The first alternate is also ``x_default``."""
     request = context["request"]
-    path = request.get_full_path()
+    story = context.get("article") if "translations" in context else None
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        if story is None:
+            url = translate_url(request.get_full_path(), code)  # filters and all
+            path, alternate = translate_url(request.path, code), True
+        elif version := story.in_language(code):
+            url = path = version.get_absolute_url()
+            alternate = bool(context["translations"])
+        else:
+            with translation.override(code):
+                url = path = reverse("articles:home")
+            alternate = False
         links.append(
             {
                 "code": code,
-                "name": get_language_info(code)["name_local"],
-                "url": url,  # for the switcher: the same page, filters and all
-                "absolute": request.build_absolute_uri(translate_url(request.path, code)),
+                # Django writes "Tiếng Việt" decomposed: composed, it is found and read as typed.
+                "name": unicodedata.normalize("NFC", get_language_info(code)["name_local"]),
+                "url": url,
+                "alternate": alternate,
+                "x_default": alternate and not any(link["alternate"] for link in links),
+                "absolute": request.build_absolute_uri(path),
             }
         )
     return links

@@ -1,0 +1,76 @@
+"""A story in more than one language: each story is written in one, and a
+translation names its original. The original and its translations are a
+family; readers see each member on its own language's site, naming the others."""
+
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Translated(models.Model):
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("bản dịch của"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("Bài gốc, viết bằng ngôn ngữ khác, mà bài này dịch lại."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean_translation(self):
+        """A translation names its original, in another language; a story that has
+        translations is an original, so it cannot be a translation itself."""
+        original = self.translation_of
+        if original is None:
+            if self.pk and self.translations.filter(language=self.language).exists():
+                raise ValidationError(
+                    {"language": _("Bài này đã có một bản dịch bằng ngôn ngữ này.")}
+                )
+            return
+        if original.translation_of_id:  # a translation of a translation: of its original
+            original = self.translation_of = original.translation_of
+        problem = None
+        if self.pk and original.pk == self.pk:
+            problem = _("Một bài không thể là bản dịch của chính nó.")
+        elif original.language == self.language:
+            problem = _("Bài gốc cũng viết bằng ngôn ngữ này: bản dịch phải khác ngôn ngữ.")
+        elif self.pk and self.translations.exists():
+            problem = _("Bài này đã có bản dịch, nên là bài gốc: hãy gắn các bản dịch vào nó.")
+        elif original.translations.filter(language=self.language).exclude(pk=self.pk).exists():
+            problem = _("Bài gốc đã có một bản dịch bằng ngôn ngữ này.")
+        if problem:
+            raise ValidationError({"translation_of": problem})
+
+    @functools.cached_property
+    def published_translations(self) -> list["Translated"]:
+        """The same story in the other languages, as readers may see it (its
+        original and the original's other translations), in the sites' order.
+        An original known to have none (``has_translations``, read with the
+        story) costs no query."""
+        if self.translation_of_id is None and not getattr(self, "has_translations", True):
+            return []
+        family = (
+            type(self)
+            .objects.published()
+            .translations_of(self)
+            .exclude(pk=self.pk)
+            .only("slug", "headline", "language", "translation_of")
+        )
+        rank = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
+        return sorted(family, key=lambda story: rank.get(story.language, len(rank)))
+
+    def in_language(self, language: str) -> "Translated | None":
+        """This story as the site of ``language`` shows it: itself or a translation."""
+        if language == self.language:
+            return self
+        return next((t for t in self.published_translations if t.language == language), None)
