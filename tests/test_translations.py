@@ -115,6 +115,7 @@ def test_a_story_and_its_translation_name_each_other(client, original, english):
 
     en = client.get(en_url).content.decode()
     assert alternates(en) == alternates(vi)
+    assert 'class="source"' in vi and 'class="source"' not in en  # its source is its original
     assert f'href="{STORY_000}" hreflang="vi"' in en
     assert 'hreflang="vi" lang="vi">Tiếng Việt</a>' in en  # as typed (composed), findable
     assert json_ld(en)["translationOfWork"][0]["inLanguage"] == "vi"
