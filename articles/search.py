@@ -276,21 +276,31 @@ def _search_sqlite(articles, query, words):
 # -- presenting
 
 
-def highlight(text: str, query: str, width: int = 240) -> SafeString:
-    """A stretch of ``text`` around the first match, matched words in ``<mark>``."""
+def highlight(text: str, query: str, width: int | None = 240) -> SafeString:
+    """A stretch of ``text`` around the first match (all of it when ``width`` is
+    None), matched words in ``<mark>``: neighbouring words in one (``Hoa Kỳ``)."""
     text = unicodedata.normalize("NFC", text or "")
     folded = fold(text)
-    spans = []
-    for word in set(terms(query)):
-        for match in re.finditer(rf"\b{re.escape(word)}\b", folded):
-            spans.append(match.span())
-    spans.sort()
-    start = 0
-    if spans and spans[0][0] > width // 3:
-        start = text.rfind(" ", 0, spans[0][0] - width // 3) + 1
-    end = min(len(text), start + width)
-    if end < len(text):
-        end = max(text.rfind(" ", start, end), start + width // 2)
+    found = sorted(
+        match.span()
+        for word in set(terms(query))
+        for match in re.finditer(rf"\b{re.escape(word)}\b", folded)
+    )
+    spans: list[list[int]] = []
+    for begin, finish in found:
+        if spans and begin <= spans[-1][1]:  # overlapping
+            spans[-1][1] = max(spans[-1][1], finish)
+        elif spans and text[spans[-1][1] : begin].isspace():  # the next word of a phrase
+            spans[-1][1] = finish
+        else:
+            spans.append([begin, finish])
+    start, end = 0, len(text)
+    if width is not None:
+        if spans and spans[0][0] > width // 3:
+            start = text.rfind(" ", 0, spans[0][0] - width // 3) + 1
+        end = min(len(text), start + width)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), start + width // 2)
     pieces, cursor = [], start
     for begin, finish in spans:
         if begin < cursor or finish > end:

@@ -2,6 +2,7 @@
 combined with the filters, on SQLite and PostgreSQL alike."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -109,8 +110,24 @@ def test_the_index_follows_changes_to_named_things(client, seed):
 
 def test_matched_words_are_highlighted_in_the_snippet(client, seed):
     html = client.get("/tim-kiem/", {"q": "hoa ky"}).content.decode()
-    assert "<mark>Hoa</mark> <mark>Kỳ</mark>" in html
+    assert "<mark>Hoa Kỳ</mark>" in html and "<mark>Hoa</mark>" not in html  # one phrase, one mark
     assert highlight("Đường <b> về", "duong") == "<mark>Đường</mark> &lt;b&gt; về"
+    assert highlight("Hoa, Kỳ và Hoa Kỳ", "hoa ky") == (
+        "<mark>Hoa</mark>, <mark>Kỳ</mark> và <mark>Hoa Kỳ</mark>"  # a comma parts them
+    )
+
+
+def test_result_headlines_are_whole_and_snippets_around_the_match(client, seed):
+    html = client.get("/tim-kiem/", {"q": "lanh dao"}).content.decode()
+    headlines = re.findall(r"<h3><a [^>]+>(.*?)</a></h3>", html)
+    assert (
+        "Bộ trưởng Nguyễn Hồng Diên làm việc với <mark>lãnh đạo</mark> Excelerate Energy, "
+        "Lockheed Martin, SpaceX và Google tại Hoa Kỳ"
+    ) in headlines  # not cut from the front, however far in the words are
+    long = "Mở đầu. " * 60 + "Điện gió ngoài khơi là trọng tâm. " + "Kết thúc. " * 60
+    snippet = highlight(long, "dien gio")
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>Điện gió</mark> ngoài khơi" in snippet and len(snippet) < 300
 
 
 @pytest.mark.parametrize(

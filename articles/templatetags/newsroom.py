@@ -92,6 +92,12 @@ def highlight(text: str, query: str):
     return search.highlight(text, query)
 
 
+@register.filter
+def mark_words(text: str, query: str):
+    """All of ``text`` (a headline is never cut), the reader's words marked."""
+    return search.highlight(text, query, width=None)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """The current page in each interface language, for the switcher (``url``)
