@@ -1,9 +1,11 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles import views as article_views
 from articles.api import api
@@ -33,5 +35,12 @@ urlpatterns = [
         name="sitemap-section",
     ),
     *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+if settings.SERVE_MEDIA:  # Django's static() serves nothing once DEBUG is off
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )

@@ -2,6 +2,7 @@
 rest, then each section's latest; the filters on the latest stories' page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from articles import caching
 from articles.models import Article, Pin
 from tests.browser_form import form_values
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,22 @@ def test_the_front_page_list_is_the_editors(client, seed, editor, reporter):
     client.force_login(reporter)
     assert client.get(url).status_code == 403
     assert "articles/pin/" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_lead_picture_loads_first_and_list_pictures_keep_their_place(
+    client, db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    stories = [
+        ArticleFactory(headline=f"Tin có ảnh {n}", image=image_upload(), image_alt="Ảnh")
+        for n in range(3)
+    ]
+    Pin.objects.create(article=stories[0], slot=Pin.Slot.LEAD)
+    html = client.get("/").content.decode()
+    pictures = re.findall(r"<img [^>]+>", html)
+    assert len(pictures) == 3
+    lead, *others = pictures
+    assert 'fetchpriority="high"' in lead and "lazy" not in lead  # the largest thing on screen
+    for picture in pictures:  # the space is kept before the picture arrives
+        assert 'width="800" height="500"' in picture
+    assert all('loading="lazy"' in picture for picture in others)

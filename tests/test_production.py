@@ -2,6 +2,7 @@
 static files; Redis is the cache when REDIS_URL is set."""
 
 import base64
+import gzip
 import hashlib
 import os
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.factories import image_bytes
 from tests.seed import STORY_000
 from tests.test_settings import STRONG_KEY
 from tests.tools import need
@@ -96,6 +98,8 @@ def site(tmp_path_factory):
         ADMIN_URL=ADMIN_URL,
         DJANGO_SUPERUSER_PASSWORD="mat-khau-rat-dai-7",
     )
+    (tmp_path / "media" / "anh").mkdir(parents=True)
+    (tmp_path / "media" / "anh" / "kiem-tra.png").write_bytes(image_bytes())  # an upload
     for command in (
         ["migrate", "-v0"],
         ["loaddata", "seed", "-v0"],
@@ -235,3 +239,27 @@ def test_a_host_it_does_not_serve_is_refused(site):
     with pytest.raises(urllib.error.HTTPError) as refused:
         get(site + "/rss/", Host="attacker.example")
     assert refused.value.code == 400
+
+
+def test_readers_pages_are_compressed_and_pages_with_a_secret_are_not(site):
+    """BREACH: a compressed page that holds a secret and echoes input leaks the
+    secret by its size. Readers' pages hold none; a form's token or a session does."""
+    accept = {"Accept-Encoding": "gzip"}
+    for path in ("/", STORY_000, "/tim-kiem/?q=hoa+ky", "/rss/"):
+        _, headers, body = get(site + path, **accept)
+        assert headers.get("Content-Encoding") == "gzip", path
+        assert "Accept-Encoding" in headers["Vary"]
+        assert "Hoa Kỳ" in gzip.decompress(body).decode(), path
+    _, headers, body = get(site + f"/{ADMIN_URL}login/", **accept)
+    assert "Content-Encoding" not in headers and b"csrfmiddlewaretoken" in body
+    _, headers, _ = get(site + "/tim-kiem/?q=x", Cookie="sessionid=abc", **accept)
+    assert "Content-Encoding" not in headers
+
+
+def test_uploads_are_served_in_production(site):
+    status, headers, body = get(site + "/media/anh/kiem-tra.png")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(site + "/media/../manage.py")
+    assert missing.value.code in (400, 404)  # refused, not read
