@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.FrontPageView.as_view(), name="home"),
     path("tin-moi/", views.ArticleListView.as_view(), name="latest"),
     path("tim-kiem/", views.SearchView.as_view(), name="search"),
+    path("gioi-thieu/", cache_public_page(views.AboutView.as_view()), name="about"),
     path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),
     path("atom/", cache_public_page(feeds.AtomStoriesFeed()), name="feed-atom"),

@@ -83,6 +83,17 @@ class FrontPageView(PublicArticleMixin, TemplateView):
         return super().get_context_data(front=front_page(menu_sections()), **kwargs)
 
 
+class AboutView(TemplateView):
+    """What the site is and how it works: its sections, its data, its feeds."""
+
+    template_name = "articles/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tracker_url=reverse("articles:commitments"), rss_url=reverse("articles:feed"), **kwargs
+        )
+
+
 class ArticleListView(PublicArticleMixin, ReadersFilterView):
     """The latest stories, narrowed by the filter form."""
 

@@ -93,7 +93,7 @@ def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_
     assert page.locator("section.related h2").inner_text() == "Tin liên quan"
 
     # Its translation, by the language switcher: English around, English related news.
-    page.get_by_role("link", name="English").click()
+    page.locator("header nav.languages").get_by_role("link", name="English").click()
     page.wait_for_url("**/en/tin/minister-dien-meets-us-companies/")
     assert page.locator("section.related h2").inner_text() == "Related stories"
     assert page.locator("section.related a").first.inner_text() == "LNG talks continue"
@@ -103,10 +103,10 @@ def test_a_reader_filters_reads_follows_related_news_and_switches_language(live_
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
     # A story with no translation: the switcher leads to the other site's home page.
-    page.get_by_role("link", name="Tiếng Việt").click()
+    page.locator("header nav.languages").get_by_role("link", name="Tiếng Việt").click()
     page.wait_for_url("**/tin/bo-truong-nguyen-hong-dien-*/")
     page.locator("section.more a, section.related a").filter(has_text="Việt Nam và Hoa Kỳ").click()
-    page.get_by_role("link", name="English").click()
+    page.locator("header nav.languages").get_by_role("link", name="English").click()
     page.wait_for_url(live_server.url + "/en/")
     assert not errors, errors
     page.close()
@@ -156,7 +156,7 @@ def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(li
     assert figures == ["khoảng 1,5 tỷ USD", "10–15 trạm mặt đất"]
     assert "organization=spacex" in page.get_by_role("link", name="Tải CSV").get_attribute("href")
 
-    page.get_by_role("link", name="English").click()
+    page.locator("header nav.languages").get_by_role("link", name="English").click()
     page.wait_for_url("**/en/cam-ket/?*")
     assert page.locator("h1").inner_text() == "Commitments tracker"
     assert "about 1.5 billion USD" in page.locator("section.totals").inner_text()

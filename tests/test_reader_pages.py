@@ -1,0 +1,56 @@
+"""What a reader finds on every page and on a story: the footer's ways around
+the site, breadcrumbs, share links that load nothing from elsewhere, an about
+page, and a stylesheet for dark screens and for paper."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.seed import STORY_000
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_footer_leads_to_sections_feeds_the_tracker_languages_and_about(client, seed):
+    for home, other in (("/", "/en/"), ("/en/", "/")):
+        html = client.get(home).content.decode()
+        footer = html[html.index('<footer class="site-footer">') :]
+        prefix = home.rstrip("/")
+        for href in (
+            f"{prefix}/chuyen-muc/kinh-te/",
+            f"{prefix}/cam-ket/",
+            f"{prefix}/rss/",
+            f"{prefix}/atom/",
+            f"{prefix}/gioi-thieu/",
+            "/api/openapi.json",
+        ):
+            assert f'href="{href}"' in footer, (home, href)
+        assert f'href="{other}" hreflang=' in footer
+    for about in ("/gioi-thieu/", "/en/gioi-thieu/"):
+        assert client.get(about).status_code == 200
+    assert "Commitments tracker" in client.get("/en/gioi-thieu/").content.decode()
+
+
+def test_a_story_has_breadcrumbs_and_share_links_that_load_nothing(client, seed):
+    html = client.get(STORY_000).content.decode()
+    crumbs = re.search(r'<nav class="breadcrumbs[^>]*>(.*?)</nav>', html, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', crumbs) == ["/", "/chuyen-muc/kinh-te/"]
+    share = re.search(r'<nav class="share"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    address = "http%3A%2F%2Ftestserver%2Ftin%2Fviet-nam-va-hoa-ky-thuc-day"
+    assert share.count(address) == 4  # Facebook, X, LinkedIn, email: the story's own address
+    # Nothing from those sites is fetched: no script, frame, image or style points there.
+    assert not re.search(r"<(script|iframe|img|link)[^>]+(facebook|x\.com|linkedin)", html)
+
+
+def test_the_stylesheet_follows_the_reader_s_scheme_and_prints(client):
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    assert "@media (prefers-color-scheme: dark)" in css and "color-scheme: light dark" in css
+    dark = css[css.index("@media (prefers-color-scheme: dark)") :]
+    for variable in ("--ink", "--paper", "--accent", "--on-accent", "--mark"):
+        assert variable in dark[: dark.index("}\n}")]
+    # every colour outside the two schemes is one of their variables
+    rules = css[css.index("}\n}") :]
+    assert not re.search(r"#[0-9a-fA-F]{3,6}\b", rules.split("@media print")[0])
+    assert "@media print" in css
