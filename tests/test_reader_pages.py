@@ -54,3 +54,11 @@ def test_the_stylesheet_follows_the_reader_s_scheme_and_prints(client):
     rules = css[css.index("}\n}") :]
     assert not re.search(r"#[0-9a-fA-F]{3,6}\b", rules.split("@media print")[0])
     assert "@media print" in css
+
+
+def test_a_story_page_keeps_related_news_beside_the_text(client, seed):
+    html = client.get(STORY_000).content.decode()
+    main = html[html.index('<div class="story-main">') : html.index('<div class="story-side">')]
+    side = html[html.index('<div class="story-side">') :]
+    assert '<article class="story"' in main and "Tin liên quan" not in main
+    assert "Tin liên quan" in side and "Bộ trưởng Nguyễn Hồng Diên" in side
