@@ -25,7 +25,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture
@@ -53,6 +53,11 @@ def shoot(browser, url: str, name: str) -> None:
     for label, viewport in WIDTHS.items():
         page = browser.new_page(viewport=viewport)
         page.goto(url)
+        # A layout invariant at every width: nothing wider than the screen.
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} at {label} scrolls sideways by {overflow}px"
         page.screenshot(path=SHOTS / f"{name}-{label}.png", full_page=True)
         page.close()
 
@@ -175,3 +180,38 @@ def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(li
         "meeting",
     )
     shoot(browser, live_server.url + "/quoc-gia/hoa-ky/", "country")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lead_reads_as_one_and_a_story_fills_the_width(
+    live_server, browser, settings, tmp_path
+):
+    """At desktop width the lead's headline, time and sapo sit together beside its
+    picture, and a story's related news is beside the text, not below it."""
+    from tests.factories import image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("loaddata", "seed", verbosity=0)
+    ArticleFactory(
+        headline="Tin dẫn có ảnh",
+        sapo="Đoạn mở đầu của tin dẫn.",
+        image=image_upload(),
+        image_alt="Ảnh minh hoạ",
+    ).tags.add("LNG")
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    page.goto(live_server.url + "/")
+    box = {
+        part: page.locator(f".front-lead {selector}").bounding_box()
+        for part, selector in (("picture", "picture"), ("headline", "h2"), ("sapo", ".sapo"))
+    }
+    assert box["headline"]["x"] > box["picture"]["x"] + box["picture"]["width"] - 1
+    assert box["sapo"]["x"] == box["headline"]["x"]
+    gap = box["sapo"]["y"] - (box["headline"]["y"] + box["headline"]["height"])
+    assert 0 <= gap < 80, gap  # read together, not 180 px apart
+    page.goto(live_server.url + "/tin/tin-dan-co-anh/")
+    text, side = (
+        page.locator(".story-main").bounding_box(),
+        page.locator(".story-side").bounding_box(),
+    )
+    assert side["x"] >= text["x"] + text["width"] and side["y"] < text["y"] + 200
+    page.close()
