@@ -208,6 +208,13 @@ def test_the_lead_reads_as_one_and_a_story_fills_the_width(
     assert box["sapo"]["x"] == box["headline"]["x"]
     gap = box["sapo"]["y"] - (box["headline"]["y"] + box["headline"]["height"])
     assert 0 <= gap < 80, gap  # read together, not 180 px apart
+    # The site's own typeface, with the Vietnamese subset, is what the text is set in.
+    loaded = page.evaluate(
+        """document.fonts.ready.then(() => [...document.fonts]
+            .filter(face => face.family.includes("Be Vietnam Pro") && face.status === "loaded")
+            .map(face => face.unicodeRange))"""
+    )
+    assert any("1EA0-1EF9" in subset.upper() for subset in loaded), loaded
     page.goto(live_server.url + "/tin/tin-dan-co-anh/")
     text, side = (
         page.locator(".story-main").bounding_box(),

@@ -62,3 +62,15 @@ def test_a_story_page_keeps_related_news_beside_the_text(client, seed):
     side = html[html.index('<div class="story-side">') :]
     assert '<article class="story"' in main and "Tin liên quan" not in main
     assert "Tin liên quan" in side and "Bộ trưởng Nguyễn Hồng Diên" in side
+
+
+def test_the_typeface_is_drawn_for_vietnamese_and_served_by_the_site(client):
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    fonts = re.findall(r'url\("\.\./fonts/([^"]+)"\)', css)
+    assert len(fonts) == 6 and any("vietnamese" in font for font in fonts)
+    for font in fonts:
+        data = (Path(settings.BASE_DIR) / "static/fonts" / font).read_bytes()
+        assert data[:4] == b"wOF2", font
+    assert "U+1EA0-1EF9" in css  # ạ…ỹ: the letters Vietnamese stacks its marks on
+    assert not re.search(r"url\((\"|')?https?:", css)  # nothing from another site (CSP: self)
+    assert (Path(settings.BASE_DIR) / "static/fonts/OFL.txt").exists()
