@@ -104,7 +104,7 @@ def event(request: HttpRequest, event: Event) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
+        "name": str(event),
         "description": event.summary or None,
         "url": _url(request, event),
         "startDate": event.starts_at.isoformat()
@@ -158,8 +158,11 @@ def country(request: HttpRequest, country: Country) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "Country",
-        "name": country.name,
-        "alternateName": [alias.name for alias in country.aliases.all()],
+        "name": str(country),  # in the page's language where it has an English name
+        "alternateName": [
+            *([country.name] if str(country) != country.name else []),
+            *(alias.name for alias in country.aliases.all()),
+        ],
         "identifier": country.code,
         "url": _url(request, country),
     }

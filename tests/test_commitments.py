@@ -242,6 +242,12 @@ def test_country_pages_in_both_languages(client, seed):
         re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
     )
     assert data["@type"] == "Country" and "USA" in data["alternateName"]
+    assert data["name"] == "Hoa Kỳ"
+    english = client.get("/en/quoc-gia/hoa-ky/").content.decode()
+    english_data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', english).group(1)
+    )
+    assert english_data["name"] == "United States" and "Hoa Kỳ" in english_data["alternateName"]
     english = client.get("/en/quoc-gia/viet-nam/")
     assert (
         english.status_code == 200
