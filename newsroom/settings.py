@@ -176,7 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own strings, then Vietnamese for what Django's admin and taggit lack.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_contrib"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

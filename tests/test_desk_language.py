@@ -1,0 +1,29 @@
+"""The desk speaks Vietnamese: the strings Django's admin and taggit leave in
+English (their Vietnamese catalogs lack them) come from locale_contrib/."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_s_own_words_are_vietnamese(client, editor):
+    story = ArticleFactory()
+    client.force_login(editor)
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    for page in (listing, form):
+        assert "Bỏ qua, đến nội dung chính" in page and "Skip to main content" not in page
+        assert "Toggle theme" not in page and "Đổi giao diện sáng/tối" in page
+    assert "Hiện số lượng" in listing and "Show counts" not in listing
+    assert ">Lịch sử<" in form and "Bản ghi nhớ" not in form
+    assert "A comma-separated list of tags." not in form
+
+
+def test_the_date_picker_names_days_in_vietnamese(client, editor):
+    client.force_login(editor)
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()
+    assert "Th\\u1ee9 Hai" in catalog or "Thứ Hai" in catalog
+    assert '"Monday": "Monday"' not in catalog
