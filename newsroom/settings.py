@@ -203,6 +203,8 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.string_from_tags"
 
 # Lead images: larger files or pictures are refused at upload (articles/images.py).
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=10 * 1024 * 1024)

@@ -27,3 +27,26 @@ def test_the_date_picker_names_days_in_vietnamese(client, editor):
     catalog = client.get(reverse("admin:jsi18n")).content.decode()
     assert "Th\\u1ee9 Hai" in catalog or "Thứ Hai" in catalog
     assert '"Monday": "Monday"' not in catalog
+
+
+def test_tags_of_several_words_come_back_as_typed():
+    from articles.tagging import string_from_tags, tags_from_string
+
+    assert tags_from_string("Hà Nội") == ["Hà Nội"]  # one tag, not "Hà" and "Nội"
+    assert tags_from_string(" năng lượng, Hà Nội ,, ") == ["Hà Nội", "năng lượng"]
+
+    class Tag:
+        def __init__(self, name):
+            self.name = name
+
+    text = string_from_tags([Tag("năng lượng"), Tag("Hà Nội"), Tag("A, B")])
+    assert text == '"A, B", Hà Nội, năng lượng'  # quoted only where a comma would split it
+    assert tags_from_string(text) == ["A, B", "Hà Nội", "năng lượng"]
+
+
+def test_the_story_form_shows_tags_unquoted(client, editor):
+    story = ArticleFactory()
+    story.tags.add("Hà Nội", "năng lượng")
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert 'value="Hà Nội, năng lượng"' in form
