@@ -4,6 +4,7 @@ import base64
 import functools
 import hashlib
 import re
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -42,15 +43,28 @@ EDITOR_EXTENSIONS = {
 }
 
 
+class FigureInput(forms.NumberInput):
+    """A figure as it was typed: 2, not 2.0000 (the column keeps four decimals)."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            value = format(value.normalize(), "f")  # "f": 20, not 2E+1
+        return super().format_value(value)
+
+
 class DeskForm(forms.ModelForm):
     """Every form of the desk drops what XML 1.0 forbids from what was typed before
     it is validated: a name typed with a stray control character is the same
-    name, for the uniqueness checks too (the models strip it again on save)."""
+    name, for the uniqueness checks too (the models strip it again on save).
+    Figures show without the trailing zeros their columns keep."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
             self.data = xml_safe_data(self.data)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.widget = FigureInput(attrs=field.widget.attrs)
 
 
 class ArticleForm(DeskForm):

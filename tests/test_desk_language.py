@@ -1,6 +1,8 @@
 """The desk speaks Vietnamese: the strings Django's admin and taggit leave in
 English (their Vietnamese catalogs lack them) come from locale_contrib/."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -50,3 +52,37 @@ def test_the_story_form_shows_tags_unquoted(client, editor):
     client.force_login(editor)
     form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert 'value="Hà Nội, năng lượng"' in form
+
+
+def test_the_desk_writes_dates_and_figures_the_vietnamese_way(client, editor, seed):
+    import datetime
+
+    from django.utils import timezone
+
+    from articles.models import Article, Event, Outcome
+
+    story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert 'name="published_at_0" value="21/05/2025"' in form
+    assert 'name="published_at_1" value="17:05"' in form
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "17:05, 21/05/2025" in listing
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()
+    assert re.search(r'"DATE_INPUT_FORMATS": \[\s*"%d/%m/%Y"', catalog)  # the picker writes it so
+
+    outcome = Outcome.objects.filter(amount__isnull=False).first()
+    event = Event.objects.get(pk=outcome.event_id)
+    page = client.get(reverse("admin:articles_event_change", args=[event.pk])).content.decode()
+    figure = format(outcome.amount.normalize(), "f")
+    assert f'value="{figure}"' in page and f'value="{outcome.amount}"' not in page
+
+    # What the picker writes is read back as the same moment, Vietnam time.
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("vi"):
+        moment = forms.SplitDateTimeField().clean(["22/05/2025", "09:15"])
+    assert timezone.localtime(moment) == datetime.datetime(
+        2025, 5, 22, 9, 15, tzinfo=timezone.get_current_timezone()
+    )

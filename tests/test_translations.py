@@ -40,11 +40,11 @@ def alternates(html: str) -> dict[str, str]:
     return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
 
 
-def stories_sitemaps(client) -> list[bytes]:
-    """Every page of the stories sitemap, as the index lists them (ids run high
-    on PostgreSQL, whose sequences go on between tests: not all on page 1)."""
+def sitemap_pages(client, name: str = "stories") -> list[bytes]:
+    """Every page of one sitemap, as the index lists them (ids run high on
+    PostgreSQL, whose sequences go on between tests: not all on page 1)."""
     index = client.get("/sitemap.xml").content.decode()
-    pages = re.findall(r"<loc>http://testserver(/sitemap-stories\.xml[^<]*)</loc>", index)
+    pages = re.findall(rf"<loc>http://testserver(/sitemap-{name}\.xml[^<]*)</loc>", index)
     return [client.get(page.replace("&amp;", "&")).content for page in pages]
 
 
@@ -163,7 +163,7 @@ def test_an_unpublished_translation_shows_nowhere(client, original, status):
         hidden = translate(original, published_at=timezone.now() + timezone.timedelta(days=1))
     else:
         hidden = translate(original, status=status)
-    sitemap = "".join(xml.decode() for xml in stories_sitemaps(client))
+    sitemap = "".join(xml.decode() for xml in sitemap_pages(client))
     assert ORIGINAL in sitemap  # the original is listed there, and its translation not
     pages = [
         client.get(STORY_000).content.decode(),
@@ -259,7 +259,7 @@ def test_the_stories_sitemap_lists_each_story_once_at_its_own_address(client, or
         u.find("s:loc", NS).text: {
             a.get("hreflang"): a.get("href") for a in u.findall("x:link", NS)
         }
-        for xml in stories_sitemaps(client)
+        for xml in sitemap_pages(client)
         for u in ET.fromstring(xml).findall("s:url", NS)
     }
     vi, en = f"http://testserver{STORY_000}", f"http://testserver/en/tin/{english.slug}/"
@@ -268,7 +268,7 @@ def test_the_stories_sitemap_lists_each_story_once_at_its_own_address(client, or
     alone = next(loc for loc in urls if "bo-truong" in loc)
     assert urls[alone] == {}
     # Pages of things are still in both languages.
-    sections = client.get("/sitemap-sections.xml").content.decode()
+    sections = "".join(xml.decode() for xml in sitemap_pages(client, "sections"))
     assert "/en/chuyen-muc/kinh-te/" in sections
     news = client.get("/sitemap-news.xml").content.decode()
     assert f"/en/tin/{english.slug}/</loc>" in news and "<news:language>en<" in news
