@@ -86,3 +86,15 @@ def test_the_desk_writes_dates_and_figures_the_vietnamese_way(client, editor, se
     assert timezone.localtime(moment) == datetime.datetime(
         2025, 5, 22, 9, 15, tzinfo=timezone.get_current_timezone()
     )
+
+
+def test_pictures_show_on_the_desk_s_forms(client, editor, settings, tmp_path):
+    from tests.factories import image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    story = ArticleFactory(image=image_upload(), image_alt="Ảnh")
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert re.search(rf'<img class="picture-thumbnail" src="{story.image.url}"', form)
+    blank = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "picture-thumbnail" not in blank

@@ -74,3 +74,24 @@ def test_the_typeface_is_drawn_for_vietnamese_and_served_by_the_site(client):
     assert "U+1EA0-1EF9" in css  # ạ…ỹ: the letters Vietnamese stacks its marks on
     assert not re.search(r"url\((\"|')?https?:", css)  # nothing from another site (CSP: self)
     assert (Path(settings.BASE_DIR) / "static/fonts/OFL.txt").exists()
+
+
+def test_the_byline_shows_the_author_s_photo_and_the_credit_its_own_line(
+    client, db, settings, tmp_path
+):
+    from tests.factories import ArticleFactory, AuthorFactory, image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    author = AuthorFactory(name="Lan Anh", photo=image_upload("lan-anh.png"))
+    story = ArticleFactory(
+        authors=[author],
+        image=image_upload(),
+        image_alt="Ảnh",
+        image_caption="Chú thích",
+        image_credit="Phóng viên",
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert re.search(rf'<img class="byline-photo" src="{author.photo.url}" alt=""', html)
+    assert 'Chú thích <span class="credit">Ảnh: Phóng viên</span>' in html
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    assert ".lead-image figcaption .credit { display: block;" in css

@@ -2,19 +2,37 @@
 delete pages that name the stories still naming a thing."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ..forms import DeskForm
+from ..images import PictureField
 from ..models import Article
 
 # Editors paste bare domains; read them as https (Django 6's default) rather than http.
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class PictureWidget(AdminFileWidget):
+    """The picture itself above its file name, so the desk sees what it chose."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if not (value and getattr(value, "url", None)):
+            return field
+        return format_html(
+            '<img class="picture-thumbnail" src="{}" alt="" width="240">{}', value.url, field
+        )
+
+
+PICTURES = {PictureField: {"widget": PictureWidget}}
+
+
 class DeskAdmin(admin.ModelAdmin):
     form = DeskForm
+    formfield_overrides = PICTURES
 
 
 class DeskTabularInline(admin.TabularInline):

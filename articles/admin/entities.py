@@ -20,7 +20,14 @@ from ..models import (
     Section,
     Tag,
 )
-from .base import URL_AS_HTTPS, DeskAdmin, DeskStackedInline, DeskTabularInline, NamedByStoriesAdmin
+from .base import (
+    PICTURES,
+    URL_AS_HTTPS,
+    DeskAdmin,
+    DeskStackedInline,
+    DeskTabularInline,
+    NamedByStoriesAdmin,
+)
 
 
 @admin.register(Section)
@@ -59,7 +66,7 @@ class OrganizationAdmin(NamedByStoriesAdmin):
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent", "country"]
     inlines = [aliases_of(OrganizationAlias)]
-    formfield_overrides = URL_AS_HTTPS
+    formfield_overrides = {**PICTURES, **URL_AS_HTTPS}
 
 
 @admin.register(Person)

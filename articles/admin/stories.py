@@ -23,7 +23,7 @@ from ..forms import ArticleForm, editor_policy
 from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
-from .base import DeskStackedInline, DeskTabularInline
+from .base import PICTURES, DeskStackedInline, DeskTabularInline
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
 
@@ -97,6 +97,7 @@ class StateChangeInline(DeskTabularInline):
 @admin.register(Article)
 class ArticleAdmin(TranslationsAdmin, VersionAdmin):
     form = ArticleForm
+    formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["thumbnail", "headline", "status", "published_at", "section", "byline_names"]
