@@ -51,6 +51,10 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     assert page.input_value("#id_slug") == "phong-vien-viet-tin-thu-nghiem"
     page.fill("#id_sapo", "Sapo của bài viết thử.")
     editor_area = page.locator(".ProseMirror >> visible=true")
+    # The editor speaks the desk's language, buttons and dialogs alike, and grows.
+    assert page.locator(".prose-menubar [title='In đậm'] >> visible=true").count() == 1
+    assert page.locator(".prose-menubar [title='bold'] >> visible=true").count() == 0
+    assert editor_area.bounding_box()["height"] >= 300
     editor_area.click()
     page.keyboard.type("Đoạn đầu tiên. ")
     page.keyboard.press("Control+b")

@@ -121,8 +121,11 @@ class ArticleAdmin(TranslationsAdmin, VersionAdmin):
     actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
     class Media:
-        # vi-urlify after what it wraps; suggest.js proposes what the text names.
-        js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js", "articles/admin/suggest.js"]
+        # vi-urlify after what it wraps; suggest.js proposes what the text names;
+        # editor-words.js puts the editor's buttons in the desk's language.
+        js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"] + [
+            f"articles/admin/{name}.js" for name in ("suggest", "editor-words")
+        ]
 
     fieldsets = [
         (None, {"fields": ["headline", "headline_by_desk", "slug", "sapo", "body", "edit_token"]}),
