@@ -1,8 +1,10 @@
 """Comparing two saved revisions of a story, field by field."""
 
+import datetime
 import difflib
 import re
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
@@ -36,19 +38,36 @@ def _diff(old, new) -> SafeString:
     return mark_safe("<br>".join(rows))
 
 
+def _shown(field, value) -> str:
+    """A stored value as the desk reads it: a status by its label, a time in
+    Vietnam time, linked things by their names, one to a line."""
+    if value in (None, "", [], ()):
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%H:%M, %d/%m/%Y")
+    if field.is_relation:
+        ids = value if isinstance(value, list | set | tuple) else [value]
+        found = {o.pk: str(o) for o in field.related_model._default_manager.filter(pk__in=ids)}
+        return "\n".join(sorted(found.get(pk, f"#{pk}") for pk in ids))
+    return str(value)
+
+
 def compare(older: Version, newer: Version) -> list[dict]:
     """The fields that differ between two versions of one story, with their diff."""
     old, new = older.field_dict, newer.field_dict
     changes = []
     for name in COMPARED:
-        before, after = old.get(name), new.get(name)
+        field = Article._meta.get_field(name)
+        before, after = old.get(field.attname), new.get(field.attname)  # section_id, …
         if isinstance(before, list | set | tuple):
             before, after = sorted(before or ()), sorted(after or ())
         if before != after:
             changes.append(
                 {
-                    "label": Article._meta.get_field(name).verbose_name,
-                    "diff": _diff(before, after),
+                    "label": field.verbose_name,
+                    "diff": _diff(_shown(field, before), _shown(field, after)),
                 }
             )
     return changes

@@ -18,7 +18,7 @@ from articles import workflow
 from articles.forms import ArticleForm
 from articles.models import Article, Author, StateChange
 from tests.browser_form import form_values, post_form
-from tests.factories import ArticleFactory, staff
+from tests.factories import ArticleFactory, SectionFactory, staff
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -260,6 +260,26 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, e
     assert '<del class="diff-removed">Phiên bản một</del>' in compare
     assert '<ins class="diff-added">Phiên bản hai</ins>' in compare
     assert "Đoạn cũ." in compare and "Đoạn mới." in compare
+
+    # Values as the desk reads them: a status by its label, a time in Vietnam
+    # time, a section by its name; not "draft → published" and UTC stamps.
+    section = SectionFactory(name="Thế giới")
+    post_form(
+        client,
+        change_url(story),
+        status="published",
+        section=section.pk,
+        published_at_0="22/05/2025",
+        published_at_1="09:15",
+    )
+    newest = Version.objects.get_for_object(story).first()
+    compare = client.get(
+        f"/admin/articles/article/{story.pk}/history/compare/", {"a": newer.pk, "b": newest.pk}
+    ).content.decode()
+    assert '<del class="diff-removed">Bản nháp</del>' in compare
+    assert '<ins class="diff-added">Đã xuất bản</ins>' in compare
+    assert '<ins class="diff-added">09:15, 22/05/2025</ins>' in compare
+    assert '<ins class="diff-added">Thế giới</ins>' in compare
 
     revert = f"/admin/articles/article/{story.pk}/history/{older.pk}/"
     assert post_form(client, revert).status_code == 302
