@@ -186,3 +186,26 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
     page.screenshot(path=SHOTS / "front-page-pinned.png", full_page=True)
     assert not errors, errors
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_s_forms_fit_the_window(live_server, browser):  # noqa: F811
+    from django.core.management import call_command
+
+    call_command("loaddata", "seed", verbosity=0)
+    User.objects.create_superuser("quantri", password="mật-khẩu-thử")
+    errors: list = []
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = sign_in(context, live_server.url, "quantri", errors)
+    trip = apps.get_model("articles", "Event").objects.get(parent=None)
+    for path in (
+        f"/admin/articles/event/{trip.pk}/change/",  # participants, meetings, outcomes inline
+        f"/admin/articles/article/{Article.objects.first().pk}/change/",
+    ):
+        page.goto(live_server.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 1366"
+    assert not errors, errors
+    context.close()
