@@ -207,5 +207,8 @@ def test_the_desk_s_forms_fit_the_window(live_server, browser):  # noqa: F811
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 1366"
+    # The block menu's arrow is a character every font has, not a missing-glyph box.
+    arrow = "getComputedStyle(document.querySelector('.prose-menubar__selected'), '::after')"
+    assert page.evaluate(f"{arrow}.content") == '"▾"'
     assert not errors, errors
     context.close()
