@@ -103,3 +103,18 @@ def test_pictures_show_on_the_desk_s_forms(client, editor, settings, tmp_path):
     assert re.search(rf'<img class="picture-thumbnail" src="{story.image.url}"', form)
     blank = client.get(reverse("admin:articles_article_add")).content.decode()
     assert "picture-thumbnail" not in blank
+
+
+def test_autocomplete_fields_have_no_unlabelled_empty_option(client, editor, seed):
+    """An empty <option> without a label is invalid HTML (the Nu checker's error on
+    every autocomplete field of the desk)."""
+    from articles.models import Event
+
+    client.force_login(editor)
+    for url in (
+        reverse("admin:articles_article_add"),
+        reverse("admin:articles_event_change", args=[Event.objects.first().pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert '<option value=""></option>' not in html, url
+        assert '<option value="" label=" "></option>' in html, url

@@ -2,7 +2,7 @@
 delete pages that name the stories still naming a thing."""
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,16 +30,38 @@ class PictureWidget(AdminFileWidget):
 PICTURES = {PictureField: {"widget": PictureWidget}}
 
 
-class DeskAdmin(admin.ModelAdmin):
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's, with its empty first option labelled (a space): an empty option
+    without a label is invalid HTML; select2 shows its placeholder all the same."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        if option["value"] == "":
+            option["attrs"]["label"] = " "
+        return option
+
+
+class LabelledAutocomplete:
+    """For every admin of the desk: its autocomplete fields use the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DeskAdmin(LabelledAutocomplete, admin.ModelAdmin):
     form = DeskForm
     formfield_overrides = PICTURES
 
 
-class DeskTabularInline(admin.TabularInline):
+class DeskTabularInline(LabelledAutocomplete, admin.TabularInline):
     form = DeskForm
 
 
-class DeskStackedInline(admin.StackedInline):
+class DeskStackedInline(LabelledAutocomplete, admin.StackedInline):
     form = DeskForm
 
 

@@ -23,7 +23,7 @@ from ..forms import ArticleForm, editor_policy
 from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticle
 from ..revisions import compare
 from ..views import ArticlePreviewView
-from .base import PICTURES, DeskStackedInline, DeskTabularInline
+from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
 
@@ -95,7 +95,7 @@ class StateChangeInline(DeskTabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslationsAdmin, VersionAdmin):
+class ArticleAdmin(LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
     form = ArticleForm
     formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
