@@ -38,3 +38,10 @@ bench: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_1000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/suggest.py
+
+# Lighthouse on the reader pages (mobile and desktop), the site in production mode on
+# the seed content: needs npm (installs lighthouse) and Chromium. Search is noindex on
+# purpose, so its SEO score is not 100.
+.PHONY: lighthouse
+lighthouse: install
+	bench/lighthouse.sh
