@@ -6,7 +6,6 @@ days' stories."""
 import datetime
 import functools
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import F, Max, Q
@@ -16,6 +15,7 @@ from django.utils import timezone
 from .kinds import KINDS
 from .models import Article
 from .models.base import address
+from .models.translated import site_order
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -122,14 +122,13 @@ class ArticleSitemap(PagesSitemap):
     def _families(stories) -> dict[int, list[tuple[str, str]]]:
         """(language, address) of each published member of the stories' families,
         by original, in the sites' order: one query for the page."""
-        rank = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
         members = (
             Article.objects.published()
             .translations_of(*stories)
             .values_list("original", "language", "slug")
         )
         families: dict[int, list[tuple[str, str]]] = {}
-        for original, language, slug in sorted(members, key=lambda m: rank.get(m[1], len(rank))):
+        for original, language, slug in sorted(members, key=lambda m: site_order(m[1])):
             families.setdefault(original, []).append((language, address(Article, slug, language)))
         return families
 

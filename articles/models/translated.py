@@ -10,6 +10,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def site_order(language: str) -> int:
+    """Where ``language``'s site comes in settings.LANGUAGES (unknown ones last)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return codes.index(language) if language in codes else len(codes)
+
+
 class Translated(models.Model):
     language = models.CharField(
         _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi"
@@ -66,8 +72,7 @@ class Translated(models.Model):
             .exclude(pk=self.pk)
             .only("slug", "headline", "language", "translation_of")
         )
-        rank = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
-        return sorted(family, key=lambda story: rank.get(story.language, len(rank)))
+        return sorted(family, key=lambda story: site_order(story.language))
 
     def in_language(self, language: str) -> "Translated | None":
         """This story as the site of ``language`` shows it: itself or a translation."""
