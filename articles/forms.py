@@ -52,6 +52,14 @@ class FigureInput(forms.NumberInput):
         return super().format_value(value)
 
 
+class TokenInput(forms.HiddenInput):
+    """A hidden value the admin still gives a row and a label: the label names no
+    control (HTML forbids pointing one at a hidden input)."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class DeskForm(forms.ModelForm):
     """Every form of the desk drops what XML 1.0 forbids from what was typed before
     it is validated: a name typed with a stray control character is the same
@@ -84,7 +92,7 @@ class ArticleForm(DeskForm):
         required=False,
         assume_scheme="https",
     )
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_token = forms.CharField(widget=TokenInput, required=False)
 
     user = None  # set per request by the admin
     # Set by the admin when a restore has written an old revision over the row:
