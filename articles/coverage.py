@@ -1,11 +1,11 @@
-"""Full coverage of an event: every published story about it or its meetings,
-grouped by the outlet it comes from, and how many outlets that is."""
+"""Coverage both ways: an event's stories, grouped by the outlet each comes
+from, and a story's events, boxed by trip with what the story reported."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 
-from .models import Article, Event, Organization
+from .models import Article, Event, Organization, Outcome
 
 
 @dataclass
@@ -40,3 +40,40 @@ def coverage(event: Event, page: list[Article]) -> Coverage:
     )
     unsourced = counts.pop(None, 0)
     return Coverage(ordered, sum(counts.values()) + unsourced, len(counts), unsourced)
+
+
+@dataclass
+class EventBox:
+    event: Event  # a trip, or a meeting of no trip
+    meetings: list[Event] = field(default_factory=list)  # that the story covers
+    outcomes: list[Outcome] = field(default_factory=list)  # that the story reported
+
+
+def event_boxes(story: Article) -> list[EventBox]:
+    """The events a story covers, one box per trip: the covered meetings inside
+    it in the order they happened, and the commitments, requests and agreements
+    of the trip that this story reported. A meeting or an outcome whose trip the
+    story does not name is boxed under that trip all the same. One query, for
+    the outcomes; the events come prefetched (``for_detail()``)."""
+    boxes: dict[int, EventBox] = {}
+
+    def box(event: Event) -> EventBox:
+        top = event.parent if event.parent_id else event
+        return boxes.setdefault(top.pk, EventBox(top))
+
+    for event in story.events.all():  # in order, parents joined
+        if event.parent_id:
+            box(event).meetings.append(event)
+        else:
+            box(event)
+    reported = story.outcomes.select_related("event__parent").order_by(
+        F("event__parent").asc(nulls_first=True),  # a trip's own, then its meetings'
+        "event__start_date",
+        F("event__start_time").asc(nulls_last=True),
+        "event__position",
+        "event",
+        "position",
+    )
+    for outcome in reported:
+        box(outcome.event).outcomes.append(outcome)
+    return list(boxes.values())

@@ -21,7 +21,7 @@ from newsroom.page_cache import cache_public_page
 
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
-from .coverage import coverage
+from .coverage import coverage, event_boxes
 from .filters import ArticleFilter
 from .frontpage import front_page
 from .kinds import KINDS, Kind
@@ -154,6 +154,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
             related=related,
             more=more_from_section(self.object, exclude=[r.pk for r in related]),
             translations=self.object.published_translations,
+            event_boxes=event_boxes(self.object),
             **kwargs,
         )
 

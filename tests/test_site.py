@@ -5,9 +5,10 @@ import re
 import pytest
 from django.conf import settings
 from django.test import RequestFactory
+from django.utils.html import escape
 from django.views.defaults import server_error
 
-from articles.models import Article
+from articles.models import Article, Outcome
 from tests.factories import ArticleFactory
 from tests.seed import STORY_000, STORY_001, TRIP
 
@@ -53,6 +54,41 @@ def test_a_story_has_one_compact_event_box_with_the_meetings_as_a_timeline(clien
 
 
 ORDER = ("Excelerate Energy", "Lockheed Martin", "SpaceX", "Google")
+
+
+def test_the_event_box_lists_what_the_story_reported(client, seed):
+    """Each story's box lists the commitments, requests and agreements that story
+    reported, with their figures, the trip's own before its meetings' in the order
+    they happened; not those only the other story reported."""
+    for url in (STORY_000, STORY_001):
+        story = Article.objects.get(slug=url.split("/")[2])
+        reported = list(Outcome.objects.filter(reported_by=story))
+        others = Outcome.objects.exclude(reported_by=story)
+        assert reported and (others.exists() or url == STORY_000)  # 000 reported all
+        html = client.get(url).content.decode()
+        box = html[html.index('<aside class="event-box"') : html.index("</aside>")]
+        assert f"<summary>Cam kết và đề nghị bài này đưa tin ({len(reported)})</summary>" in box
+        places = [box.index(f'href="{o.get_absolute_url()}"') for o in reported]
+        assert all(escape(o.description) in box for o in reported)
+        assert not any(escape(o.description) in box for o in others)
+        in_order = sorted(
+            reported,
+            key=lambda o: (o.event.parent_id is not None, ORDER_OF[o.event.slug], o.position),
+        )
+        assert [o.pk for o in in_order] == [
+            o.pk for _, o in sorted(zip(places, reported, strict=True), key=lambda p: p[0])
+        ]
+    html = client.get(STORY_001).content.decode()
+    assert "<strong>khoảng 1,5 tỷ USD</strong>" in html
+
+
+ORDER_OF = {
+    "chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky": 0,
+    **{
+        f"bo-truong-nguyen-hong-dien-lam-viec-voi-{slug}": n
+        for n, slug in enumerate(("excelerate-energy", "lockheed-martin", "spacex", "google"))
+    },
+}
 
 
 def test_no_story_without_a_stated_time_shows_one(client, seed):

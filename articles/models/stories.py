@@ -308,18 +308,6 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             for width, name in self.image_renditions.get("webp", {}).items()
         )
 
-    def event_boxes(self) -> list[tuple["Event", list["Event"]]]:
-        """The events a story covers, one box per trip with the covered meetings
-        inside it in the order they happened; a meeting whose trip the story
-        does not name is boxed under that trip all the same."""
-        boxes: dict[int, tuple[Event, list[Event]]] = {}
-        for event in self.events.all():  # prefetched in order, parents joined
-            top = event.parent if event.parent_id else event
-            box = boxes.setdefault(top.pk, (top, []))
-            if event.parent_id:
-                box[1].append(event)
-        return list(boxes.values())
-
     @property
     def is_published(self) -> bool:
         """``ArticleQuerySet.published()``, for a story in hand."""
