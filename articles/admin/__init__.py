@@ -1,13 +1,13 @@
 """The editors' desk: Django's admin, Vietnamese first. What every desk page
 shares is in ``base``; the entities and events in ``entities``; stories, their
 workflow, revisions and preview in ``stories``; copy import and entity suggestions in
-``wire``; the front page's pins in ``frontpage``."""
+``wire``; the front page's pins in ``frontpage``; staff accounts in ``accounts``."""
 
 import taggit.models
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import entities, frontpage, stories  # noqa: F401  (they register their admins)
+from . import accounts, entities, frontpage, stories  # noqa: F401  (they register their admins)
 
 admin.site.site_header = _("Toà soạn – bàn biên tập")
 admin.site.site_title = _("Toà soạn")

@@ -32,13 +32,21 @@ PICTURES = {PictureField: {"widget": PictureWidget}}
 
 class LabelledAutocompleteSelect(AutocompleteSelect):
     """Django's, with its empty first option labelled (a space): an empty option
-    without a label is invalid HTML; select2 shows its placeholder all the same."""
+    without a label is invalid HTML; select2 shows its placeholder all the same.
+    A required field with nothing chosen gets one too: a required select with no
+    option at all is invalid as well."""
 
     def create_option(self, *args, **kwargs):
         option = super().create_option(*args, **kwargs)
         if option["value"] == "":
             option["attrs"]["label"] = " "
         return option
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        if not any(options for _, options, _ in groups):
+            groups[0][1].append(self.create_option(name, "", "", False, 0))
+        return groups
 
 
 class LabelledAutocomplete:
