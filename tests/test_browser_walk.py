@@ -13,7 +13,7 @@ from django.urls import reverse
 from articles.models import Article
 from tests.factories import ArticleFactory
 from tests.seed import STORY_000, STORY_001, TRIP
-from tests.test_browser import WIDTHS, browser  # noqa: F401  (the fixture)
+from tests.test_browser import SHOTS, WIDTHS, browser  # noqa: F401  (the fixture)
 from tests.test_browser_desk import sign_in
 from tests.test_html_valid import PAGES
 
@@ -63,7 +63,13 @@ def watch(context, problems: list[str]) -> None:
 
     context.on("page", on_page)
     context.on("response", on_response)
-    context.on("requestfailed", lambda r: problems.append(f"{r.url}: failed ({r.failure})"))
+
+    def on_failure(request):
+        # ERR_ABORTED: the page moved on (a save) while a fetch of its own still ran.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"{request.url}: failed ({request.failure})")
+
+    context.on("requestfailed", on_failure)
 
 
 def visit(page, url: str) -> None:
@@ -79,7 +85,8 @@ def test_a_reader_s_walk_shows_no_error(live_server, browser):  # noqa: F811
     english = ArticleFactory(headline="Vietnam and the US", language="en", translation_of=original)
     pages = [*READER_PAGES, english.get_absolute_url(), "/en/"]
     problems: list[str] = []
-    for viewport in WIDTHS.values():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in WIDTHS.items():
         context = browser.new_context(viewport=viewport)
         watch(context, problems)
         page = context.new_page()
@@ -88,6 +95,8 @@ def test_a_reader_s_walk_shows_no_error(live_server, browser):  # noqa: F811
         # what a reader does on a story: opens the commitments it reported, follows one
         visit(page, live_server.url + STORY_001)
         page.locator(".reported summary").click()
+        box = page.locator("aside.event-box")
+        box.screenshot(path=SHOTS / f"story-event-box-{label}.png")
         page.locator(".reported li a").first.click()
         page.wait_for_url("**/su-kien/**")
         context.close()
