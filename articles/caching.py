@@ -1,23 +1,21 @@
-"""The content's generations: when every cached page (and piece of one) stops
-being current.
+"""The content's generations: when the pieces of pages kept in the cache stop
+being current, and when pages change by themselves.
 
-A newsroom page shows many stories and each story shows on many pages (the
-home page, its section, tags, entities, related news on other stories, feeds,
-sitemaps). Working out which pages one edit touches is error-prone, so each
-cached page records the *generation* it was rendered in, and any save or
-delete of a story or of anything stories name starts a new generation
-(signals.py calls ``bump``): a page of an earlier one is never served again,
-so every page is fresh at once, and the old entries simply age out.
+Whole pages are kept by the surrogate keys of what they show and purged by
+key when it changes (``surrogates.py``, ``newsroom/page_cache.py``). Small
+pieces many pages share (the section menu, the filter form and its lists) are
+kept by *generation*, with ``remember`` and ``{% cache %}``: any save or delete
+of the newsroom's content starts a new one (signals.py calls ``bump``), and
+they are made again on the next request.
 
-The generation also carries the time of the change (``Last-Modified``) and
-the time the next scheduled story goes live, when a new generation starts by
-itself, since nothing is saved at that moment. Pieces derived from content
-that many pages share (the section menu, the filter form) are kept by
-generation too, with ``remember`` and ``{% cache %}``. How whole pages are
-kept and served is the HTTP layer's: ``newsroom/page_cache.py``, which this
-app configures when it is ready (apps.py).
+The generation also carries the time the next scheduled story goes live or a
+front-page pin ends, when nothing is saved: at that moment a new generation
+starts by itself and the listings of the stories that went live are purged.
+How whole pages are kept and served is the HTTP layer's, which this app
+configures when it is ready (apps.py).
 """
 
+import datetime
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -27,6 +25,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from newsroom import page_cache
+
+from . import surrogates
 from .kinds import KINDS
 from .models import Article, Pin
 
@@ -47,11 +48,12 @@ T = TypeVar("T")
 
 
 def _new_generation() -> dict:
-    # Last-Modified has whole seconds: a later generation must never share one
-    # with an earlier, or an If-Modified-Since would match a stale copy.
-    previous = cache.get(GENERATION_KEY) or {"changed": 0}
-    changed = max(int(timezone.now().timestamp()), previous["changed"] + 1)
-    return {"token": uuid.uuid4().hex, "changed": changed, "due": UNKNOWN}
+    previous = cache.get(GENERATION_KEY) or {"due": None}
+    now = timezone.now().timestamp()
+    if isinstance(previous["due"], int | float) and now >= previous["due"]:
+        # whichever comes first, a request or a save, tells the pages
+        page_cache.purge(_went_live(since=previous["due"]))
+    return {"token": uuid.uuid4().hex, "due": UNKNOWN}
 
 
 def _start_generation() -> None:
@@ -59,9 +61,9 @@ def _start_generation() -> None:
 
 
 def bump(**kwargs) -> None:
-    """Start a new generation: every cached page is stale from now on.
+    """Start a new generation: every kept piece is stale from now on.
 
-    Again when the surrounding transaction commits, so that a page rendered by
+    Again when the surrounding transaction commits, so that a piece made by
     another request between this call and the commit is not kept either.
     """
     _start_generation()
@@ -102,6 +104,18 @@ def _next_scheduled() -> float | None:
     )
     moments = [m.timestamp() for m in (upcoming, ending) if m]
     return min(moments) if moments else None
+
+
+def _went_live(since: float) -> set[str]:
+    """The keys of what changed by itself at a scheduled moment: the stories that
+    went live since then and their listings, and the home page's pins."""
+    went_live = Article.objects.published().filter(
+        published_at__gte=datetime.datetime.fromtimestamp(since, datetime.UTC)
+    )
+    keys = {surrogates.HOME}
+    for story in went_live:
+        keys |= surrogates.story_changed(story, None)
+    return keys
 
 
 def remember(name: str, compute: Callable[[], T]) -> T:

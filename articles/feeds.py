@@ -16,6 +16,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import edge
+
+from . import surrogates
 from .amounts import outcome_amount
 from .commitments import chosen
 from .kinds import KINDS, Kind
@@ -67,6 +70,7 @@ class StoriesFeed(Feed):
         return obj.get_absolute_url() if obj else reverse("articles:home")
 
     def stories(self, obj):
+        edge.show(surrogates.STORIES)
         return Article.objects.published().in_language()
 
     def items(self, obj=None):
@@ -139,6 +143,7 @@ class EntityFeedMixin:
         return _("Tin mới nhất về %(name)s.") % {"name": obj}  # text in Atom
 
     def stories(self, obj):
+        surrogates.show_listing(obj)
         return self.kind.stories_of(Article.objects.published().in_language(), obj)
 
 
@@ -174,6 +179,7 @@ class CommitmentsFeed(Feed):
         return reverse("articles:commitments")
 
     def items(self):
+        edge.show(surrogates.COMMITMENTS)
         return self.outcomes[:FEED_LENGTH]
 
     def item_title(self, item):

@@ -3,11 +3,13 @@ every cached page current when the story or anything it names changes."""
 
 from django.apps import apps
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import caching, search, suggest
+from newsroom import page_cache
+
+from . import caching, search, suggest, surrogates
 from .models import (
     Article,
     Author,
@@ -38,12 +40,15 @@ def strip_forbidden_characters(sender, instance, **kwargs):
 
 
 @receiver(pre_save, sender=Article)
-def note_stored_slug(sender, instance, **kwargs):
-    """The address the story has in the database, before this save (a restored
-    revision saves raw, so this is a signal and not ``Article.save``)."""
+def note_stored(sender, instance, **kwargs):
+    """The story as the database has it, before this save: its address and its
+    place in the listings (a restored revision saves raw, so this is a signal
+    and not ``Article.save``)."""
+    instance._stored = None
     if instance.pk is not None:
-        stored = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-        instance._stored_slug = stored
+        fields = ("slug", *surrogates.PLACE)
+        instance._stored = Article.objects.filter(pk=instance.pk).values(*fields).first()
+    instance._stored_slug = instance._stored and instance._stored["slug"]
 
 
 @receiver(post_save, sender=Article)
@@ -132,3 +137,39 @@ for relation in (
 ):
     through = relation.remote_field.through
     m2m_changed.connect(caching.bump, sender=through, dispatch_uid=f"pages-{through.__name__}")
+
+
+# The cached pages that showed what changed are dropped, here and at the edge (surrogates.py).
+@receiver(post_save, sender=Article)
+def purge_saved_story(sender, instance, **kwargs):
+    page_cache.purge(surrogates.story_changed(instance, getattr(instance, "_stored", None)))
+
+
+@receiver(pre_delete, sender=Article)
+def purge_deleted_story(sender, instance, **kwargs):
+    stored = {field: getattr(instance, field) for field in surrogates.PLACE}
+    page_cache.purge(surrogates.story_changed(instance, stored, gone=True))
+
+
+def purge_row(sender, instance, **kwargs):
+    page_cache.purge(surrogates.row_changed(instance))
+
+
+def purge_links(sender, instance, action, model, pk_set, **kwargs):
+    if action.startswith("post_"):
+        own = {surrogates.key(instance)}
+        if not isinstance(instance, Article):
+            own = surrogates.row_changed(instance)
+        page_cache.purge(own | surrogates.links_changed(instance, model, pk_set))
+
+
+for model in apps.get_app_config("articles").get_models():
+    if model is not Article:
+        post_save.connect(purge_row, sender=model, dispatch_uid=f"edge-saved-{model.__name__}")
+        post_delete.connect(purge_row, sender=model, dispatch_uid=f"edge-gone-{model.__name__}")
+    for field in model._meta.local_many_to_many:
+        if field.remote_field.through._meta.auto_created:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                purge_links, sender=through, dispatch_uid=f"edge-{through.__name__}"
+            )

@@ -12,6 +12,9 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from newsroom import edge
+
+from . import surrogates
 from .kinds import KINDS
 from .models import Article
 from .models.base import address
@@ -83,6 +86,7 @@ class ArticleSitemap(PagesSitemap):
     limit = 500
 
     def items(self):
+        edge.show(surrogates.STORIES, surrogates.REVISED)
         return (
             Article.objects.published()
             .only(
@@ -133,11 +137,16 @@ class ArticleSitemap(PagesSitemap):
         return families
 
 
+def listed(model):
+    edge.show(surrogates.everything(model))
+    return model.objects.order_by("pk")
+
+
 def entity_sitemap(model) -> type[Sitemap]:
     return type(
         f"{model.__name__}Sitemap",
         (PagesSitemap,),
-        {"items": lambda self: model.objects.order_by("pk")},
+        {"items": lambda self: listed(model)},
     )
 
 

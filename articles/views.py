@@ -17,8 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from newsroom import edge
 from newsroom.page_cache import cache_public_page
 
+from . import surrogates
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
@@ -42,11 +44,18 @@ class PublicArticleMixin:
 
     paginate_by = 20
     cache_page = True
+    # Which listings' membership the page shows, for the edge (surrogates.py);
+    # the things it links to note themselves.
+    lists: tuple[str, ...] = (surrogates.STORIES,)
 
     @classmethod
     def as_view(cls, **initkwargs):
         view = super().as_view(**initkwargs)
         return cache_public_page(view) if cls.cache_page else view
+
+    def dispatch(self, request, *args, **kwargs):
+        edge.show(*self.lists)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().in_language()
@@ -72,6 +81,7 @@ class FrontPageView(PublicArticleMixin, TemplateView):
     latest stories' listing: an old filtered address of the home page goes there."""
 
     template_name = "articles/front_page.html"
+    lists = (surrogates.STORIES, surrogates.HOME)
 
     def get(self, request, *args, **kwargs):
         if request.GET.keys() & FILTERING:
@@ -99,6 +109,7 @@ class ArticleListView(PublicArticleMixin, ReadersFilterView):
 
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
+    lists = (surrogates.STORIES, *surrogates.EVERY_KIND)  # the filter form lists things
     form_fields: tuple[str, ...] | None = None  # the filter form's fields shown; None: all
 
     def get_queryset(self):
@@ -125,6 +136,8 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
     """A story, on the site of its own language. Asked for on the other site, it
     sends the reader to its translation there, or else to itself: for now (a
     translation may come), so the redirect is not permanent."""
+
+    lists = ()  # related news is not purged by every story published
 
     def get(self, request, *args, **kwargs):
         try:
@@ -187,12 +200,14 @@ class EntityArticlesView(PublicArticleMixin, ListView):
     stories, newest first."""
 
     kind: Kind = None
+    lists = ()
 
     def get_entity_queryset(self):
         return self.kind.model._default_manager.all()
 
     def get(self, request, *args, **kwargs):
         self.entity = get_object_or_404(self.get_entity_queryset(), slug=kwargs["slug"])
+        surrogates.show_listing(self.entity)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -287,6 +302,7 @@ class CommitmentListView(PublicArticleMixin, ReadersFilterView):
 
     filterset_class = OutcomeFilter
     template_name = "articles/outcome_list.html"
+    lists = (surrogates.COMMITMENTS, *surrogates.EVERY_KIND)
     paginate_by = 50
 
     def get_queryset(self):
@@ -318,6 +334,7 @@ ENTITY_VIEWS = {
 
 def news_sitemap(request):
     """Google News: the last two days' stories, at most a thousand."""
+    edge.show(surrogates.STORIES, surrogates.REVISED)
     return render(
         request,
         "sitemaps/news.xml",

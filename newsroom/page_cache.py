@@ -1,8 +1,11 @@
 """Whole readers' pages from the cache: the HTTP side.
 
-A page is kept under its address and language with the content *generation*
-it was rendered in (see ``articles/caching.py``, which says what the content
-is and when it changes), and a page of an earlier generation is never served.
+A page is kept under its address and language with the surrogate keys of what
+it shows (``edge.py``) and the version each key had when it was made; a save
+purges the keys of what it changed (``purge``, here and at the edge), and a page
+one of whose keys has moved on is never served again. A version is the count
+of purges at the key's last purge: a page whose rendering overlapped a purge of
+one of its keys is not kept, and a key the cache has lost counts as changed.
 It carries ``ETag`` and ``Last-Modified``, and a conditional GET gets a 304.
 ``PageCacheMiddleware`` serves kept pages before URL resolution and the view,
 in one cache read and no SQL; ``cache_public_page`` marks the views whose
@@ -11,17 +14,20 @@ what they get; a page asked for with a query parameter the site does not
 read (a tracking tag, a probe) is rendered but not kept.
 
 The app tells this layer, when it is ready, how to read the current
-generation and which query parameters its pages read (``configure``): the
-HTTP layer knows nothing of stories.
+generation (when pages next change by themselves: a scheduled story) and which
+query parameters its pages read (``configure``): the HTTP layer knows nothing
+of stories.
 """
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -33,13 +39,15 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from . import edge
+
 
 @dataclass(frozen=True)
 class Content:
     """What the content's owner tells this layer: ``generation(stored, read=False)``
-    gives the current generation (a dict with ``token`` and ``changed``) from the
-    value kept under ``generation_key``; ``parameters`` are the query parameters
-    readers' pages read."""
+    gives the current generation (a dict with ``due``, when pages next change by
+    themselves) from the value kept under ``generation_key``; ``parameters`` are
+    the query parameters readers' pages read."""
 
     generation_key: str
     generation: Callable[..., dict]
@@ -47,6 +55,8 @@ class Content:
 
 
 _content: Content | None = None
+PURGES = "pages:purges"  # how many purges there have been
+VERSION = "pages:key:"  # + a key: the count at its last purge
 
 
 def configure(generation_key: str, generation: Callable[..., dict], parameters) -> None:
@@ -59,27 +69,86 @@ def _is_signed_in(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
+def _readers_request(request: HttpRequest) -> bool:
+    """A request whose page may be kept, here or at the edge."""
+    return request.method in ("GET", "HEAD") and _content.parameters.issuperset(request.GET)
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return (
-        request.method in ("GET", "HEAD")
-        and bool(settings.PAGE_CACHE_SECONDS)
-        and settings.CONTENT_CACHE
-        and _content.parameters.issuperset(request.GET)
+        _readers_request(request) and bool(settings.PAGE_CACHE_SECONDS) and settings.CONTENT_CACHE
     )
 
 
+def _keepable(response: HttpResponse) -> bool:
+    """Not a page, a page that sets a cookie, or one its view said not to keep
+    (filter values that name nothing: each would be an entry): never kept."""
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _mark(response: HttpResponse, current: dict) -> HttpResponse:
+    """Browsers may keep a page but must ask again (a 304 is cheap), and a
+    signed-in reader's request (with its cookie) is another page. An edge that
+    the app purges (``EDGE_CACHE_URL``) may keep it (``s-maxage``), at most until
+    pages next change by themselves (a scheduled story goes live); no other
+    shared cache may, since nothing would tell it of a change."""
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if settings.EDGE_CACHE_URL:
+        seconds = settings.EDGE_CACHE_SECONDS
+        if isinstance(current.get("due"), int | float):
+            seconds = max(0, min(seconds, int(current["due"] - time.time())))
+        patch_cache_control(response, s_maxage=seconds)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def purge(keys) -> None:
+    """Drop every page that shows any of ``keys``, here and at the edge. Here at
+    once and again when the transaction commits, so that a page another request
+    renders in between, from what the database held before, is not kept either."""
+    keys = set(keys)
+    if not keys:
+        return
+    _forget(keys)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _forget(keys))
+    edge.purge(keys)
+
+
+def _forget(keys: set[str]) -> None:
+    cache.add(PURGES, 0, None)
+    count = cache.incr(PURGES)
+    cache.set_many({VERSION + key: count for key in keys}, None)
+
+
 class Lookup:
-    """One read of the cache for a request: the generation and the page together."""
+    """The reads of the cache for a request: the generation, the count of purges
+    and the page together, then the versions of the page's keys."""
 
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         self.key = "page:" + _digest(f"{get_language()}|{address}")
-        found = cache.get_many([_content.generation_key, self.key])
+        found = cache.get_many([_content.generation_key, PURGES, self.key])
         self.current = _content.generation(found.get(_content.generation_key), read=False)
-        self.etag = quote_etag(_digest(f"{self.current['token']}|{self.key}"))
-        token, page = found.get(self.key) or (None, None)
-        # A page from an earlier generation is as good as none.
-        self.page = page if token == self.current["token"] else None
+        self.started = found.get(PURGES, 0)  # before the page is made, if it must be
+        self.page = None
+        entry = found.get(self.key)
+        self.previous = entry[1] if entry else 0  # when the copy kept was made
+        if entry:
+            versions, changed, page = entry
+            now = cache.get_many([VERSION + key for key in versions]) if versions else {}
+            # A page one of whose keys was purged (or lost) is as good as none.
+            if all(now.get(VERSION + key) == version for key, version in versions.items()):
+                self.page = page
+                self.tag(versions, changed)
+
+    def tag(self, versions: dict, changed: int) -> None:
+        self.changed = changed
+        self.etag = quote_etag(_digest(f"{self.key}|{changed}|{sorted(versions.items())}"))
 
     def response(self, request: HttpRequest, page: HttpResponse | None = None):
         """``page`` (by default the cached one, if any) or a 304 if the reader's
@@ -88,32 +157,34 @@ class Lookup:
         page = page if page is not None else self.page
         if page is None:
             return None
-        not_modified = get_conditional_response(
-            request, etag=self.etag, last_modified=self.current["changed"]
-        )
-        return self.mark(not_modified) if not_modified is not None else page
+        not_modified = get_conditional_response(request, etag=self.etag, last_modified=self.changed)
+        return self.mark(not_modified if not_modified is not None else page)
 
     def store(self, response: HttpResponse) -> bool:
-        """Keep ``response`` unless it is not a page, sets a cookie, or its view said
-        ``no-store`` (filter values that name nothing: each would be an entry)."""
-        if (
-            response.status_code != 200
-            or response.cookies
-            or "no-store" in response.get("Cache-Control", "")
-        ):
+        """Keep ``response`` if it is ``_keepable`` and none of what it shows was
+        purged while it was being made."""
+        if not _keepable(response):
             return False
+        keys = response.get(edge.HEADER, "").split()
+        found = cache.get_many([VERSION + key for key in keys])
+        versions = {key: found.get(VERSION + key) for key in keys}
+        if missing := [key for key, version in versions.items() if version is None]:
+            for key in missing:  # never purged, or lost: from now on, as of no purge
+                cache.add(VERSION + key, 0, None)
+                versions[key] = cache.get(VERSION + key)
+        if any(version is None or version > self.started for version in versions.values()):
+            return False
+        # Whole seconds, and later than any copy of this page made before it.
+        self.tag(versions, max(int(time.time()), self.previous + 1))
         self.mark(response)
-        cache.set(self.key, (self.current["token"], response), settings.PAGE_CACHE_SECONDS)
+        entry = (versions, self.changed, response)
+        cache.set(self.key, entry, settings.PAGE_CACHE_SECONDS)
         return True
 
     def mark(self, response: HttpResponse) -> HttpResponse:
         response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.current["changed"])
-        # Browsers and proxies may keep it, but must ask again (a 304 is cheap),
-        # and a signed-in reader's request (with its cookie) is another page.
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        response["Last-Modified"] = http_date(self.changed)
+        return _mark(response, self.current)
 
 
 class PageCacheMiddleware:
@@ -151,12 +222,20 @@ def cache_public_page(view):
             response = _rendered(view(request, *args, **kwargs))
             add_never_cache_headers(response)
             return response
-        if not _cacheable(request):
+        if not _readers_request(request):
             return _rendered(view(request, *args, **kwargs))
-        lookup = getattr(request, "page_lookup", None) or Lookup(request)
-        if (response := lookup.response(request)) is not None:
-            return response
-        page = _rendered(view(request, *args, **kwargs))
+        lookup = None
+        if _cacheable(request):
+            lookup = getattr(request, "page_lookup", None) or Lookup(request)
+            if (response := lookup.response(request)) is not None:
+                return response
+        with edge.recording() as shown:
+            page = _rendered(view(request, *args, **kwargs))
+        if not _keepable(page):
+            return page
+        edge.label(page, shown)
+        if lookup is None:
+            return _mark(page, _content.generation())
         return lookup.response(request, page) if lookup.store(page) else page
 
     return cached_view

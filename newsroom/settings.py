@@ -165,6 +165,11 @@ CACHES = {
 # make another's copy stale (articles/caching.py, newsroom/page_cache.py).
 CONTENT_CACHE = env.bool("CONTENT_CACHE", default=bool(REDIS_URL) or DEBUG)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# The edge cache (Varnish with xkey, deploy/varnish/default.vcl): where purges go,
+# e.g. http://127.0.0.1:6081/ (none: no edge), and how long it may keep a page
+# that nothing purges (a scheduled story's minute shortens it: newsroom/edge.py).
+EDGE_CACHE_URL = env.str("EDGE_CACHE_URL", default="")
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=24 * 60 * 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

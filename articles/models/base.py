@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom import edge
+
 from ..sanitize import xml_safe
 from ..slugs import unique_slug
 
@@ -56,6 +58,17 @@ def _address_pattern(model, language: str) -> str:
         return reverse(f"articles:{model._meta.model_name}", kwargs={"slug": SLUG_MARK})
 
 
+def surrogate_key(thing: models.Model) -> str:
+    """How the edge cache names ``thing`` (see surrogates.py): ``article-12``."""
+    return f"{thing._meta.model_name}-{thing.pk}"
+
+
+def linked(thing: models.Model, url: str) -> str:
+    """``url``, the address of ``thing``, noted as shown by the response being made."""
+    edge.show(surrogate_key(thing))
+    return url
+
+
 def address(model, slug: str, language: str | None = None) -> str:
     """The page of ``model``'s row ``slug`` in ``language`` (the active one by
     default), without a ``reverse()`` per row: long lists (sitemaps, exports)
@@ -89,7 +102,7 @@ class SluggedModel(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(f"articles:{self._meta.model_name}", kwargs={"slug": self.slug})
+        return linked(self, address(type(self), self.slug))
 
     def natural_key(self):
         return (self.slug,)

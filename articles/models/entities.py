@@ -3,13 +3,12 @@ organizations and people (each with its other names), and authors."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
 from ..images import PictureField, discard
 from ..slugs import vi_slugify
-from .base import NamedByStories, NaturallyKeyed, SluggedModel, country_code
+from .base import NamedByStories, NaturallyKeyed, SluggedModel, address, country_code, linked
 
 
 class Alias(NaturallyKeyed):
@@ -52,7 +51,7 @@ class Tag(TagBase):
         return slug if i is None else f"{slug}-{i}"
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return linked(self, address(Tag, self.slug))
 
 
 class Country(NamedByStories):

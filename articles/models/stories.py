@@ -16,7 +16,15 @@ from taggit.managers import TaggableManager
 from .. import search
 from ..images import PictureField, discard, files_of, make_renditions
 from ..sanitize import clean_body
-from .base import CleanTags, NaturallyKeyed, SluggedModel, SlugQuerySet, _TaggedItem, address
+from .base import (
+    CleanTags,
+    NaturallyKeyed,
+    SluggedModel,
+    SlugQuerySet,
+    _TaggedItem,
+    address,
+    linked,
+)
 from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
 from .revised import Revised
@@ -283,7 +291,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
 
     def get_absolute_url(self):
         """On the site of the story's own language."""
-        return address(Article, self.slug, self.language)
+        return linked(self, address(Article, self.slug, self.language))
 
     def reserved_slugs(self, base: str) -> set[str]:
         """Other stories' former addresses, which a new slug must not take over."""

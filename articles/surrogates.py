@@ -1,0 +1,119 @@
+"""What each reader response shows, named as surrogate keys, and which keys a
+change makes stale: the edge drops just those responses (newsroom/edge.py).
+
+Three kinds of key:
+
+- ``<model>-<pk>`` (``article-12``, ``section-3``): a thing a response shows.
+  Every link to a story or a thing of a kind goes through its
+  ``get_absolute_url``, which notes its key: a page shows what it links to.
+- ``list-<model>-<pk>``: which stories a thing's listing holds (its page and
+  feeds). ``stories``: which stories the site's listings hold (the home page,
+  the latest, search, the main feeds, sitemaps); ``home``: the front page's
+  pins; ``commitments``: the tracker's outcomes; ``revised``: when stories
+  last changed, as the sitemaps list them; ``all-<model>``: the things of a
+  kind, as the menu, the filter forms and the sitemaps list them.
+- A story's save purges its own key; it purges listings only when it is or was
+  published and its place in them may have moved (status, time, section,
+  language, or a thing it names): its section's page and the home page, not the
+  other sections', nor the pages of other stories.
+"""
+
+from django.db import models
+
+from newsroom import edge
+
+from .kinds import KINDS
+from .models.base import surrogate_key as key
+
+STORIES = "stories"
+HOME = "home"
+COMMITMENTS = "commitments"
+REVISED = "revised"
+# A story's fields that decide which listings hold it, and where.
+PLACE = ("status", "published_at", "section_id", "language")
+LISTED_BY = {kind.model._meta.model_name for kind in KINDS}
+EVERY_KIND = tuple(f"all-{name}" for name in sorted(LISTED_BY))
+
+
+def listing(model: type[models.Model] | models.Model, pk) -> str:
+    return f"list-{model._meta.model_name}-{pk}"
+
+
+def everything(model: type[models.Model]) -> str:
+    return f"all-{model._meta.model_name}"
+
+
+def show_listing(thing: models.Model) -> None:
+    """The page of ``thing`` and the stories it lists."""
+    edge.show(key(thing), listing(thing, thing.pk))
+
+
+def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]:
+    """The keys a story's save (``stored``: its row before, None if new) or
+    deletion makes stale."""
+    keys = {key(story)}
+    if story.pk is None:
+        return keys
+    was_public = bool(stored) and stored["status"] == story.Status.PUBLISHED
+    if not (was_public or story.status == story.Status.PUBLISHED):
+        return keys  # a draft: nothing readers see has changed
+    keys.add(REVISED)
+    moved = gone or stored is None or any(stored[f] != getattr(story, f) for f in PLACE)
+    if moved:
+        keys |= {STORIES, HOME, COMMITMENTS} | named_by(story)
+        if stored and stored["section_id"]:
+            keys.add(f"list-section-{stored['section_id']}")
+    return keys
+
+
+def named_by(story) -> set[str]:
+    """The listings that hold ``story``: its section's and those of every thing it
+    names (kinds.py), and the trips of the meetings it covers."""
+    keys = set()
+    for kind in KINDS:
+        if kind.relation == "section":
+            pks = [story.section_id] if story.section_id else []
+        else:
+            pks = getattr(story, kind.relation).values_list("pk", flat=True)
+        keys |= {listing(kind.model, pk) for pk in pks}
+    trips = story.events.exclude(parent=None).values_list("parent", flat=True)
+    return keys | {f"list-event-{pk}" for pk in trips}
+
+
+def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[str]:
+    """Many-to-many links between ``owner`` and rows ``pks`` of ``model`` were
+    added or removed: both ends, and the listings of whichever end lists stories
+    (a story linked to an organization, an outcome to the stories reporting it)."""
+    keys = {f"{model._meta.model_name}-{pk}" for pk in pks or ()}
+    if _listed(model):
+        keys |= {listing(model, pk) for pk in pks or ()}
+    if _listed(type(owner)):
+        keys.add(listing(owner, owner.pk))
+    return keys
+
+
+def row_changed(row: models.Model) -> set[str]:
+    """A row of the newsroom other than a story: its own key, the things it
+    points to (an alias's organization, a participant's event), and the listings
+    of a link between a story and a thing (a byline, a tag on a story)."""
+    keys = {key(row)}
+    pointed = {}
+    for field in row._meta.concrete_fields:
+        if field.is_relation and (pk := getattr(row, field.attname)) is not None:
+            pointed[field.related_model] = pk
+            keys.add(f"{field.related_model._meta.model_name}-{pk}")
+    if any(model._meta.model_name == "article" for model in pointed):
+        # a link between a story and a thing: a byline, a tag on a story
+        keys |= {listing(model, pk) for model, pk in pointed.items() if _listed(model)}
+    name = row._meta.model_name
+    if name in LISTED_BY:
+        keys.add(everything(type(row)))
+    return keys | ALSO.get(name, set())
+
+
+# What else rows of these models change: the tracker, the pins, a story's revision time.
+ALSO = {"outcome": {COMMITMENTS}, "pin": {HOME}, "correction": {REVISED}}
+
+
+def _listed(model) -> bool:
+    return model._meta.model_name in LISTED_BY

@@ -1,0 +1,164 @@
+"""The edge cache and a busy desk (issue 17): the production server (gunicorn,
+page cache on Redis) behind Varnish with deploy/varnish/default.vcl, on
+loopback, at 1k stories on PostgreSQL (bench/run.py's archive).
+
+Measured with wrk, each against the bare Django view (/healthz) of the same run:
+a story page and the home page served by the edge (hits), and by the app's own
+page cache; then the same while an editor saves a story every 0.5 s (its
+headline, through the ORM, so the purges go out as from the desk), and after
+each save its page through the edge must show the new headline.
+
+    .venv/bin/python bench/edge.py [--size 1000] [--seconds 10]
+
+Budgets: a hit at the edge at 3x the bare view or more; a page from the app's
+cache at 70% of bare or more (2 workers); with the busy desk, 90% or more of
+the quiet figure, through the edge and direct, with no error and no stale page.
+"""
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run as bench
+
+from tests.varnish import VARNISHD, Varnish, free_port
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    args = parser.parse_args()
+    bench.ensure_wrk()
+    if not Path(VARNISHD).exists():
+        raise SystemExit("varnishd is needed: apt-get install varnish varnish-modules")
+    database = f"{args.postgres}/toasoan_bench_{args.size}"
+    bench.fill(database, args.size, args.postgres)
+    edge_port = free_port()
+    env = bench.server_env(database, args, Path(tempfile.mkdtemp(prefix="bench-static-")))
+    env["EDGE_CACHE_URL"] = f"http://127.0.0.1:{edge_port}/"
+    bench.manage(env, "collectstatic", "--noinput", "-v0")
+    os.environ.update({**env, "DEBUG": "1", "ALLOWED_HOSTS": "*"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(bench.ROOT))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    from articles.models import Article
+    from newsroom import edge
+
+    cache.clear()
+    stories = list(Article.objects.published().order_by("-published_at")[:400])
+    story_url = stories[0].get_absolute_url()
+    results, problems = {}, []
+    with (
+        bench.server(env, cached=True) as app,
+        Varnish(int(app.rsplit(":", 1)[1]), edge_port) as front,
+    ):
+        pages = {"story": story_url, "home": "/"}
+        results["bare"] = bench.wrk(app + "/healthz", args.seconds, args.connections)
+        for quiet_or_busy in ("quiet", "busy"):
+            desk = Editor(stories[50:], edge, problems, front) if quiet_or_busy == "busy" else None
+            for name, url in pages.items():
+                for where, base in (("edge", front), ("app", app)):
+                    result = bench.wrk(base + url, args.seconds, args.connections)
+                    results[f"{name} {where} {quiet_or_busy}"] = result
+            if desk:
+                desk.stop()
+                results["saves"] = desk.saves
+    report, passed = render(results, problems, args)
+    print(report)
+    out = bench.ROOT / "bench" / "results" / "edge-latest.md"
+    out.write_text(report + "\n")
+    return 0 if passed else 1
+
+
+class Editor:
+    """Saves a story's headline every 0.5 s in a thread; after each save (its
+    purge sent), its page through the edge must show the new headline."""
+
+    def __init__(self, stories, edge, problems: list, front: str):
+        self.stories, self.edge, self.problems, self.front = stories, edge, problems, front
+        self.saves, self.running = 0, True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while self.running:
+            story = random.choice(self.stories)
+            story.headline = f"{story.headline.split(' ·')[0]} · {self.saves}"
+            story.save()
+            self.saves += 1
+            self.edge.wait()
+            url = self.front + story.get_absolute_url()
+            with urllib.request.urlopen(bench.request(url), timeout=10) as response:
+                if story.headline not in response.read().decode():
+                    self.problems.append(f"stale after its purge: {url}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def render(results: dict, problems: list, args) -> tuple[str, bool]:
+    bare = results["bare"]["rps"]
+    rows, passed = [], not problems
+    failures = sum(r["errors"] + r["non_2xx"] for k, r in results.items() if k != "saves")
+    passed &= failures == 0
+
+    def row(name: str, figure: float, budget: str, ok: bool) -> None:
+        nonlocal passed
+        passed &= ok
+        rows.append(f"| {name} | {figure} | {budget} | {'pass' if ok else 'FAIL'} |")
+
+    for page in ("story", "home"):
+        edge, app = results[f"{page} edge quiet"]["rps"], results[f"{page} app quiet"]["rps"]
+        row(f"{page}, hit at the edge (× bare)", round(edge / bare, 2), "≥ 3", edge >= 3 * bare)
+        row(f"{page}, app's cache (% of bare)", round(100 * app / bare), "≥ 70", app >= 0.7 * bare)
+        for where in ("edge", "app"):
+            busy = results[f"{page} {where} busy"]["rps"]
+            quiet = results[f"{page} {where} quiet"]["rps"]
+            ratio = round(100 * busy / quiet)
+            row(f"{page}, {where}, busy desk (% of quiet)", ratio, "≥ 90", ratio >= 90)
+    lines = [
+        f"# The edge and a busy desk ({args.size} stories, {args.workers} workers, "
+        f"wrk -c{args.connections} -d{args.seconds}s)",
+        "",
+        "| | req/s | p50 ms | p99 ms | failures |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| {name} | {r['rps']} | {r['p50']} | {r['p99']} | {r['errors'] + r['non_2xx']} |"
+            for name, r in results.items()
+            if name != "saves"
+        ),
+        "",
+        f"Saves during the busy runs: {results.get('saves', 0)}; stale pages after a purge: "
+        f"{len(problems)}; failed requests: {failures}.",
+        "",
+        "| budget | figure | wanted | |",
+        "| --- | --- | --- | --- |",
+        *rows,
+        "",
+        "PASS" if passed else "FAIL",
+    ]
+    return "\n".join(lines), passed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+# The edge in front of the app servers: Varnish 7 with the xkey module (Debian's
+# varnish and varnish-modules). Readers' responses are kept under the surrogate
+# keys the app names in their xkey header, for as long as its s-maxage says (at
+# most until a scheduled story goes live); the app purges by key when something
+# changes (newsroom/edge.py: PURGE with an xkey-purge header, from loopback).
+# The desk and signed-in staff go straight to the app, cookies and all.
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend app {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .probe = {
+        .url = "/healthz";
+        .interval = 2s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+    }
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "Not allowed"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "An xkey-purge header names what to purge"));
+        }
+        set req.http.purged = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.purged));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # The desk (ADMIN_URL, "admin/" unless set), and anyone signed in.
+    if (req.url ~ "^/admin/" || req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        return (pass);
+    }
+    # Readers: no cookie reaches the app, so all share one copy of a page.
+    unset req.http.Cookie;
+    # With the app up, a copy past its time is served while a fresh one is
+    # fetched for at most 10 seconds; with the app down, for hours (grace).
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 10s;
+    }
+    return (hash);
+}
+
+sub vcl_backend_response {
+    # Only what the app marked as a readers' response is kept: its keys, and how
+    # long the edge may keep it (s-maxage; none without EDGE_CACHE_URL).
+    if (!beresp.http.xkey || beresp.status != 200 || beresp.http.Set-Cookie
+        || beresp.http.Cache-Control !~ "s-maxage") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+    set beresp.grace = 6h;
+    return (deliver);
+}
+
+sub vcl_deliver {
+    set resp.http.X-Cache = "MISS";
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    }
+    # The keys are the edge's business: readers need not see what a page shows.
+    unset resp.http.xkey;
+}

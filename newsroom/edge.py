@@ -1,0 +1,131 @@
+"""The edge cache in front of the app servers (Varnish with its xkey module,
+``deploy/varnish/default.vcl``): surrogate keys and purges, the HTTP side.
+
+While a reader response is made, what it shows is recorded (``show``: a
+story, a section, a listing's membership) and sent as its ``xkey`` header; the
+edge keeps the response under those keys. When something changes, the app names
+its keys (``purge``) and the edge drops exactly the responses that showed it.
+Purges are sent to ``EDGE_CACHE_URL`` once the transaction commits, by a
+background thread, so that a save never waits on the edge; one that fails is
+tried again, then logged. The app says which keys mean what (``articles``):
+this layer knows nothing of stories.
+"""
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+
+HEADER = "xkey"
+PURGE_HEADER = "xkey-purge"
+# Keys per purge request: one header line stays well under the edge's limit.
+BATCH = 200
+RETRIES = (0.5, 2, 8)  # seconds between attempts
+
+log = logging.getLogger(__name__)
+_shown: ContextVar[set[str] | None] = ContextVar("shown", default=None)
+
+
+def show(*keys: str) -> None:
+    """Note that the response being made shows what ``keys`` name."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.update(keys)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[str]]:
+    """The keys ``show`` is given while the block runs."""
+    token = _shown.set(set())
+    try:
+        yield _shown.get()
+    finally:
+        _shown.reset(token)
+
+
+def label(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
+    if keys:
+        response[HEADER] = " ".join(sorted(keys))
+    return response
+
+
+def purge(keys: Iterable[str]) -> None:
+    """Have the edge drop every response that showed any of ``keys``, once the
+    current transaction commits (nothing, if it rolls back)."""
+    keys = set(keys)
+    if keys and settings.EDGE_CACHE_URL:
+        transaction.on_commit(lambda: _sender.put(keys))
+
+
+def wait() -> None:
+    """Until every purge asked for so far has been sent (or given up on)."""
+    _sender.join()
+
+
+def _send(keys: set[str]) -> bool:
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), BATCH):
+        request = urllib.request.Request(
+            settings.EDGE_CACHE_URL,
+            method="PURGE",
+            headers={PURGE_HEADER: " ".join(ordered[start : start + BATCH])},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            response.read()
+    return True
+
+
+class Sender:
+    """One thread that sends what has been asked, merging the purges of saves
+    that came while it was sending (an import of a hundred stories is a few
+    requests, not a hundred)."""
+
+    def __init__(self):
+        self.queue: queue.Queue[set[str]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def put(self, keys: set[str]) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="edge-purges", daemon=True)
+                self.thread.start()
+        self.queue.put(keys)
+
+    def join(self) -> None:
+        self.queue.join()
+
+    def run(self) -> None:
+        while True:
+            batches = [self.queue.get()]
+            while not self.queue.empty():
+                batches.append(self.queue.get_nowait())
+            keys = set().union(*batches)
+            try:
+                self.deliver(keys)
+            finally:
+                for _ in batches:
+                    self.queue.task_done()
+
+    def deliver(self, keys: set[str]) -> None:
+        for pause in (*RETRIES, None):
+            try:
+                _send(keys)
+                return
+            except (OSError, urllib.error.URLError) as error:
+                if pause is None:
+                    log.error("edge purge failed, %d keys: %s", len(keys), error)
+                    return
+                time.sleep(pause)
+
+
+_sender = Sender()

@@ -1,0 +1,172 @@
+"""The edge: Varnish with xkey (deploy/varnish/default.vcl) started on a loopback
+port in front of the live server, and the purges the app sends it."""
+
+import datetime
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.utils import timezone
+
+from articles import surrogates
+from articles.models import Article, Section
+from newsroom import edge
+from tests.factories import ArticleFactory, SectionFactory
+from tests.tools import need
+from tests.varnish import VARNISHD, Varnish
+
+
+def get(url: str, cookie: str | None = None) -> tuple[str, str, dict]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers.get("X-Cache"), response.read().decode(), response.headers
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    with Varnish(urlparse(live_server.url).port) as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        yield url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_edge_keeps_pages_and_drops_just_what_changed(varnish):
+    economy, world = SectionFactory(name="Kinh tế"), SectionFactory(name="Thế giới")
+    story = ArticleFactory(headline="Tin kinh tế", section=economy)
+    other = ArticleFactory(headline="Tin thế giới", section=world)
+    edge.wait()
+    pages = {
+        "story": story.get_absolute_url(),
+        "other": other.get_absolute_url(),
+        "economy": economy.get_absolute_url(),
+        "world": world.get_absolute_url(),
+        "home": "/",
+    }
+    for url in pages.values():
+        assert get(varnish + url)[0] == "MISS"
+    for url in pages.values():  # the second time, from the edge
+        status, _, headers = get(varnish + url)
+        assert status == "HIT", url
+        assert "xkey" not in headers  # what a page shows is the edge's business
+
+    # A reader's cookies do not make another copy; a signed-in user's go to the app.
+    assert get(varnish + pages["story"], cookie="csrftoken=abc; _ga=1")[0] == "HIT"
+    assert get(varnish + pages["story"], cookie="sessionid=abc")[0] == "MISS"
+
+    # Saving an unrelated story (its own section, not shown on the story's page):
+    other.headline = "Tin thế giới, sửa"
+    other.save()
+    edge.wait()
+    assert get(varnish + pages["story"])[0] == "HIT"
+    assert get(varnish + pages["economy"])[0] == "HIT"
+    assert get(varnish + pages["other"])[0] == "MISS"
+    assert get(varnish + pages["world"])[0] == "MISS"  # it lists the other story
+    assert get(varnish + pages["world"])[0] == "HIT"
+
+    # Editing the story: its page, its section's first page and the home page are fresh at once.
+    story.headline = "Tin kinh tế, đã sửa"
+    story.save()
+    edge.wait()
+    for name in ("story", "economy", "home"):
+        status, html, _ = get(varnish + pages[name])
+        assert (status, "Tin kinh tế, đã sửa" in html) == ("MISS", True), name
+    assert get(varnish + pages["world"])[0] == "HIT"  # not the other sections
+
+    # A story published into a section: that section's first page and the home page.
+    get(varnish + pages["story"])
+    new = ArticleFactory(headline="Tin kinh tế mới", section=economy)
+    edge.wait()
+    for name, fresh in (("economy", True), ("home", True), ("world", False), ("story", False)):
+        status, html, _ = get(varnish + pages[name])
+        assert status == ("MISS" if fresh else "HIT"), name
+        assert ("Tin kinh tế mới" in html) == (name != "world" and fresh), name
+    assert new.get_absolute_url()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_and_drafts_never_come_from_the_edge(varnish, admin_user):
+    story = ArticleFactory(headline="Tin đã đăng")
+    edge.wait()
+    for _ in range(2):
+        status, _, headers = get(varnish + "/admin/login/")
+        assert status == "MISS" and "csrftoken" in headers.get("Set-Cookie", "")
+    get(varnish + story.get_absolute_url())
+    assert get(varnish + story.get_absolute_url())[0] == "HIT"
+    # Unpublished, it is gone from the edge at once: readers get a 404, never kept.
+    story.status = Article.Status.DRAFT
+    story.save()
+    edge.wait()
+    for _ in range(2):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get(varnish + story.get_absolute_url())
+        assert missing.value.code == 404 and missing.value.headers.get("X-Cache") == "MISS"
+
+
+def test_purges_name_what_changed_once_the_save_commits(
+    db, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.EDGE_CACHE_URL = "http://edge.invalid/"
+    sent = []
+    monkeypatch.setattr(edge._sender, "put", sent.append)
+    section = Section.objects.create(name="Kinh tế")
+    story = ArticleFactory(section=section)
+    draft = ArticleFactory(status=Article.Status.DRAFT, section=section)
+    stored = {field: getattr(story, field) for field in surrogates.PLACE}
+    assert surrogates.story_changed(story, stored) == {f"article-{story.pk}", "revised"}
+    assert surrogates.story_changed(draft, None) == {f"article-{draft.pk}"}  # unseen
+    moved = surrogates.story_changed(story, {**stored, "section_id": None})
+    assert {"stories", "home", f"list-section-{section.pk}"} <= moved
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story.headline = "Sửa"
+        story.save()
+        assert not sent  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    # a headline: the pages that show the story, and the sitemaps' modification times
+    assert sent == [{f"article-{story.pk}", "revised"}]
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.section = SectionFactory()
+        story.save()
+    keys = set().union(*sent)
+    assert {f"list-section-{section.pk}", f"list-section-{story.section_id}", "home"} <= keys
+
+
+@pytest.mark.django_db
+def test_only_a_purged_edge_may_keep_pages_and_not_past_a_scheduled_minute(client, settings):
+    story = ArticleFactory()
+    assert "s-maxage" not in client.get("/")["Cache-Control"]  # no edge to purge: no keeping
+    settings.EDGE_CACHE_URL = "http://127.0.0.1:6081/"
+    settings.EDGE_CACHE_SECONDS = 86400
+    assert "s-maxage=86400" in client.get("/tin-moi/")["Cache-Control"]
+    ArticleFactory(published_at=timezone.now() + datetime.timedelta(minutes=10))
+    for url in ("/", story.get_absolute_url()):  # served again from the page cache too
+        control = client.get(url)["Cache-Control"]
+        seconds = int(control.split("s-maxage=")[1].split(",")[0])
+        assert 0 < seconds <= 600, control
+
+
+@pytest.mark.django_db
+def test_feeds_sitemaps_and_pages_name_what_they_show(client):
+    section = SectionFactory()
+    story = ArticleFactory(section=section)
+    story.tags.add("LNG")
+    tag = story.tags.get()
+    expected = {
+        "/rss/": {"stories", f"article-{story.pk}"},
+        f"/chuyen-muc/{section.slug}/rss/": {f"list-section-{section.pk}", f"article-{story.pk}"},
+        "/sitemap-stories.xml": {"stories"},
+        "/cam-ket/": {"commitments", "all-organization"},
+        f"/the/{tag.slug}/": {f"list-tag-{tag.pk}", f"tag-{tag.pk}", f"article-{story.pk}"},
+        story.get_absolute_url(): {f"article-{story.pk}", f"tag-{tag.pk}", "all-section"},
+    }
+    for url, keys in expected.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert keys <= set(response["xkey"].split()), (url, response["xkey"])
+    assert "stories" not in client.get(story.get_absolute_url())["xkey"].split()
+    assert "xkey" not in client.get("/admin/login/")
