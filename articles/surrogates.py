@@ -58,6 +58,8 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
     if not (was_public or story.status == story.Status.PUBLISHED):
         return keys  # a draft: nothing readers see has changed
     keys.add(REVISED)
+    if story.translation_of_id:  # the original's page names its translations
+        keys.add(f"article-{story.translation_of_id}")
     moved = gone or stored is None or any(stored[f] != getattr(story, f) for f in PLACE)
     if moved:
         keys |= {STORIES, HOME, COMMITMENTS} | named_by(story)

@@ -170,3 +170,16 @@ def test_feeds_sitemaps_and_pages_name_what_they_show(client):
         assert keys <= set(response["xkey"].split()), (url, response["xkey"])
     assert "stories" not in client.get(story.get_absolute_url())["xkey"].split()
     assert "xkey" not in client.get("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_a_translation_published_refreshes_its_original(client):
+    """The original's page names its published translations (language links,
+    hreflang): publishing one purges it, though the original did not change."""
+    original = ArticleFactory(headline="Tin gốc")
+    assert client.get(original.get_absolute_url()).status_code == 200  # kept
+    english = ArticleFactory(
+        headline="The original", language="en", translation_of=original, section=original.section
+    )
+    html = client.get(original.get_absolute_url()).content.decode()
+    assert f'hreflang="en" href="http://testserver{english.get_absolute_url()}"' in html
