@@ -113,8 +113,14 @@ def row_changed(row: models.Model) -> set[str]:
     return keys | ALSO.get(name, set())
 
 
-# What else rows of these models change: the tracker, the pins, a story's revision time.
-ALSO = {"outcome": {COMMITMENTS}, "pin": {HOME}, "correction": {REVISED}}
+# What else rows of these models change: the tracker, the pins, a story's revision
+# time, and what searches find (a story is found by the other names of what it names).
+ALSO = {
+    "outcome": {COMMITMENTS},
+    "pin": {HOME},
+    "correction": {REVISED},
+    **{f"{kind}alias": {STORIES} for kind in ("country", "organization", "person")},
+}
 
 
 def _listed(model) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import surrogates
 from articles.models import Article, Section
 from newsroom import edge
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, OrganizationFactory, SectionFactory
 from tests.tools import need
 from tests.varnish import VARNISHD, Varnish
 
@@ -183,3 +183,13 @@ def test_a_translation_published_refreshes_its_original(client):
     )
     html = client.get(original.get_absolute_url()).content.decode()
     assert f'hreflang="en" href="http://testserver{english.get_absolute_url()}"' in html
+
+
+@pytest.mark.django_db
+def test_searches_find_a_story_by_a_name_given_after_they_were_kept(client):
+    story = ArticleFactory(headline="Tập đoàn Sao Mai đầu tư")
+    org = OrganizationFactory(name="Tập đoàn Sao Mai")
+    story.organizations.add(org)
+    assert story.headline not in client.get("/tim-kiem/?q=sm+group").content.decode()
+    org.aliases.create(name="SM Group")
+    assert story.headline in client.get("/tim-kiem/?q=sm+group").content.decode()
