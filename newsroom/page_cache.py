@@ -92,17 +92,22 @@ def _keepable(response: HttpResponse) -> bool:
 
 def _mark(response: HttpResponse, current: dict) -> HttpResponse:
     """Browsers may keep a page but must ask again (a 304 is cheap), and a
-    signed-in reader's request (with its cookie) is another page. An edge that
-    the app purges (``EDGE_CACHE_URL``) may keep it (``s-maxage``), at most until
-    pages next change by themselves (a scheduled story goes live); no other
-    shared cache may, since nothing would tell it of a change."""
+    signed-in reader's request (with its cookie) is another page."""
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ("Cookie",))
+    return _edge_age(response, current)
+
+
+def _edge_age(response: HttpResponse, current: dict) -> HttpResponse:
+    """An edge that the app purges (``EDGE_CACHE_URL``) may keep the page
+    (``s-maxage``), at most until pages next change by themselves (a scheduled
+    story goes live); no other shared cache may, since nothing would tell it of
+    a change. Counted down again each time a kept page is served."""
     if settings.EDGE_CACHE_URL:
         seconds = settings.EDGE_CACHE_SECONDS
         if isinstance(current.get("due"), int | float):
             seconds = max(0, min(seconds, int(current["due"] - time.time())))
         patch_cache_control(response, s_maxage=seconds)
-    patch_vary_headers(response, ("Cookie",))
     return response
 
 
@@ -158,7 +163,9 @@ class Lookup:
         if page is None:
             return None
         not_modified = get_conditional_response(request, etag=self.etag, last_modified=self.changed)
-        return self.mark(not_modified if not_modified is not None else page)
+        if not_modified is not None:
+            return self.mark(not_modified)
+        return _edge_age(page, self.current)  # marked when it was kept
 
     def store(self, response: HttpResponse) -> bool:
         """Keep ``response`` if it is ``_keepable`` and none of what it shows was
@@ -168,10 +175,9 @@ class Lookup:
         keys = response.get(edge.HEADER, "").split()
         found = cache.get_many([VERSION + key for key in keys])
         versions = {key: found.get(VERSION + key) for key in keys}
-        if missing := [key for key, version in versions.items() if version is None]:
-            for key in missing:  # never purged, or lost: from now on, as of no purge
-                cache.add(VERSION + key, 0, None)
-                versions[key] = cache.get(VERSION + key)
+        for key in [key for key, version in versions.items() if version is None]:
+            # Never purged, or lost: from now on, as of no purge (unless a purge came first).
+            versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
         if any(version is None or version > self.started for version in versions.values()):
             return False
         # Whole seconds, and later than any copy of this page made before it.
