@@ -3,9 +3,11 @@
 A page is kept under its address and language with the surrogate keys of what
 it shows (``edge.py``) and the version each key had when it was made; a save
 purges the keys of what it changed (``purge``, here and at the edge), and a page
-one of whose keys has moved on is never served again. A version is the count
-of purges at the key's last purge: a page whose rendering overlapped a purge of
-one of its keys is not kept, and a key the cache has lost counts as changed.
+one of whose keys has moved on is never served again. A version is the number
+of the key's last purge: a page whose rendering overlapped a purge of one of its
+keys is not kept, and a key the cache has lost counts as changed. A hit is one
+read of the cache: the page is served without reading its keys' versions while
+no purge at all has ended since they were last read for it.
 It carries ``ETag`` and ``Last-Modified``, and a conditional GET gets a 304.
 ``PageCacheMiddleware`` serves kept pages before URL resolution and the view,
 in one cache read and no SQL; ``cache_public_page`` marks the views whose
@@ -22,6 +24,7 @@ of stories.
 import functools
 import hashlib
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,8 +58,11 @@ class Content:
 
 
 _content: Content | None = None
-PURGES = "pages:purges"  # how many purges there have been
-VERSION = "pages:key:"  # + a key: the count at its last purge
+PURGES = "pages:purges"  # how many purges have begun: each takes the next number
+ENDED = "pages:ended"  # a new token each time one ends (its keys' versions written)
+VERSION = "pages:key:"  # + a key: the number of its last purge
+CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
+_purged_here = 0  # purges this process has ended
 
 
 def configure(generation_key: str, generation: Callable[..., dict], parameters) -> None:
@@ -125,35 +131,47 @@ def purge(keys) -> None:
 
 
 def _forget(keys: set[str]) -> None:
+    """Versions first, then a new ``ENDED`` token: a reader that sees the token
+    reads versions that already show this purge."""
     cache.add(PURGES, 0, None)
-    count = cache.incr(PURGES)
-    cache.set_many({VERSION + key: count for key in keys}, None)
+    number = cache.incr(PURGES)
+    cache.set_many({VERSION + key: number for key in keys}, None)
+    cache.set(ENDED, uuid.uuid4().hex, None)
+    global _purged_here
+    _purged_here += 1
 
 
 class Lookup:
-    """The reads of the cache for a request: the generation, the count of purges
-    and the page together, then the versions of the page's keys."""
+    """The reads of the cache for a request: the generation, the counts of purges
+    and the page together; the versions of the page's keys only if a purge has
+    ended since they were last found current."""
 
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        self.key = "page:" + _digest(f"{get_language()}|{address}")
-        found = cache.get_many([_content.generation_key, PURGES, self.key])
+        self.key = "page:v2:" + _digest(f"{get_language()}|{address}")
+        checked = CHECKED + self.key
+        found = cache.get_many([_content.generation_key, PURGES, ENDED, self.key, checked])
+        purged_before = _purged_here
         self.current = _content.generation(found.get(_content.generation_key), read=False)
         self.started = found.get(PURGES, 0)  # before the page is made, if it must be
         self.page = None
         entry = found.get(self.key)
         self.previous = entry[1] if entry else 0  # when the copy kept was made
-        if entry:
-            versions, changed, page = entry
-            now = cache.get_many([VERSION + key for key in versions]) if versions else {}
+        if not entry:
+            return
+        versions, self.changed, self.etag, page = entry
+        # Reading the generation may itself purge (a scheduled story went live).
+        ended = found.get(ENDED)
+        if ended is None or found.get(checked) != ended or _purged_here != purged_before:
+            now = cache.get_many([ENDED, *(VERSION + key for key in versions)])
             # A page one of whose keys was purged (or lost) is as good as none.
-            if all(now.get(VERSION + key) == version for key, version in versions.items()):
-                self.page = page
-                self.tag(versions, changed)
-
-    def tag(self, versions: dict, changed: int) -> None:
-        self.changed = changed
-        self.etag = quote_etag(_digest(f"{self.key}|{changed}|{sorted(versions.items())}"))
+            if any(now.get(VERSION + key) != version for key, version in versions.items()):
+                return
+            if now.get(ENDED) is None:  # no purge yet, or the token was lost
+                cache.add(ENDED, uuid.uuid4().hex, None)
+            else:
+                cache.set(checked, now[ENDED], settings.PAGE_CACHE_SECONDS)
+        self.page = page
 
     def response(self, request: HttpRequest, page: HttpResponse | None = None):
         """``page`` (by default the cached one, if any) or a 304 if the reader's
@@ -173,18 +191,21 @@ class Lookup:
         if not _keepable(response):
             return False
         keys = response.get(edge.HEADER, "").split()
-        found = cache.get_many([VERSION + key for key in keys])
+        found = cache.get_many([ENDED, *(VERSION + key for key in keys)])
         versions = {key: found.get(VERSION + key) for key in keys}
+        # Current as of the token read with the versions, if they were all there.
+        checked = None if None in versions.values() else found.get(ENDED)
         for key in [key for key, version in versions.items() if version is None]:
             # Never purged, or lost: from now on, as of no purge (unless a purge came first).
             versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
         if any(version is None or version > self.started for version in versions.values()):
             return False
         # Whole seconds, and later than any copy of this page made before it.
-        self.tag(versions, max(int(time.time()), self.previous + 1))
+        self.changed = max(int(time.time()), self.previous + 1)
+        self.etag = quote_etag(_digest(f"{self.key}|{self.changed}|{sorted(versions.items())}"))
         self.mark(response)
-        entry = (versions, self.changed, response)
-        cache.set(self.key, entry, settings.PAGE_CACHE_SECONDS)
+        entry = (versions, self.changed, self.etag, response)
+        cache.set_many({self.key: entry, CHECKED + self.key: checked}, settings.PAGE_CACHE_SECONDS)
         return True
 
     def mark(self, response: HttpResponse) -> HttpResponse:

@@ -70,6 +70,50 @@ def test_a_second_visit_is_served_without_sql(client, newsroom):
     assert "public" in second["Cache-Control"] and "max-age=0" in second["Cache-Control"]
 
 
+def test_a_hit_is_one_read_of_the_cache_until_a_purge_ends(client, newsroom, monkeypatch):
+    """The versions of a page's keys are read again only after some purge has
+    ended; then once, and the page is a single read again."""
+    from django.core.cache import cache
+
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, counted(getattr(cache, name), reads, inside))
+    b, elsewhere = newsroom["b"], ArticleFactory(headline="Tin khác hẳn")
+    warm(client, ["/", "/"])
+
+    def reads_of(url):
+        reads.clear()
+        assert client.get(url).status_code == 200
+        return len(reads)
+
+    assert reads_of("/") == 1
+    b.headline = "Tin B đã sửa"
+    b.save()  # B's key is purged; the home page shows B
+    assert reads_of("/") > 1  # rendered again
+    assert reads_of("/") == 1
+    warm(client, [b.get_absolute_url()])
+    elsewhere.headline = "Tin khác hẳn, đã sửa"
+    elsewhere.save()  # a purge of keys B's page does not show...
+    assert reads_of(b.get_absolute_url()) == 2  # ...so its versions are read again
+    assert reads_of(b.get_absolute_url()) == 1
+
+
+def counted(method, calls: list, inside: list):
+    """Counts the calls the page cache makes, not those a backend's ``get_many``
+    makes of its own ``get``."""
+
+    def wrapper(*args, **kwargs):
+        if not inside:
+            calls.append(args)
+        inside.append(1)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    return wrapper
+
+
 def test_a_cached_page_keeps_the_headers_of_a_fresh_one(client, newsroom):
     """Hits are served by a middleware, before the view: the headers the other
     middleware add must still be there."""
