@@ -1,19 +1,22 @@
 """Whole readers' pages from the cache: the HTTP side.
 
-A page is kept under its address and language with the surrogate keys of what
-it shows (``edge.py``) and the version each key had when it was made; a save
-purges the keys of what it changed (``purge``, here and at the edge), and a page
-one of whose keys has moved on is never served again. A version is the number
-of the key's last purge: a page whose rendering overlapped a purge of one of its
-keys is not kept, and a key the cache has lost counts as changed. A hit is one
-read of the cache: the page is served without reading its keys' versions while
-no purge at all has ended since they were last read for it.
+A page is kept under its address (which says its language) and whether the
+reader takes it compressed, with the surrogate keys of what it shows
+(``edge.py``) and the version each key had when it was made; a save purges the
+keys of what it changed (``purge``, here and at the edge), and a page one of
+whose keys has moved on is never served again. A version is the number of the
+key's last purge: a page whose rendering overlapped a purge of one of its keys
+is not kept, and a key the cache has lost counts as changed. A hit is one read
+of the cache: the page is served without reading its keys' versions while no
+purge at all has ended since they were last read for it.
 It carries ``ETag`` and ``Last-Modified``, and a conditional GET gets a 304.
-``PageCacheMiddleware`` serves kept pages before URL resolution and the view,
-in one cache read and no SQL; ``cache_public_page`` marks the views whose
-pages may be kept. Signed-in users (staff) bypass it and are told not to keep
-what they get; a page asked for with a query parameter the site does not
-read (a tracking tag, a probe) is rendered but not kept.
+``PageCacheMiddleware``, near the top of the stack, keeps the response as the
+middleware below it left it (compressed, with its headers) and serves it again
+before any of them, URL resolution or the view run, in one cache read and no
+SQL; ``cache_public_page`` marks the views whose pages may be kept. Signed-in
+users (staff) bypass it and are told not to keep what they get; a page asked
+for with a query parameter the site does not read (a tracking tag, a probe) is
+rendered but not kept.
 
 The app tells this layer, when it is ready, how to read the current
 generation (when pages next change by themselves: a scheduled story) and which
@@ -23,6 +26,7 @@ of stories.
 
 import functools
 import hashlib
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -39,7 +43,6 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import edge
@@ -63,6 +66,9 @@ ENDED = "pages:ended"  # a new token each time one ends (its keys' versions writ
 VERSION = "pages:key:"  # + a key: the number of its last purge
 CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
 _purged_here = 0  # purges this process has ended
+KEEP = "keep_for_readers"  # set on a response the middleware may keep
+# As the compressing middleware reads Accept-Encoding: its two answers are two pages.
+_GZIP = re.compile(r"\bgzip\b")
 
 
 def configure(generation_key: str, generation: Callable[..., dict], parameters) -> None:
@@ -148,7 +154,8 @@ class Lookup:
 
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        self.key = "page:v2:" + _digest(f"{get_language()}|{address}")
+        compressed = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        self.key = "page:v3:" + _digest(f"{address}|{compressed}")
         checked = CHECKED + self.key
         found = cache.get_many([_content.generation_key, PURGES, ENDED, self.key, checked])
         purged_before = _purged_here
@@ -215,9 +222,10 @@ class Lookup:
 
 
 class PageCacheMiddleware:
-    """Serves cached pages before URL resolution, CSRF, authentication and the
-    view: a hit costs little more than Django's bare request cycle. A request
-    carrying a session cookie (staff) goes on to the view, which decides."""
+    """Serves kept pages before compression, the other middleware, URL
+    resolution and the view, and keeps the pages ``cache_public_page`` marked,
+    as they leave the middleware below. A request carrying a session cookie
+    (staff) goes on to the view, which decides."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -225,6 +233,12 @@ class PageCacheMiddleware:
         self.never = tuple(f"/{prefix.lstrip('/')}" for prefix in prefixes)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.respond(request)
+        if not settings.EDGE_CACHE_URL:  # what a page shows is only an edge's business
+            response.headers.pop(edge.HEADER, None)
+        return response
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
         if (
             _cacheable(request)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -233,14 +247,17 @@ class PageCacheMiddleware:
             lookup = Lookup(request)
             if (response := lookup.response(request)) is not None:
                 return response
-            request.page_lookup = lookup
+            response = self.get_response(request)
+            if getattr(response, KEEP, False) and lookup.store(response):
+                return lookup.response(request, response)
+            return response
         return self.get_response(request)
 
 
 def cache_public_page(view):
-    """Keep ``view``'s pages for readers (served by ``PageCacheMiddleware``, or
-    here without it); signed-in users always get a fresh page. Readers' pages
-    are read only: another method than GET or HEAD would render past the cache."""
+    """Let ``PageCacheMiddleware`` keep ``view``'s pages for readers, and the edge
+    too; signed-in users always get a fresh page. Readers' pages are read only:
+    another method than GET or HEAD would render past the cache."""
 
     @require_safe
     @functools.wraps(view)
@@ -251,19 +268,13 @@ def cache_public_page(view):
             return response
         if not _readers_request(request):
             return _rendered(view(request, *args, **kwargs))
-        lookup = None
-        if _cacheable(request):
-            lookup = getattr(request, "page_lookup", None) or Lookup(request)
-            if (response := lookup.response(request)) is not None:
-                return response
         with edge.recording() as shown:
             page = _rendered(view(request, *args, **kwargs))
         if not _keepable(page):
             return page
         edge.label(page, shown)
-        if lookup is None:
-            return _mark(page, _content.generation())
-        return lookup.response(request, page) if lookup.store(page) else page
+        setattr(page, KEEP, True)
+        return _mark(page, _content.generation())
 
     return cached_view
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Kept pages are served from here, as the middleware below left them, before
+    # any of it, URL resolution and the view: newsroom/page_cache.py.
+    "newsroom.page_cache.PageCacheMiddleware",
     "newsroom.middleware.ReadersGZipMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RejectNulMiddleware",
@@ -60,9 +63,6 @@ MIDDLEWARE = [
     "newsroom.middleware.LocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A cached page is served from here: what is above still sees it, what is below
-    # (and URL resolution) is skipped. newsroom/page_cache.py.
-    "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

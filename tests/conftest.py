@@ -20,6 +20,17 @@ def _empty_cache():
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts on the Vietnamese site: the test client runs requests in
+    this thread, and one for an English page leaves English active, in which
+    ``get_absolute_url`` gives the English address."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reporter(db):
     from tests.factories import staff

@@ -125,6 +125,35 @@ def test_a_cached_page_keeps_the_headers_of_a_fresh_one(client, newsroom):
         assert cached[header] == fresh[header], header
 
 
+def test_a_kept_page_is_kept_compressed_and_served_as_it_left(client, newsroom, monkeypatch):
+    """A reader who takes gzip gets the page compressed once, when it was kept;
+    one who does not gets the same page plain: two copies, never mixed."""
+    import gzip
+
+    from django.middleware import gzip as gzip_middleware
+
+    compressed = []
+    compress = gzip_middleware.compress_string
+
+    def counted_compress(text, **kwargs):
+        compressed.append(1)
+        return compress(text, **kwargs)
+
+    monkeypatch.setattr(gzip_middleware, "compress_string", counted_compress)
+    first = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    again = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get("/")
+    assert len(compressed) == 1
+    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert again.content == first.content
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(again.content) == plain.content
+    assert again["ETag"] != plain["ETag"]
+    assert again["Content-Security-Policy"] == plain["Content-Security-Policy"]
+    assert client.get("/").content == plain.content
+    assert len(compressed) == 1
+
+
 def test_every_page_is_cached(client, newsroom):
     warm(client, newsroom["pages"])
     for url in newsroom["pages"]:

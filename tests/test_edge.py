@@ -151,7 +151,7 @@ def test_only_a_purged_edge_may_keep_pages_and_not_past_a_scheduled_minute(clien
 
 
 @pytest.mark.django_db
-def test_feeds_sitemaps_and_pages_name_what_they_show(client):
+def test_feeds_sitemaps_and_pages_name_what_they_show(client, settings):
     section = SectionFactory()
     story = ArticleFactory(section=section)
     story.tags.add("LNG")
@@ -164,6 +164,9 @@ def test_feeds_sitemaps_and_pages_name_what_they_show(client):
         f"/the/{tag.slug}/": {f"list-tag-{tag.pk}", f"tag-{tag.pk}", f"article-{story.pk}"},
         story.get_absolute_url(): {f"article-{story.pk}", f"tag-{tag.pk}", "all-section"},
     }
+    for url in expected:  # without an edge, readers are not told
+        assert "xkey" not in client.get(url), url
+    settings.EDGE_CACHE_URL = "http://127.0.0.1:6081/"
     for url, keys in expected.items():
         response = client.get(url)
         assert response.status_code == 200, url
