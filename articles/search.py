@@ -24,11 +24,13 @@ import html
 import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -64,20 +66,22 @@ def _is_postgres() -> bool:
 # -- indexing
 
 
-def document(article) -> dict[str, str]:
+def document(article, names: list[str] | None = None) -> dict[str, str]:
     """The story's searchable text by weight: what it names is found by every
-    name it goes by (``Mỹ``, ``United States``). Reads relations with ``.all()``
-    so that ``index_many`` can prefetch them for a whole batch."""
-    named = [*article.countries.all(), *article.organizations.all(), *article.people.all()]
-    names = [
-        *(tag.name for tag in article.tags.all()),
-        *(thing.name for thing in named),
-        *(alias.name for thing in named for alias in thing.aliases.all()),
-        *(author.name for author in article.authors.all()),
-    ]
+    name it goes by (``Mỹ``, ``United States``). ``names`` are read from its
+    relations with ``.all()`` (``index_many`` prefetches them for a whole
+    batch), unless the caller has them at hand (``seed_demo``, before saving)."""
+    if names is None:
+        named = [*article.countries.all(), *article.organizations.all(), *article.people.all()]
+        names = [
+            *(tag.name for tag in article.tags.all()),
+            *(thing.name for thing in named),
+            *(alias.name for thing in named for alias in thing.aliases.all()),
+            *(author.name for author in article.authors.all()),
+        ]
     return {
         "A": article.headline,
-        "B": "\n".join([article.sapo, *names]),
+        "B": "\n".join([article.sapo, *sorted(names)]),  # the same whoever reads them
         "C": html.unescape(strip_tags(article.body)),
     }
 
@@ -124,13 +128,36 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
 
 WEIGHTS = "ABC"
 
-# One UPDATE for a whole batch: the vector is built in the database (unaccent
-# lives there), from the text of each weight written twice, folded and as is.
-_VECTOR = " || ".join(
-    f"setweight(to_tsvector('simple', unaccent(replace(v.{w}, 'đ', 'd'))), '{w}')"
-    f" || setweight(to_tsvector('simple', v.{w}), '{w}')"
-    for w in WEIGHTS.lower()
-)
+
+def _vector(text: Callable[[str], str]) -> str:
+    """SQL for the weighted vector, built in the database (unaccent lives there)
+    from the text of each weight (``text(weight)``) twice, folded and as is."""
+    return " || ".join(
+        f"setweight(to_tsvector('simple', unaccent(replace({text(w)}, 'đ', 'd'))), '{w}')"
+        f" || setweight(to_tsvector('simple', {text(w)}), '{w}')"
+        for w in WEIGHTS
+    )
+
+
+_VECTOR_OF_ROW = _vector(lambda weight: f"v.{weight.lower()}")
+_VECTOR_OF_PARAMETERS = _vector(lambda weight: "%s")  # each weight's text twice
+
+
+def _texts(parts: dict[str, str]) -> tuple[str, list[str]]:
+    """The folded text, and the text of each weight, as stored."""
+    folded = fold("\n".join(parts.values()))
+    return folded, [unicodedata.normalize("NFC", parts[w]).lower() for w in WEIGHTS]
+
+
+def fields(parts: dict[str, str]) -> dict:
+    """The search fields of a story not yet saved whose ``document`` is ``parts``,
+    to be written with it (``bulk_create``): one write instead of two. Its words
+    go to the vocabulary with ``add_words``."""
+    folded, texts = _texts(parts)
+    if not _is_postgres():
+        return {"search_text": folded}
+    vector = RawSQL(_VECTOR_OF_PARAMETERS, [text for text in texts for _ in range(2)])
+    return {"search_text": folded, "search_vector": vector}
 
 
 def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
@@ -140,27 +167,37 @@ def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
         return
     if not _is_postgres():
         for pk, parts in docs:
-            model.objects.filter(pk=pk).update(search_text=fold("\n".join(parts.values())))
+            model.objects.filter(pk=pk).update(search_text=_texts(parts)[0])
         return
-    rows, params = [], []
+    rows, params, folded_texts = [], [], []
     for pk, parts in docs:
+        folded, texts = _texts(parts)
         rows.append("(%s, %s" + ", %s" * len(WEIGHTS) + ")")
-        params += [pk, fold("\n".join(parts.values()))]
-        params += [unicodedata.normalize("NFC", parts[w]).lower() for w in WEIGHTS]
+        params += [pk, folded, *texts]
+        folded_texts.append(folded)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(WEIGHTS.lower())
     sql = (
-        f"UPDATE {table} SET search_text = v.search_text, search_vector = {_VECTOR} "
+        f"UPDATE {table} SET search_text = v.search_text, search_vector = {_VECTOR_OF_ROW} "
         f"FROM (VALUES {', '.join(rows)}) AS v(id, search_text, {columns}) "
         f"WHERE {table}.id = v.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    add_words(folded_texts)
+
+
+def add_words(folded_texts: list[str]) -> None:
+    """Add the words of stories' folded texts to the vocabulary that mistyped
+    words are matched against (PostgreSQL)."""
+    if not _is_postgres() or not folded_texts:
+        return
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT word "
             "FROM unnest(tsvector_to_array(to_tsvector('simple', %s))) AS word "
             "WHERE length(word) <= %s ON CONFLICT DO NOTHING",
-            ["\n".join(params[1 :: 2 + len(WEIGHTS)]), LONGEST_WORD],
+            ["\n".join(folded_texts), LONGEST_WORD],
         )
 
 

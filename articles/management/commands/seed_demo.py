@@ -2,18 +2,22 @@
 bylines, tags, organizations, people and events in newsroom-like proportions.
 
 Only adds rows (every slug it makes carries this run's token), so it never
-touches the seed stories or anything an editor wrote. Bulk inserts, then one
-batched search-index pass.
+touches the seed stories or anything an editor wrote. Bulk inserts, each story
+with its search fields.
 """
 
 import datetime
 import itertools
+import multiprocessing
+import os
 import random
 import secrets
+import time
 import unicodedata
+from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from articles import search
@@ -91,7 +95,26 @@ GIVEN = (  # noqa: SIM905
     "An Bình Châu Dũng Giang Hà Hải Hiền Hùng Khoa Lan Linh Long Mai Nam Phúc Quân Tâm Thảo "
     "Trang Tuấn Việt Yến"
 ).split()
+# What a story names, from which pool, at most how many.
+LINKS = (
+    ("countries", "countries", 2),
+    ("organizations", "orgs", 3),
+    ("people", "people", 3),
+    ("events", "events", 1),
+)
 ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng", "Viện", "Hiệp hội"]
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+_loading = None  # (command, sections, entities), for the processes that load batches
+
+
+def _make_batch(batch: tuple[int, int]) -> int:
+    command, sections, entities = _loading
+    return command.make_batch(batch, sections, entities)
 
 
 class Command(BaseCommand):
@@ -101,25 +124,59 @@ class Command(BaseCommand):
         parser.add_argument("--stories", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data")
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes loading batches at once (PostgreSQL; SQLite loads in one)",
+        )
 
-    def handle(self, *args, stories: int, seed: int, batch_size: int, **options):
-        self.rng = random.Random(seed)
+    def handle(self, *args, stories: int, seed: int, batch_size: int, jobs: int, **options):
+        self.rng, self.seed = random.Random(seed), seed
         self.run = secrets.token_hex(3)
-        started = timezone.now()
+        started = time.monotonic()
         with transaction.atomic():
             sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
                         for i, n in enumerate(SECTIONS)]  # fmt: skip
             entities = self.make_entities(stories)
-        new_ids = []
-        for start in range(0, stories, batch_size):
-            with transaction.atomic():
-                new_ids += self.make_stories(
-                    min(batch_size, stories - start), start, sections, entities
-                )
-            self.stdout.write(f"  {start + min(batch_size, stories - start)} stories")
-        indexed = search.index_many(Article.objects.filter(pk__in=new_ids))
-        seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(f"Added {stories} stories ({indexed} indexed) in {seconds:.0f} s.")
+        batches = [
+            (start, min(batch_size, stories - start)) for start in range(0, stories, batch_size)
+        ]
+        jobs = max(1, min(jobs, len(batches))) if _is_postgres() else 1
+        done = 0
+        for count in self.load(batches, sections, entities, jobs):
+            done += count
+            self.stdout.write(f"  {done} stories ({time.monotonic() - started:.0f} s)")
+        seconds = time.monotonic() - started
+        self.stdout.write(f"Added {stories} stories, indexed for search, in {seconds:.0f} s.")
+
+    def load(self, batches, sections, entities, jobs: int) -> Iterator[int]:
+        """Each batch in a transaction of its own; with ``jobs`` > 1, in that many
+        processes (forked: they share what was made so far), each with its own
+        connection, so that the database builds one batch's search vectors and
+        indexes while the next is drawn."""
+        if jobs == 1:
+            for batch in batches:
+                yield self.make_batch(batch, sections, entities)
+            return
+        global _loading
+        _loading = (self, sections, entities)
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap_unordered(_make_batch, batches)
+
+    def make_batch(self, batch: tuple[int, int], sections, entities) -> int:
+        start, count = batch
+        # Drawn from the run's seed and the batch, whichever process draws it.
+        self.rng = random.Random(f"{self.seed}:{start}")
+        if _is_postgres():
+            with connection.cursor() as cursor:
+                # Index entries for the search vectors go to GIN's pending list and
+                # are merged in bulk, not one story at a time (this connection only).
+                cursor.execute("SET gin_pending_list_limit = '64MB'")
+        with transaction.atomic():
+            self.make_stories(count, start, sections, entities)
+        return count
 
     # -- words
 
@@ -231,54 +288,68 @@ class Command(BaseCommand):
     # -- stories
 
     def make_stories(self, count: int, offset: int, sections, entities) -> list[int]:
+        """One batch: what each story names is drawn first, so that its search
+        fields are written with it (``search.fields``), not by a second pass."""
         rng, now = self.rng, timezone.now()
         statuses = [Article.Status.PUBLISHED] * 96 + [
             Article.Status.DRAFT, Article.Status.DRAFT, Article.Status.REVIEW,
             Article.Status.ARCHIVED,
         ]  # fmt: skip
-        articles = []
+        articles, names, texts = [], [], []
         for n in range(offset, offset + count):
             headline = self.sentence()[:-1]
-            articles.append(
-                Article(
-                    headline=headline,
-                    slug=self.slug(headline, n),
-                    sapo=self.sentence() + " " + self.sentence(),
-                    body="".join(
-                        f"<p>{self.sentence()} {self.sentence()}</p>"
-                        for _ in range(rng.randint(4, 9))
-                    ),
-                    section=rng.choice(sections),
-                    status=rng.choice(statuses),
-                    # one in 500 is scheduled for the coming week
-                    published_at=now + datetime.timedelta(minutes=rng.randint(60, 7 * 24 * 60))
-                    if n % 500 == 499
-                    else now - datetime.timedelta(minutes=rng.randint(5, 5 * 365 * 24 * 60)),
-                )
+            article = Article(
+                headline=headline,
+                slug=self.slug(headline, n),
+                sapo=self.sentence() + " " + self.sentence(),
+                body="".join(
+                    f"<p>{self.sentence()} {self.sentence()}</p>" for _ in range(rng.randint(4, 9))
+                ),
+                section=rng.choice(sections),
+                status=rng.choice(statuses),
+                # one in 500 is scheduled for the coming week
+                published_at=now + datetime.timedelta(minutes=rng.randint(60, 7 * 24 * 60))
+                if n % 500 == 499
+                else now - datetime.timedelta(minutes=rng.randint(5, 5 * 365 * 24 * 60)),
             )
+            named = {
+                "authors": rng.sample(entities["authors"], rng.choice([1, 1, 1, 2])),
+                "tags": rng.sample(entities["tags"], rng.randint(2, 5)),
+                **{
+                    field: rng.sample(entities[pool], rng.randint(0, most))
+                    for field, pool, most in LINKS
+                },
+            }
+            # What search.document reads, in its order; these have no other names.
+            things = ("tags", "countries", "organizations", "people", "authors")
+            fields = search.fields(
+                search.document(article, [thing.name for f in things for thing in named[f]])
+            )
+            for field, value in fields.items():
+                setattr(article, field, value)
+            articles.append(article)
+            names.append(named)
+            texts.append(fields["search_text"])
         articles = Article.objects.bulk_create(articles)
+        search.add_words(texts)
         Byline.objects.bulk_create(
             Byline(article=a, author=author, position=i)
-            for a in articles
-            for i, author in enumerate(rng.sample(entities["authors"], rng.choice([1, 1, 1, 2])))
+            for a, named in zip(articles, names, strict=True)
+            for i, author in enumerate(named["authors"])
         )
         TaggedArticle.objects.bulk_create(
             TaggedArticle(content_object=a, tag=tag)
-            for a in articles
-            for tag in rng.sample(entities["tags"], rng.randint(2, 5))
+            for a, named in zip(articles, names, strict=True)
+            for tag in named["tags"]
         )
         links = {}
-        for field, column, pool, most in (
-            ("countries", "country", "countries", 2),
-            ("organizations", "organization", "orgs", 3),
-            ("people", "person", "people", 3),
-            ("events", "event", "events", 1),
-        ):
-            through = getattr(Article, field).through
-            links[field] = through.objects.bulk_create(
-                through(article=a, **{column: thing})
-                for a in articles
-                for thing in rng.sample(entities[pool], rng.randint(0, most))
+        for field, _, _ in LINKS:
+            relation = getattr(Article, field)
+            column = relation.field.related_model._meta.model_name
+            links[field] = relation.through.objects.bulk_create(
+                relation.through(article=a, **{column: thing})
+                for a, named in zip(articles, names, strict=True)
+                for thing in named[field]
             )
         # A story about a meeting reports what came of it.
         outcomes = Outcome.objects.filter(event__in={link.event_id for link in links["events"]})
