@@ -66,26 +66,38 @@ def main() -> int:
     stories = list(Article.objects.published().order_by("-published_at")[:400])
     story_url = stories[0].get_absolute_url()
     results, problems = {}, []
-    with (
-        bench.server(env, cached=True) as app,
-        Varnish(int(app.rsplit(":", 1)[1]), edge_port) as front,
-    ):
-        pages = {"story": story_url, "home": "/"}
-        results["bare"] = bench.wrk(app + "/healthz", args.seconds, args.connections)
-        for quiet_or_busy in ("quiet", "busy"):
-            desk = Editor(stories[50:], edge, problems, front) if quiet_or_busy == "busy" else None
-            for name, url in pages.items():
-                for where, base in (("edge", front), ("app", app)):
-                    result = bench.wrk(base + url, args.seconds, args.connections)
-                    results[f"{name} {where} {quiet_or_busy}"] = result
-            if desk:
-                desk.stop()
-                results["saves"] = desk.saves
+    with bench.server(env, cached=True) as app:
+        edge_cache = Varnish(int(app.rsplit(":", 1)[1]), edge_port)
+        with edge_cache as front:
+            pages = {"story": story_url, "home": "/"}
+            results["bare"] = bench.wrk(app + "/healthz", args.seconds, args.connections)
+            for quiet_or_busy in ("quiet", "busy"):
+                desk = (
+                    Editor(stories[50:], edge, problems, front) if quiet_or_busy == "busy" else None
+                )
+                for name, url in pages.items():
+                    for where, base in (("edge", front), ("app", app)):
+                        before = edge_cache.counters()
+                        result = bench.wrk(base + url, args.seconds, args.connections)
+                        if where == "edge":
+                            result["hit rate"] = hit_rate(before, edge_cache.counters())
+                        results[f"{name} {where} {quiet_or_busy}"] = result
+                if desk:
+                    desk.stop()
+                    results["saves"] = desk.saves
     report, passed = render(results, problems, args)
     print(report)
     out = bench.ROOT / "bench" / "results" / "edge-latest.md"
     out.write_text(report + "\n")
     return 0 if passed else 1
+
+
+def hit_rate(before: dict, after: dict) -> float:
+    """The share of requests the edge answered from its cache (a percentage),
+    the warm-up included: after a purge, the first request is a miss."""
+    hits = after["MAIN.cache_hit"] - before["MAIN.cache_hit"]
+    misses = after["MAIN.cache_miss"] - before["MAIN.cache_miss"]
+    return round(100 * hits / max(1, hits + misses), 3)
 
 
 class Editor:
@@ -140,10 +152,11 @@ def render(results: dict, problems: list, args) -> tuple[str, bool]:
         f"# The edge and a busy desk ({args.size} stories, {args.workers} workers, "
         f"wrk -c{args.connections} -d{args.seconds}s)",
         "",
-        "| | req/s | p50 ms | p99 ms | failures |",
-        "| --- | --- | --- | --- | --- |",
+        "| | req/s | p50 ms | p99 ms | failures | edge hit rate % |",
+        "| --- | --- | --- | --- | --- | --- |",
         *(
-            f"| {name} | {r['rps']} | {r['p50']} | {r['p99']} | {r['errors'] + r['non_2xx']} |"
+            f"| {name} | {r['rps']} | {r['p50']} | {r['p99']} | {r['errors'] + r['non_2xx']} "
+            f"| {r.get('hit rate', '')} |"
             for name, r in results.items()
             if name != "saves"
         ),

@@ -1,6 +1,7 @@
 """Varnish with the project's VCL (deploy/varnish/default.vcl) on a loopback
 port in front of an app server: for the edge tests and the benchmark."""
 
+import json
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VARNISHSTAT = shutil.which("varnishstat") or "/usr/bin/varnishstat"
 
 
 def free_port() -> int:
@@ -59,3 +61,14 @@ class Varnish:
         self.process.wait(timeout=10)
         self.process.stdout.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def counters(self) -> dict[str, int]:
+        """Its own counters (``varnishstat``): ``MAIN.cache_hit``, ``MAIN.cache_miss``..."""
+        command = [VARNISHSTAT, "-n", str(self.workdir / "n"), "-1", "-j"]
+        output = json.loads(subprocess.run(command, capture_output=True, check=True).stdout)
+        counters = output.get("counters", output)  # the layout of varnishstat 7, or of 6
+        return {
+            name: counter["value"]
+            for name, counter in counters.items()
+            if isinstance(counter, dict) and "value" in counter
+        }
