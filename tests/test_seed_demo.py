@@ -57,3 +57,24 @@ def test_runs_again_without_clashing(db):
     call_command("seed_demo", stories=20, stdout=StringIO())
     call_command("seed_demo", stories=20, stdout=StringIO())
     assert Article.objects.count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_processes_load_the_same_archive_as_one(db):
+    """On PostgreSQL, batches load in processes of their own; what each batch
+    holds depends on the seed and the batch, not on which process drew it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite loads in one process")
+
+    def load(jobs: int) -> list[tuple]:
+        Article.objects.all().delete()
+        out = StringIO()
+        call_command("seed_demo", stories=90, seed=5, batch_size=20, jobs=jobs, stdout=out)
+        assert "Added 90 stories" in out.getvalue()
+        return sorted(Article.objects.values_list("headline", "status", "body"))
+
+    alone = load(1)
+    assert len(alone) == 90
+    assert load(2) == alone
+    assert Article.objects.exclude(search_text="").count() == 90
+    assert Article.objects.filter(search_vector__isnull=True).count() == 0

@@ -128,7 +128,8 @@ class Command(BaseCommand):
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
-            help="processes loading batches at once (PostgreSQL; SQLite loads in one)",
+            help="processes loading batches at once (PostgreSQL, outside a transaction; "
+            "otherwise one)",
         )
 
     def handle(self, *args, stories: int, seed: int, batch_size: int, jobs: int, **options):
@@ -142,7 +143,9 @@ class Command(BaseCommand):
         batches = [
             (start, min(batch_size, stories - start)) for start in range(0, stories, batch_size)
         ]
-        jobs = max(1, min(jobs, len(batches))) if _is_postgres() else 1
+        # Other processes would not see rows of a transaction still open (the caller's).
+        parallel = _is_postgres() and not connection.in_atomic_block
+        jobs = max(1, min(jobs, len(batches))) if parallel else 1
         done = 0
         for count in self.load(batches, sections, entities, jobs):
             done += count
