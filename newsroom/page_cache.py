@@ -66,7 +66,7 @@ ENDED = "pages:ended"  # a new token each time one ends (its keys' versions writ
 VERSION = "pages:key:"  # + a key: the number of its last purge
 CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
 _purged_here = 0  # purges this process has ended
-KEEP = "keep_for_readers"  # set on a response the middleware may keep
+KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
 _GZIP = re.compile(r"\bgzip\b")
 
@@ -248,10 +248,15 @@ class PageCacheMiddleware:
             if (response := lookup.response(request)) is not None:
                 return response
             response = self.get_response(request)
-            if getattr(response, KEEP, False) and lookup.store(response):
+            if not getattr(response, KEEP, False):
+                return response
+            if lookup.store(response):  # marked as it is kept
                 return lookup.response(request, response)
-            return response
-        return self.get_response(request)
+            return _mark(response, lookup.current)
+        response = self.get_response(request)
+        if getattr(response, KEEP, False):
+            return _mark(response, _content.generation())
+        return response
 
 
 def cache_public_page(view):
@@ -273,8 +278,8 @@ def cache_public_page(view):
         if not _keepable(page):
             return page
         edge.label(page, shown)
-        setattr(page, KEEP, True)
-        return _mark(page, _content.generation())
+        setattr(page, KEEP, True)  # the middleware keeps and marks it
+        return page
 
     return cached_view
 

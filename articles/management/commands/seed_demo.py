@@ -102,11 +102,9 @@ LINKS = (
     ("people", "people", 3),
     ("events", "events", 1),
 )
+# What a story's search document names.
+NAMED = ("tags", "countries", "organizations", "people", "authors")
 ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng", "Viện", "Hiệp hội"]
-
-
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 _loading = None  # (command, sections, entities), for the processes that load batches
@@ -144,7 +142,7 @@ class Command(BaseCommand):
             (start, min(batch_size, stories - start)) for start in range(0, stories, batch_size)
         ]
         # Other processes would not see rows of a transaction still open (the caller's).
-        parallel = _is_postgres() and not connection.in_atomic_block
+        parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
         jobs = max(1, min(jobs, len(batches))) if parallel else 1
         done = 0
         for count in self.load(batches, sections, entities, jobs):
@@ -172,7 +170,7 @@ class Command(BaseCommand):
         start, count = batch
         # Drawn from the run's seed and the batch, whichever process draws it.
         self.rng = random.Random(f"{self.seed}:{start}")
-        if _is_postgres():
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Index entries for the search vectors go to GIN's pending list and
                 # are merged in bulk, not one story at a time (this connection only).
@@ -290,7 +288,7 @@ class Command(BaseCommand):
 
     # -- stories
 
-    def make_stories(self, count: int, offset: int, sections, entities) -> list[int]:
+    def make_stories(self, count: int, offset: int, sections, entities) -> None:
         """One batch: what each story names is drawn first, so that its search
         fields are written with it (``search.fields``), not by a second pass."""
         rng, now = self.rng, timezone.now()
@@ -323,10 +321,9 @@ class Command(BaseCommand):
                     for field, pool, most in LINKS
                 },
             }
-            # What search.document reads, in its order; these have no other names.
-            things = ("tags", "countries", "organizations", "people", "authors")
+            # What search.document reads; these have no other names.
             fields = search.fields(
-                search.document(article, [thing.name for f in things for thing in named[f]])
+                search.document(article, [thing.name for f in NAMED for thing in named[f]])
             )
             for field, value in fields.items():
                 setattr(article, field, value)
@@ -364,4 +361,3 @@ class Command(BaseCommand):
             for link in links["events"]
             for outcome in by_event.get(link.event_id, ())
         )
-        return [a.pk for a in articles]
