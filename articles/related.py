@@ -6,7 +6,10 @@ meetings, or meetings of the same parent), then shared people, organizations
 and tags; ties go to the newer story.
 
 It is one SQL query, reading the story's own links from its prefetched
-relations. Inside it, the link rows of everything the story names are summed
+relations, run when a story page is made after the content changed: the
+ranked ids are kept until then (``caching.remember``), and a page fetches the
+stories they name, with the latest of its section ("Tin khác"), in one more
+(``side_lists``). Inside it, the link rows of everything the story names are summed
 per story (an index range per link, never a pass over the archive), and only
 the best ``CANDIDATES`` of those are scored again, published and by recency.
 A candidate cut by id keeps a tie at the cut by newer id, not newer
@@ -17,6 +20,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from .caching import remember
 from .models import Article, Event, TaggedArticle
 
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
@@ -120,3 +124,23 @@ def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[
         .filter(section_id=article.section_id)
         .exclude(pk__in=[article.pk, *exclude])[:limit]
     )
+
+
+def side_lists(article: Article, limit: int = 5) -> tuple[list[Article], list[Article]]:
+    """Related news and "Tin khác" for a story page. Which stories they are is
+    kept until the content changes; while it is, one query fetches them, and a
+    story unpublished since drops out."""
+    made: dict[str, list[Article]] = {}
+
+    def ids() -> tuple[list[int], list[int]]:
+        made["related"] = list(related_articles(article, limit))
+        made["more"] = list(more_from_section(article, [s.pk for s in made["related"]], limit))
+        return [s.pk for s in made["related"]], [s.pk for s in made["more"]]
+
+    related, more = remember(f"side-lists:{article.pk}:{limit}", ids)
+    if made:
+        return made["related"], made["more"]
+    stories = Article.objects.published().for_listing().in_bulk([*related, *more])
+    return [stories[pk] for pk in related if pk in stories], [
+        stories[pk] for pk in more if pk in stories
+    ]

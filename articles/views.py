@@ -30,7 +30,7 @@ from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
 from .models.base import address
 from .pagination import paginate
-from .related import more_from_section, related_articles
+from .related import side_lists
 from .sitemaps import news_items
 
 # Query parameters that ask for a list rather than the front page.
@@ -162,10 +162,10 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         return Article.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
-        related = list(related_articles(self.object))
+        related, more = side_lists(self.object)
         return super().get_context_data(
             related=related,
-            more=more_from_section(self.object, exclude=[r.pk for r in related]),
+            more=more,
             translations=self.object.published_translations,
             event_boxes=event_boxes(self.object),
             **kwargs,
