@@ -44,8 +44,10 @@ def front_page(sections: list[Section]) -> FrontPage:
         ids = by_section.setdefault(section_id, [])
         if len(ids) < PER_SECTION:
             ids.append(pk)
-    shown = Article.objects.published().for_listing().in_bulk(
-        [pk for pk, _ in chosen] + [pk for ids in by_section.values() for pk in ids]
+    shown = (
+        Article.objects.published()
+        .for_listing()
+        .in_bulk([pk for pk, _ in chosen] + [pk for ids in by_section.values() for pk in ids])
     )
     filled = [shown[pk] for pk, _ in chosen if pk in shown]
     page = FrontPage(lead=lead[0] if lead else (filled.pop(0) if filled else None))
