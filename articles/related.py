@@ -6,14 +6,16 @@ meetings, or meetings of the same parent), then shared people, organizations
 and tags; ties go to the newer story.
 
 It is one SQL query, reading the story's own links from its prefetched
-relations, run when a story page is made after the content changed: the
-ranked ids are kept until then (``caching.remember``), and a page fetches the
-stories they name, with the latest of its section ("Tin khác"), in one more
-(``side_lists``). Inside it, the link rows of everything the story names are summed
+relations. Inside it, the link rows of everything the story names are summed
 per story (an index range per link, never a pass over the archive), and only
 the best ``CANDIDATES`` of those are scored again, published and by recency.
 A candidate cut by id keeps a tie at the cut by newer id, not newer
 publication, which in a newsroom's archive is nearly the same.
+
+A story page runs it only when the content has changed since it last did:
+``side_lists`` keeps the ranked ids, with those of the section's latest
+("Tin khác"), until then (``caching.remember``), and fetches the stories they
+name in one query.
 """
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
