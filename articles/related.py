@@ -14,9 +14,12 @@ publication, which in a newsroom's archive is nearly the same.
 
 A story page runs it only when the content has changed since it last did:
 ``side_lists`` keeps the ranked ids, with those of the section's latest
-("Tin khác"), until then (``caching.remember``), and fetches the stories they
-name in one query.
+("Tin khác"), until then (``caching.remember``); the page keeps what it
+shows of them by those ids (views.py), and fetches the stories they name, in
+one query, only to make that again.
 """
+
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
@@ -25,6 +28,7 @@ from django.db.models.functions import Coalesce
 from .caching import remember
 from .models import Article, Event, TaggedArticle
 
+LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
 CANDIDATES = 50
 
@@ -128,21 +132,34 @@ def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[
     )
 
 
-def side_lists(article: Article, limit: int = 5) -> tuple[list[Article], list[Article]]:
-    """Related news and "Tin khác" for a story page. Which stories they are is
-    kept until the content changes; while it is, one query fetches them, and a
-    story unpublished since drops out."""
-    made: dict[str, list[Article]] = {}
+@dataclass
+class SideLists:
+    """Which stories a story page shows beside its text, by id: related news,
+    then "Tin khác"."""
+
+    related: list[int]
+    more: list[int]
+    made: dict[int, Article] = field(default_factory=dict)  # rows already at hand
+
+    def stories(self) -> tuple[list[Article], list[Article]]:
+        """The stories, as readers may see them now: one unpublished since drops out."""
+        missing = [pk for pk in (*self.related, *self.more) if pk not in self.made]
+        found = {**self.made, **Article.objects.published().for_listing().in_bulk(missing)}
+        return [found[pk] for pk in self.related if pk in found], [
+            found[pk] for pk in self.more if pk in found
+        ]
+
+
+def side_lists(article: Article, limit: int = 5) -> SideLists:
+    """Related news and "Tin khác" for a story page, kept until the content
+    changes; when they are made, the ranking's rows are at hand."""
+    made: dict[int, Article] = {}
 
     def ids() -> tuple[list[int], list[int]]:
-        made["related"] = list(related_articles(article, limit))
-        made["more"] = list(more_from_section(article, [s.pk for s in made["related"]], limit))
-        return [s.pk for s in made["related"]], [s.pk for s in made["more"]]
+        article.fetch_links(*LINKED)  # as its page shows them: fetched once for both
+        related = list(related_articles(article, limit))
+        more = list(more_from_section(article, [s.pk for s in related], limit))
+        made.update((s.pk, s) for s in related + more)
+        return [s.pk for s in related], [s.pk for s in more]
 
-    related, more = remember(f"side-lists:{article.pk}:{limit}", ids)
-    if made:
-        return made["related"], made["more"]
-    stories = Article.objects.published().for_listing().in_bulk([*related, *more])
-    return [stories[pk] for pk in related if pk in stories], [
-        stories[pk] for pk in more if pk in stories
-    ]
+    return SideLists(*remember(f"side-lists:{article.pk}:{limit}", ids), made)

@@ -8,6 +8,7 @@ import operator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from newsroom import edge
+from newsroom import blocks, edge
 from newsroom.page_cache import cache_public_page
 
 from . import surrogates
@@ -28,7 +29,7 @@ from .filters import ArticleFilter
 from .frontpage import front_page
 from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
-from .models.base import address
+from .models.base import address, surrogate_key
 from .pagination import paginate
 from .related import side_lists
 from .sitemaps import news_items
@@ -159,17 +160,44 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         return Article.objects.published().filter(former_slugs__slug=slug).first()
 
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        return Article.objects.published().for_story()
 
     def get_context_data(self, **kwargs):
-        related, more = side_lists(self.object)
+        story = self.object
+        sides = side_lists(story)
+        # Its text and what is beside it, each kept until what it shows changes
+        # (newsroom/blocks.py); what is beside it, by the stories it lists.
+        language = get_language()
+        text = f"story:{story.pk}:{language}:{self.request.scheme}:{self.request.get_host()}"
+        beside = f"beside:{language}:{sides.related}:{sides.more}"
+        kept = blocks.kept_many({text: self.story_parts, beside: lambda: self.beside(sides)})
         return super().get_context_data(
-            related=related,
-            more=more,
-            translations=self.object.published_translations,
-            event_boxes=event_boxes(self.object),
+            parts={**kept[text], "side": kept[beside]},
+            translations=story.published_translations,  # the page's other languages
             **kwargs,
         )
+
+    def story_parts(self) -> dict[str, str]:
+        """The page's head (description, social cards, structured data) and the
+        story itself, with its links and event boxes."""
+        story = self.object
+        edge.show(surrogate_key(story))
+        story.fetch_links()
+        context = {
+            "article": story,
+            "translations": story.published_translations,
+            "event_boxes": event_boxes(story),
+            "request": self.request,
+        }
+        return {
+            part: render_to_string(f"articles/{template}", context)
+            for part, template in (("meta", "_story_meta.html"), ("main", "_story.html"))
+        }
+
+    def beside(self, sides) -> str:
+        """Related news and "Tin khác"."""
+        related, more = sides.stories()
+        return render_to_string("articles/_story_side.html", {"related": related, "more": more})
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -42,6 +42,11 @@ def show(*keys: str) -> None:
         shown.update(keys)
 
 
+def is_recording() -> bool:
+    """A reader response is being made (not a signed-in user's, nor a preview)."""
+    return _shown.get() is not None
+
+
 @contextlib.contextmanager
 def recording() -> Iterator[set[str]]:
     """The keys ``show`` is given while the block runs."""

@@ -147,6 +147,36 @@ def _forget(keys: set[str]) -> None:
     _purged_here += 1
 
 
+def versions_now(keys) -> tuple[dict[str, int | None], str | None]:
+    """The versions of ``keys`` now (None: lost), and the ``ENDED`` token they
+    hold as of (None if no purge has ended yet)."""
+    now = cache.get_many([ENDED, *(VERSION + key for key in keys)])
+    if now.get(ENDED) is None:  # no purge yet, or the token was lost
+        cache.add(ENDED, uuid.uuid4().hex, None)
+    return {key: now.get(VERSION + key) for key in keys}, now.get(ENDED)
+
+
+def unchanged(versions: dict[str, int], now: dict[str, int | None]) -> bool:
+    """None of the keys was purged (or lost) since it had its version."""
+    return all(now.get(key) == version for key, version in versions.items())
+
+
+def versions_since(keys, started: int) -> tuple[dict[str, int], str | None] | None:
+    """The versions of ``keys`` for what shows them, made since purge number
+    ``started`` began, and the ``ENDED`` token they are current as of; None if
+    one of them was purged while it was being made: it must not be kept."""
+    found = cache.get_many([ENDED, *(VERSION + key for key in keys)])
+    versions = {key: found.get(VERSION + key) for key in keys}
+    # Current as of the token read with the versions, if they were all there.
+    checked = None if None in versions.values() else found.get(ENDED)
+    for key in [key for key, version in versions.items() if version is None]:
+        # Never purged, or lost: from now on, as of no purge (unless a purge came first).
+        versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
+    if any(version is None or version > started for version in versions.values()):
+        return None
+    return versions, checked
+
+
 class Lookup:
     """The reads of the cache for a request: the generation, the counts of purges
     and the page together; the versions of the page's keys only if a purge has
@@ -170,14 +200,11 @@ class Lookup:
         # Reading the generation may itself purge (a scheduled story went live).
         ended = found.get(ENDED)
         if ended is None or found.get(checked) != ended or _purged_here != purged_before:
-            now = cache.get_many([ENDED, *(VERSION + key for key in versions)])
-            # A page one of whose keys was purged (or lost) is as good as none.
-            if any(now.get(VERSION + key) != version for key, version in versions.items()):
+            now, token = versions_now(versions)
+            if not unchanged(versions, now):  # then the page is as good as none
                 return
-            if now.get(ENDED) is None:  # no purge yet, or the token was lost
-                cache.add(ENDED, uuid.uuid4().hex, None)
-            else:
-                cache.set(checked, now[ENDED], settings.PAGE_CACHE_SECONDS)
+            if token is not None:
+                cache.set(checked, token, settings.PAGE_CACHE_SECONDS)
         self.page = page
 
     def response(self, request: HttpRequest, page: HttpResponse | None = None):
@@ -197,16 +224,10 @@ class Lookup:
         purged while it was being made."""
         if not _keepable(response):
             return False
-        keys = response.get(edge.HEADER, "").split()
-        found = cache.get_many([ENDED, *(VERSION + key for key in keys)])
-        versions = {key: found.get(VERSION + key) for key in keys}
-        # Current as of the token read with the versions, if they were all there.
-        checked = None if None in versions.values() else found.get(ENDED)
-        for key in [key for key, version in versions.items() if version is None]:
-            # Never purged, or lost: from now on, as of no purge (unless a purge came first).
-            versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
-        if any(version is None or version > self.started for version in versions.values()):
+        made = versions_since(response.get(edge.HEADER, "").split(), self.started)
+        if made is None:
             return False
+        versions, checked = made
         # Whole seconds, and later than any copy of this page made before it.
         self.changed = max(int(time.time()), self.previous + 1)
         self.etag = quote_etag(_digest(f"{self.key}|{self.changed}|{sorted(versions.items())}"))

@@ -101,15 +101,15 @@ def test_more_from_section_is_latest_of_the_section_without_repeats():
 def test_side_lists_are_kept_until_the_content_changes(corpus, settings):
     settings.CONTENT_CACHE = True
     this = corpus["this"]
-    first = side_lists(this)
+    first = side_lists(this).stories()
     assert first[0] == list(related_articles(this))
     with CaptureQueriesContext(connection) as queries:
-        again = side_lists(this)
+        again = side_lists(this).stories()
     assert again == first
     assert len(queries) == 1  # the stories, by their kept ids
     # Unpublished without a save (nothing started a new generation): still not shown.
     Article.objects.filter(pk=corpus["same_event"].pk).update(status=Article.Status.DRAFT)
-    assert corpus["same_event"] not in side_lists(this)[0]
+    assert corpus["same_event"] not in side_lists(this).stories()[0]
     # A story saved since: the lists are made again and show it.
     newest = story(0, events=[this.events.get()], people=list(this.people.all()))
-    assert side_lists(this)[0][0] == newest
+    assert side_lists(this).stories()[0][0] == newest

@@ -40,25 +40,19 @@ class ArticleQuerySet(SlugQuerySet):
         """What a teaser shows: no body, the section joined in."""
         return self.select_related("section").defer("body", *SEARCH_FIELDS)
 
-    def for_detail(self):
-        """Everything a story page shows, in a fixed number of queries."""
+    def for_story(self):
+        """A story's row as its page needs it; its links come with ``fetch_links``,
+        only when the page's kept piece of them is not current (views.py)."""
         translated = Article.objects.filter(translation_of=OuterRef("pk"))
         return (
             self.select_related("section", "source_outlet")
             .defer(*SEARCH_FIELDS)
             .annotate(has_translations=Exists(translated))
-            .prefetch_related(
-                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                "countries",
-                "organizations",
-                "people",
-                "corrections",
-                models.Prefetch(
-                    "events", queryset=Event.objects.select_related("parent").in_order()
-                ),
-            )
         )
+
+    def for_detail(self):
+        """Everything a story page shows, in a fixed number of queries."""
+        return self.for_story().prefetch_related(*story_links())
 
     def for_coverage(self, event: "Event"):
         """Teasers for an event's coverage: with the outlet, bylines, and which of
@@ -293,6 +287,14 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         """On the site of the story's own language."""
         return linked(self, address(Article, self.slug, self.language))
 
+    def fetch_links(self, *names: str) -> None:
+        """Its links as its page shows them (``story_links``), or those ``names``, if
+        not fetched yet."""
+        links = story_links()
+        if names:
+            links = [link for link in links if getattr(link, "prefetch_to", link) in names]
+        models.prefetch_related_objects([self], *links)
+
     def reserved_slugs(self, base: str) -> set[str]:
         """Other stories' former addresses, which a new slug must not take over."""
         former = FormerSlug.objects.filter(slug__startswith=base)
@@ -386,3 +388,13 @@ class FormerSlug(models.Model):
 
     def get_absolute_url(self):
         return address(Article, self.slug, self.article.language)
+
+
+def story_links() -> tuple:
+    """A story's links as its page shows them: bylines, tags, the things it
+    names, corrections, and its events in order with their trips."""
+    return (
+        models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        *("tags", "countries", "organizations", "people", "corrections"),
+        models.Prefetch("events", queryset=Event.objects.select_related("parent").in_order()),
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import search, structured_data
 from articles.amounts import outcome_amount
 from articles.sanitize import xml_safe
+from newsroom import blocks
 
 register = template.Library()
 register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
@@ -150,3 +151,23 @@ def json_ld(context, kind: str, obj) -> str:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.simple_tag(takes_context=True)
+def teasers(context, stories, featured: bool = False) -> list[str]:
+    """Each story's teaser, kept until what it shows changes (newsroom/blocks.py):
+    a list page is otherwise mostly the rendering of its teasers."""
+    teaser = context.template.engine.get_template("articles/_teaser.html")
+    language = translation.get_language()
+
+    def make(story):
+        return lambda: teaser.render(template.Context({"story": story, "featured": featured}))
+
+    names = [f"teaser:{story.pk}:{int(featured)}:{language}" for story in stories]
+    kept = blocks.kept_many({name: make(story) for name, story in zip(names, stories, strict=True)})
+    return [kept[name] for name in names]
+
+
+@register.simple_tag(takes_context=True)
+def teaser(context, story, featured: bool = False) -> str:
+    return teasers(context, [story], featured)[0]

@@ -1,0 +1,99 @@
+"""Pieces of readers' pages kept by what they show.
+
+A story's text with its links, bylines and event boxes takes seven queries and
+most of the templates' time to make, and a page is made again whenever any key
+it shows is purged: a related story's save, a scheduled story going live. A
+piece made once is kept with the surrogate keys it noted (``edge.show``) and
+their versions, as whole pages are (``page_cache``), until one of them is
+purged; reused, it notes them again, so that the page showing it is kept and
+purged by them as if it had been made.
+
+Pieces are kept for readers' responses (never for signed-in staff, nor a
+preview) whenever the content cache is on, with the page cache on or off, as
+the section menu is; and under the release (the code, the templates, the
+translations), so that a deploy never serves a piece of the old markup.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+
+from . import edge, page_cache
+
+PREFIX = "block:v1:"
+SECONDS = 24 * 60 * 60
+T = TypeVar("T")
+
+
+def kept(name: str, make: Callable[[], T]) -> T:
+    """``make()``'s value, kept under ``name`` until what it shows changes.
+    ``name`` says everything else the value depends on (the language, the host)."""
+    return kept_many({name: make})[name]
+
+
+def kept_many(pieces: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """``kept`` for several pieces (a list's teasers) in two reads of the cache."""
+    if not (settings.CONTENT_CACHE and edge.is_recording()):
+        # Staff and previews see the database as it is.
+        return {name: make() for name, make in pieces.items()}
+    keys = {name: f"{PREFIX}{release()}:{_digest(name)}" for name in pieces}
+    checked = {name: page_cache.CHECKED + key for name, key in keys.items()}
+    found = cache.get_many([page_cache.PURGES, page_cache.ENDED, *keys.values(), *checked.values()])
+    ended = found.get(page_cache.ENDED)
+    entries = {name: found[key] for name, key in keys.items() if key in found}
+    unsure = {n for n in entries if ended is None or found.get(checked[n]) != ended}
+    if unsure:
+        # One read of the versions of every key the unsure pieces show.
+        now, token = page_cache.versions_now({k for n in unsure for k in entries[n][0]})
+        for name in unsure:
+            if not page_cache.unchanged(entries[name][0], now):
+                del entries[name]
+        if token is not None:
+            cache.set_many({checked[n]: token for n in unsure if n in entries}, SECONDS)
+    values = {}
+    started = found.get(page_cache.PURGES, 0)
+    for name, make in pieces.items():
+        if name in entries:
+            shows, values[name] = entries[name]
+            edge.show(*shows)
+        else:
+            values[name] = _made(keys[name], checked[name], make, started)
+    return values
+
+
+def _made(key: str, checked: str, make: Callable[[], T], started: int) -> T:
+    with edge.recording() as shown:
+        value = make()
+    edge.show(*shown)
+    # A piece that names nothing could never be purged: it is not kept.
+    if shown and (made := page_cache.versions_since(shown, started)) is not None:
+        versions, token = made
+        cache.set_many({key: (versions, value), checked: token}, SECONDS)
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@functools.cache
+def release() -> str:
+    """A digest of what makes the pieces: the project's code, templates and
+    translations, read once per process."""
+    base = Path(settings.BASE_DIR)
+    roots = {Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", ())}
+    roots |= {Path(d) for d in settings.LOCALE_PATHS}
+    roots |= {Path(a.path) for a in apps.get_app_configs() if Path(a.path).is_relative_to(base)}
+    digest = hashlib.blake2b(digest_size=8)
+    for root in sorted(roots):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

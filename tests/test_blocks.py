@@ -1,0 +1,138 @@
+"""Pieces of readers' pages kept by what they show (newsroom/blocks.py), and the
+story page's text and links kept that way."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Correction, Organization
+from newsroom import blocks, edge, page_cache
+from tests.factories import ArticleFactory
+from tests.seed import STORY_001
+
+
+@pytest.fixture
+def content_cache(settings):
+    settings.CONTENT_CACHE = True
+    settings.PAGE_CACHE_SECONDS = 0  # pieces are kept with whole pages off
+
+
+def test_a_piece_is_kept_until_a_key_it_shows_is_purged(content_cache):
+    made = []
+
+    def make() -> str:
+        made.append(1)
+        edge.show("thing-1", "thing-2")
+        return f"piece {len(made)}"
+
+    with edge.recording() as first:
+        assert blocks.kept("p", make) == "piece 1"
+    with edge.recording() as again:
+        assert blocks.kept("p", make) == "piece 1"
+    assert again == first == {"thing-1", "thing-2"}  # the page showing it is purged by them
+    with edge.recording():
+        page_cache.purge({"thing-3"})
+        assert blocks.kept("p", make) == "piece 1"
+        page_cache.purge({"thing-2"})
+        assert blocks.kept("p", make) == "piece 2"
+        assert blocks.kept("p", make) == "piece 2"
+        assert blocks.kept("other", make) == "piece 3"  # another name, another piece
+
+
+def test_several_pieces_are_read_together_and_made_alone(content_cache):
+    made = []
+
+    def make(n: int):
+        def piece() -> str:
+            made.append(n)
+            edge.show(f"thing-{n}")
+            return f"piece {n}.{made.count(n)}"
+
+        return piece
+
+    with edge.recording():
+        names = {f"n{n}": make(n) for n in (1, 2, 3)}
+        assert list(blocks.kept_many(names).values()) == ["piece 1.1", "piece 2.1", "piece 3.1"]
+        page_cache.purge({"thing-2"})
+        assert list(blocks.kept_many(names).values()) == ["piece 1.1", "piece 2.2", "piece 3.1"]
+    assert made == [1, 2, 3, 2]
+
+
+def test_a_piece_purged_while_it_was_made_or_naming_nothing_is_not_kept(content_cache):
+    made = []
+
+    def racing() -> int:
+        made.append(1)
+        edge.show("thing-1")
+        page_cache.purge({"thing-1"})  # an editor's save while it renders
+        return len(made)
+
+    with edge.recording():
+        assert blocks.kept("racing", racing) == 1
+        assert blocks.kept("racing", racing) == 2
+        assert blocks.kept("nothing", lambda: len(made)) == 2
+        made.append(1)
+        assert blocks.kept("nothing", lambda: len(made)) == 3  # nothing could ever purge it
+
+
+def test_nothing_is_kept_without_the_content_cache_nor_for_staff(settings):
+    made = []
+
+    def make() -> int:
+        made.append(1)
+        edge.show("thing-1")
+        return len(made)
+
+    settings.CONTENT_CACHE = True
+    assert [blocks.kept("p", make) for _ in range(2)] == [1, 2]  # not a reader's page
+    settings.CONTENT_CACHE = False
+    with edge.recording():
+        assert [blocks.kept("p", make) for _ in range(2)] == [3, 4]
+
+
+def _links_read(queries) -> list[str]:
+    # Not read for related news, which a save elsewhere has the page rank again.
+    tables = ("articles_byline", "articles_correction")
+    return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
+
+
+def test_a_story_page_keeps_its_text_until_what_it_shows_changes(
+    client, seed, content_cache, settings
+):
+    settings.EDGE_CACHE_URL = "http://127.0.0.1:9/"  # with an edge, a page names what it shows
+    first = client.get(STORY_001)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(STORY_001)
+    assert again.content == first.content
+    assert again["xkey"] == first["xkey"] and "organization-" in first["xkey"]
+    assert not _links_read(queries)  # the text and links came kept
+    assert len(queries) <= 3
+
+    # A thing the story names is renamed: its page shows the new name at once.
+    org = Organization.objects.get(slug="spacex")
+    org.name = "SpaceX (Space Exploration Technologies)"
+    org.save()
+    assert "SpaceX (Space Exploration Technologies)" in client.get(STORY_001).content.decode()
+
+    # Another story saved: the text stays kept.
+    ArticleFactory(status=Article.Status.PUBLISHED)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(STORY_001)
+    assert not _links_read(queries)
+
+    # A correction on the story: shown on the next request.
+    story = Article.objects.get(slug=STORY_001.strip("/").split("/")[-1])
+    Correction.objects.create(article=story, note="Sửa tên người dự họp.")
+    assert "Sửa tên người dự họp." in client.get(STORY_001).content.decode()
+    # A change that sends no signal: readers keep the text until the next one,
+    # staff see the database as it is.
+    Article.objects.filter(pk=story.pk).update(sapo="Sửa thẳng trong cơ sở dữ liệu")
+    assert "Sửa thẳng" not in client.get(STORY_001).content.decode()
+    client.force_login(User.objects.create_user("bientap", is_staff=True))
+    assert "Sửa thẳng" in client.get(STORY_001).content.decode()
+    client.logout()
+    # The story unpublished: gone, whatever is kept.
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert client.get(STORY_001).status_code == 404
