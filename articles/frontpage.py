@@ -1,9 +1,12 @@
 """What the home page shows: the lead story and the top stories editors pinned
 (the newest stories fill what they left empty), then the latest stories of each
-section, all in the site's language. A fixed number of queries: the pins, the
-ids and sections of a window of the newest stories, grouped by section in
-Python, and the stories chosen from it (a story object costs far more to make
-than its id: the window is six times what the page shows)."""
+section, all in the site's language.
+
+``choose`` says which stories, by id, in two queries (the pins, and the ids and
+sections of a window of the newest stories, grouped by section in Python); the
+page keeps its choice until the content changes and what it shows of it until
+that changes (views.py), and ``front_page`` makes the stories of a choice in one
+query when the page must be made again."""
 
 from dataclasses import dataclass, field
 
@@ -16,6 +19,20 @@ PER_SECTION = 4
 RECENT = 200  # the newest stories the section blocks are drawn from
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The stories of the home page, by id."""
+
+    lead: int | None
+    top: tuple[int, ...]
+    sections: dict[int, list[int]]  # a section's id: its stories'
+
+    def ids(self) -> list[int]:
+        return [pk for pk in (self.lead, *self.top) if pk] + [
+            pk for ids in self.sections.values() for pk in ids
+        ]
+
+
 @dataclass
 class FrontPage:
     lead: Article | None = None
@@ -23,39 +40,39 @@ class FrontPage:
     sections: list[tuple[Section, list[Article]]] = field(default_factory=list)
 
 
-def front_page(sections: list[Section]) -> FrontPage:
+def choose() -> Choice:
     pins = (
-        Pin.objects.live()
-        .filter(article__language=get_language())
-        .select_related("article__section")
-        .defer("article__body", "article__search_text", "article__search_vector")
+        Pin.objects.live().filter(article__language=get_language()).values_list("slot", "article")
     )
-    lead = [p.article for p in pins if p.slot == Pin.Slot.LEAD]
-    top = [p.article for p in pins if p.slot == Pin.Slot.TOP]
-    pinned = {a.pk for a in lead + top}
+    pins = list(pins)
+    lead = next((pk for slot, pk in pins if slot == Pin.Slot.LEAD), None)
+    top = [pk for slot, pk in pins if slot == Pin.Slot.TOP and pk != lead][:TOP_SLOTS]
+    pinned = {pk for _slot, pk in pins}
     newest = Article.objects.published().in_language().values_list("pk", "section_id")
     recent = [row for row in newest[:RECENT] if row[0] not in pinned]
-    chosen = [] if lead else recent[:1]
-    recent = recent[len(chosen) :]
-    filling = max(0, TOP_SLOTS - len([a for a in top if not lead or a.pk != lead[0].pk]))
-    chosen, recent = chosen + recent[:filling], recent[filling:]
+    # The newest fill the lead, if no story is pinned there, and the top's empty slots.
+    fill = (lead is None) + TOP_SLOTS - len(top)
+    filling, recent = [pk for pk, _section in recent[:fill]], recent[fill:]
+    if lead is None and filling:
+        lead = filling.pop(0)
     by_section: dict[int, list[int]] = {}
     for pk, section_id in recent:
         ids = by_section.setdefault(section_id, [])
         if len(ids) < PER_SECTION:
             ids.append(pk)
-    shown = (
-        Article.objects.published()
-        .for_listing()
-        .in_bulk([pk for pk, _ in chosen] + [pk for ids in by_section.values() for pk in ids])
+    return Choice(lead, (*top, *filling), by_section)
+
+
+def front_page(choice: Choice, sections: list[Section]) -> FrontPage:
+    """The stories of ``choice`` that readers may see now, the sections in the
+    order of ``sections``."""
+    shown = Article.objects.published().for_listing().in_bulk(choice.ids())
+    return FrontPage(
+        lead=shown.get(choice.lead),
+        top=[shown[pk] for pk in choice.top if pk in shown],
+        sections=[
+            (s, [shown[pk] for pk in choice.sections[s.pk] if pk in shown])
+            for s in sections
+            if choice.sections.get(s.pk)
+        ],
     )
-    filled = [shown[pk] for pk, _ in chosen if pk in shown]
-    page = FrontPage(lead=lead[0] if lead else (filled.pop(0) if filled else None))
-    page.top = [a for a in top if page.lead is None or a.pk != page.lead.pk][:TOP_SLOTS]
-    page.top += filled[: TOP_SLOTS - len(page.top)]
-    page.sections = [
-        (s, [shown[pk] for pk in by_section[s.pk] if pk in shown])
-        for s in sections
-        if by_section.get(s.pk)
-    ]
-    return page

@@ -22,11 +22,12 @@ from newsroom import blocks, edge
 from newsroom.page_cache import cache_public_page
 
 from . import surrogates
+from .caching import remember
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
 from .filters import ArticleFilter
-from .frontpage import front_page
+from .frontpage import choose, front_page
 from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
 from .models.base import address, surrogate_key
@@ -91,7 +92,15 @@ class FrontPageView(PublicArticleMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(front=front_page(menu_sections()), **kwargs)
+        # Which stories, kept until the content changes; what the page shows of
+        # them, until that changes (newsroom/blocks.py).
+        choice = remember(f"front:{get_language()}", choose)
+        front = blocks.kept(f"front:{get_language()}:{choice}", lambda: self.front(choice))
+        return super().get_context_data(front=front, **kwargs)
+
+    def front(self, choice) -> str:
+        page = front_page(choice, menu_sections())
+        return render_to_string("articles/_front.html", {"front": page}, self.request)
 
 
 class AboutView(TemplateView):

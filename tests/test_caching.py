@@ -273,11 +273,11 @@ def test_a_change_inside_a_transaction_starts_a_generation_again_at_commit(
 
 def test_the_page_cache_can_be_turned_off(client, newsroom, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    client.get("/")
+    client.get("/tin-moi/")
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/")
-    assert len(queries) > 0
-    assert "ETag" not in response
+        response = client.get("/tin-moi/")
+    assert len(queries) > 0  # the view ran (its teasers may come kept: test_blocks.py)
+    assert "ETag" not in response and "ETag" not in client.get("/")
 
 
 def test_pages_asked_for_with_parameters_the_site_does_not_read_are_not_kept(client, newsroom):
