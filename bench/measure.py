@@ -1,6 +1,7 @@
 """What each public page costs in SQL on the current database: the number of
-queries, whether any of them scans the stories table sequentially (EXPLAIN on
-PostgreSQL), and the time of the related-news and search queries alone.
+queries, with its pieces made and with them kept (newsroom/blocks.py), whether
+any of them scans the stories table sequentially (EXPLAIN on PostgreSQL), and
+the time of the related-news and search queries alone.
 
 Run by bench/run.py with DATABASE_URL set; prints JSON. Also usable alone:
 ``DATABASE_URL=... python bench/measure.py``.
@@ -12,6 +13,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,9 +35,15 @@ from django.utils import timezone  # noqa: E402
 from articles.models import Article, Organization  # noqa: E402
 from articles.related import related_articles  # noqa: E402
 from articles.search import fold  # noqa: E402
+from newsroom import blocks  # noqa: E402
 
 SEARCH = "năng lượng"  # two common words: thousands of matches at 100k
 RARE_SEARCH = "lockheed martin"  # a name: a handful
+# The seed story of the meeting trip (fixtures/seed.json): four meetings, their outcomes.
+SEED_STORY = (
+    "bo-truong-nguyen-hong-dien-lam-viec-voi-lanh-dao-excelerate-energy-lockheed-martin"
+    "-spacex-va-google-tai-hoa-ky"
+)
 
 
 def pages() -> dict[str, str]:
@@ -53,10 +61,15 @@ def pages() -> dict[str, str]:
         "section": "/chuyen-muc/kinh-te/",
         "filtered": f"/tin-moi/?organization={org.slug}&date_after={since}",
         "detail": story.get_absolute_url(),
+        "seed": published.get(slug=SEED_STORY).get_absolute_url(),  # with its event boxes
         "search": "/tim-kiem/?" + urlencode({"q": SEARCH}),
         "feed": "/rss/",
         "bare": "/healthz",
     }
+
+
+def made(pieces: dict) -> dict:
+    return {name: make() for name, make in pieces.items()}
 
 
 def seq_scans(sql: str) -> bool:
@@ -90,7 +103,13 @@ def main() -> None:
     report = {"stories": Article.objects.count(), "pages": {}}
     for name, url in urls.items():
         client.get(url)  # the first request of a process sets up translations etc.
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as kept:
+            client.get(url)
+        # The page's whole work: its pieces made, not taken kept (newsroom/blocks.py).
+        with (
+            mock.patch.object(blocks, "kept_many", made),
+            CaptureQueriesContext(connection) as queries,
+        ):
             status = client.get(url).status_code
         scans = [
             q["sql"][:200]
@@ -103,6 +122,7 @@ def main() -> None:
             "url": url,
             "status": status,
             "queries": len(queries),
+            "kept_queries": len(kept),
             "seq_scans": scans,
         }
     story = Article.objects.for_detail().get(slug=urls["detail"].strip("/").split("/")[-1])
