@@ -136,3 +136,23 @@ def test_a_story_page_keeps_its_text_until_what_it_shows_changes(
     story.status = Article.Status.DRAFT
     story.save()
     assert client.get(STORY_001).status_code == 404
+
+
+def test_the_menu_and_footer_are_kept_until_a_section_changes(client, seed, content_cache):
+    from articles.models import Section
+
+    page = client.get("/tin-moi/").content.decode()
+    section = Section.objects.get(slug="kinh-te")
+    assert page.count(f">{section.name}</a>") == 4  # the menu, the footer, two teasers
+    assert client.get("/tin-moi/").content.decode() == page
+    section.name = "Kinh tế – Tài chính"
+    section.save()
+    page = client.get("/tin-moi/").content.decode()
+    assert page.count(">Kinh tế – Tài chính</a>") == 4 and ">Kinh tế</a>" not in page
+
+
+def test_a_kept_part_must_be_named():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="the part's name"):
+        Template("{% load newsroom %}{% keep %}x{% endkeep %}")

@@ -171,3 +171,25 @@ def teasers(context, stories, featured: bool = False) -> list[str]:
 @register.simple_tag(takes_context=True)
 def teaser(context, story, featured: bool = False) -> str:
     return teasers(context, [story], featured)[0]
+
+
+@register.tag
+def keep(parser, token):
+    """``{% keep "name" %}…{% endkeep %}``: a part of a template that depends on
+    nothing but the content it shows and the language (the site's menu, say),
+    kept until that content changes (newsroom/blocks.py)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the part's name")
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(nodelist, parser.compile_filter(bits[1]))
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        name = f"keep:{self.name.resolve(context)}:{translation.get_language()}"
+        return blocks.kept(name, lambda: self.nodelist.render(context))
