@@ -157,7 +157,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Kept pieces of pages take an entry each: the default 300 would cull the
+    # content's generation with them.
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 # Content (whole readers' pages, the section menu) is cached only where every
 # process sees the same cache: Redis, or runserver's single process. With

@@ -156,3 +156,17 @@ def test_a_kept_part_must_be_named():
 
     with pytest.raises(TemplateSyntaxError, match="the part's name"):
         Template("{% load newsroom %}{% keep %}x{% endkeep %}")
+
+
+def test_a_filter_list_is_kept_by_what_it_shows(client, seed, content_cache):
+    url = "/tin-moi/?organization=spacex"
+    page = client.get(url).content.decode()
+    assert '<option value="spacex" selected>SpaceX</option>' in page
+    assert client.get(url).content.decode() == page
+    other = client.get("/tin-moi/?organization=google").content.decode()
+    assert '<option value="google" selected>' in other and 'value="spacex" selected' not in other
+    org = Organization.objects.get(slug="spacex")
+    org.name = "SpaceX Corp"
+    org.save()
+    page = client.get(url).content.decode()
+    assert '<option value="spacex" selected>SpaceX Corp</option>' in page

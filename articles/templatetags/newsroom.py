@@ -2,6 +2,7 @@
 to the same page (or story) in the other interface language."""
 
 import datetime
+import hashlib
 import json
 import unicodedata
 
@@ -9,16 +10,23 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
+from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from articles import search, structured_data
+from articles import search, structured_data, surrogates
 from articles.amounts import outcome_amount
 from articles.sanitize import xml_safe
-from newsroom import blocks
+from newsroom import blocks, edge
 
 register = template.Library()
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
 
 WEEKDAYS = [
@@ -193,3 +201,22 @@ class KeepNode(template.Node):
     def render(self, context) -> str:
         name = f"keep:{self.name.resolve(context)}:{translation.get_language()}"
         return blocks.kept(name, lambda: self.nodelist.render(context))
+
+
+@register.filter
+def kept_widget(field) -> str:
+    """A filter form's list, kept by what it shows (its options, the value chosen,
+    whether it is in error) and the language: sixty options drawn through the
+    widget templates are most of a filtered page's making."""
+    options = getattr(field.field.widget, "choices", None)
+    queryset = getattr(field.field, "queryset", None)
+    if not isinstance(options, CallableChoiceIterator) or queryset is None:
+        return str(field)  # not one of the lists drawn from the news (filters.py)
+    shown = (field.auto_id, field.value(), bool(field.errors), list(options))
+    name = f"widget:{translation.get_language()}:{_digest(repr(shown))}"
+
+    def make() -> str:
+        edge.show(surrogates.everything(queryset.model))  # the things of its kind
+        return str(field)
+
+    return blocks.kept(name, make)
