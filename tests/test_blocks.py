@@ -170,3 +170,12 @@ def test_a_filter_list_is_kept_by_what_it_shows(client, seed, content_cache):
     org.save()
     page = client.get(url).content.decode()
     assert '<option value="spacex" selected>SpaceX Corp</option>' in page
+
+
+def test_a_story_asked_for_with_a_page_number_keeps_its_own_share_links(
+    client, seed, content_cache
+):
+    odd = client.get(STORY_001 + "?page=3").content.decode()
+    assert "page%3D3" in odd  # its share links name the address it was asked at
+    plain = client.get(STORY_001).content.decode()
+    assert "page%3D3" not in plain and "facebook.com/sharer" in plain
