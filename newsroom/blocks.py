@@ -42,7 +42,7 @@ def kept_many(pieces: dict[str, Callable[[], T]]) -> dict[str, T]:
     if not (settings.CONTENT_CACHE and edge.is_recording()):
         # Staff and previews see the database as it is.
         return {name: make() for name, make in pieces.items()}
-    keys = {name: f"{PREFIX}{release()}:{_digest(name)}" for name in pieces}
+    keys = {name: f"{PREFIX}{release()}:{page_cache.digest(name)}" for name in pieces}
     checked = {name: page_cache.CHECKED + key for name, key in keys.items()}
     found = cache.get_many([page_cache.PURGES, page_cache.ENDED, *keys.values(), *checked.values()])
     ended = found.get(page_cache.ENDED)
@@ -76,10 +76,6 @@ def _made(key: str, checked: str, make: Callable[[], T], started: int) -> T:
         versions, token = made
         cache.set_many({key: (versions, value), checked: token}, SECONDS)
     return value
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 @functools.cache

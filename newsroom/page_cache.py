@@ -185,7 +185,7 @@ class Lookup:
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         compressed = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        self.key = "page:v3:" + _digest(f"{address}|{compressed}")
+        self.key = "page:v3:" + digest(f"{address}|{compressed}")
         checked = CHECKED + self.key
         found = cache.get_many([_content.generation_key, PURGES, ENDED, self.key, checked])
         purged_before = _purged_here
@@ -230,7 +230,7 @@ class Lookup:
         versions, checked = made
         # Whole seconds, and later than any copy of this page made before it.
         self.changed = max(int(time.time()), self.previous + 1)
-        self.etag = quote_etag(_digest(f"{self.key}|{self.changed}|{sorted(versions.items())}"))
+        self.etag = quote_etag(digest(f"{self.key}|{self.changed}|{sorted(versions.items())}"))
         self.mark(response)
         entry = (versions, self.changed, self.etag, response)
         cache.set_many({self.key: entry, CHECKED + self.key: checked}, settings.PAGE_CACHE_SECONDS)
@@ -315,5 +315,5 @@ def _rendered(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -2,7 +2,6 @@
 to the same page (or story) in the other interface language."""
 
 import datetime
-import hashlib
 import json
 import unicodedata
 
@@ -21,10 +20,6 @@ from articles.sanitize import xml_safe
 from newsroom import blocks, edge
 
 register = template.Library()
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
@@ -213,7 +208,7 @@ def kept_widget(field) -> str:
     if not isinstance(options, CallableChoiceIterator) or queryset is None:
         return str(field)  # not one of the lists drawn from the news (filters.py)
     shown = (field.auto_id, field.value(), bool(field.errors), list(options))
-    name = f"widget:{translation.get_language()}:{_digest(repr(shown))}"
+    name = f"widget:{translation.get_language()}:{shown!r}"  # blocks.py digests it
 
     def make() -> str:
         edge.show(surrogates.everything(queryset.model))  # the things of its kind
