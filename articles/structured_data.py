@@ -9,7 +9,7 @@ from .models import Article, Country, Event, Organization, Participant
 PUBLISHER = {"@type": "NewsMediaOrganization", "name": "Toà soạn"}
 
 
-def _url(request: HttpRequest, thing) -> str:
+def absolute_url(request: HttpRequest, thing) -> str:
     return request.build_absolute_uri(thing.get_absolute_url())
 
 
@@ -21,7 +21,7 @@ def _thing(request, obj) -> dict:
     kind = {Organization: "Organization", Event: "Event", Country: "Country"}.get(
         type(obj), "Person"
     )
-    return {"@type": kind, "name": str(obj), "url": _url(request, obj)}
+    return {"@type": kind, "name": str(obj), "url": absolute_url(request, obj)}
 
 
 def news_article(request: HttpRequest, article: Article) -> dict:
@@ -30,13 +30,13 @@ def news_article(request: HttpRequest, article: Article) -> dict:
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.sapo,
-        "url": _url(request, article),
-        "mainEntityOfPage": _url(request, article),
+        "url": absolute_url(request, article),
+        "mainEntityOfPage": absolute_url(request, article),
         "inLanguage": article.language,
         "datePublished": _local(article.published_at),
         "dateModified": _local(article.modified_at),
         "author": [
-            {"@type": "Person", "name": str(b.author), "url": _url(request, b.author)}
+            {"@type": "Person", "name": str(b.author), "url": absolute_url(request, b.author)}
             for b in article.bylines.all()
         ],
         "publisher": PUBLISHER,
@@ -59,7 +59,7 @@ def news_article(request: HttpRequest, article: Article) -> dict:
             data.setdefault(key, []).append(
                 {
                     "@type": "NewsArticle",
-                    "url": _url(request, version),
+                    "url": absolute_url(request, version),
                     "inLanguage": version.language,
                     "headline": version.headline,
                 }
@@ -106,7 +106,7 @@ def event(request: HttpRequest, event: Event) -> dict:
         "@type": "Event",
         "name": str(event),
         "description": event.summary or None,
-        "url": _url(request, event),
+        "url": absolute_url(request, event),
         "startDate": event.starts_at.isoformat()
         if event.starts_at
         else event.start_date.isoformat(),
@@ -134,7 +134,7 @@ def organization(request: HttpRequest, org: Organization) -> dict:
         "@type": kind,
         "name": org.name,
         "alternateName": [alias.name for alias in org.aliases.all()],
-        "url": _url(request, org),
+        "url": absolute_url(request, org),
         "sameAs": [org.website] if org.website else [],
         "description": org.description or None,
         "address": {"@type": "PostalAddress", "addressCountry": org.country.code}
@@ -146,7 +146,7 @@ def organization(request: HttpRequest, org: Organization) -> dict:
                 "@type": "Person",
                 "name": p.name,
                 "jobTitle": p.title or None,
-                "url": _url(request, p),
+                "url": absolute_url(request, p),
             }
             for p in org.people.all()
         ],
@@ -164,5 +164,5 @@ def country(request: HttpRequest, country: Country) -> dict:
             *(alias.name for alias in country.aliases.all()),
         ],
         "identifier": country.code,
-        "url": _url(request, country),
+        "url": absolute_url(request, country),
     }

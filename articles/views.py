@@ -34,7 +34,6 @@ from .models.base import address, surrogate_key
 from .pagination import paginate
 from .related import side_lists
 from .sitemaps import news_items
-from .templatetags.newsroom import canonical_url
 
 # Query parameters that ask for a list rather than the front page.
 FILTERING = {"page", "q", "date_after", "date_before", *(kind.name for kind in KINDS)}
@@ -178,8 +177,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         # Its text and what is beside it, each kept until what it shows changes
         # (newsroom/blocks.py); what is beside it, by the stories it lists.
         language = get_language()
-        # Its share links name the page's address: the host, and a page number if any.
-        text = f"story:{story.pk}:{language}:{canonical_url({'request': self.request})}"
+        text = f"story:{story.pk}:{language}:{self.request.scheme}://{self.request.get_host()}"
         beside = f"beside:{language}:{sides.related}:{sides.more}"
         kept = blocks.kept_many({text: self.story_parts, beside: lambda: self.beside(sides)})
         return super().get_context_data(

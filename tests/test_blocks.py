@@ -172,10 +172,23 @@ def test_a_filter_list_is_kept_by_what_it_shows(client, seed, content_cache):
     assert '<option value="spacex" selected>SpaceX Corp</option>' in page
 
 
-def test_a_story_asked_for_with_a_page_number_keeps_its_own_share_links(
-    client, seed, content_cache
-):
+def test_a_story_asked_for_at_an_odd_address_shares_its_own(client, seed, content_cache):
     odd = client.get(STORY_001 + "?page=3").content.decode()
-    assert "page%3D3" in odd  # its share links name the address it was asked at
     plain = client.get(STORY_001).content.decode()
-    assert "page%3D3" not in plain and "facebook.com/sharer" in plain
+    share = "sharer.php?u=http%3A%2F%2Ftestserver" + STORY_001.replace("/", "%2F") + '"'
+    assert share in odd and share in plain
+
+
+def test_a_filter_value_in_error_is_not_kept(client, seed, content_cache, monkeypatch):
+    names = []
+    keeping = blocks.kept_many
+
+    def recording(pieces):
+        names.extend(pieces)
+        return keeping(pieces)
+
+    monkeypatch.setattr(blocks, "kept_many", recording)
+    response = client.get("/tin-moi/?organization=khong-co-that")
+    assert "khong-co-that" in response.content.decode()  # shown back, with its error
+    assert any(name.startswith("widget:") for name in names)  # the other lists are kept
+    assert not [name for name in names if "khong-co-that" in name]

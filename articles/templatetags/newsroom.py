@@ -147,6 +147,12 @@ def canonical_url(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def absolute_url(context, thing) -> str:
+    """``thing``'s address with this site's scheme and host (what a share link names)."""
+    return structured_data.absolute_url(context["request"], thing)
+
+
+@register.simple_tag(takes_context=True)
 def json_ld(context, kind: str, obj) -> str:
     """A ``<script type="application/ld+json">`` block that markup cannot break out of."""
     data = getattr(structured_data, kind)(context["request"], obj)
@@ -205,8 +211,10 @@ def kept_widget(field) -> str:
     widget templates are most of a filtered page's making."""
     options = getattr(field.field.widget, "choices", None)
     queryset = getattr(field.field, "queryset", None)
-    if not isinstance(options, CallableChoiceIterator) or queryset is None:
-        return str(field)  # not one of the lists drawn from the news (filters.py)
+    if not isinstance(options, CallableChoiceIterator) or queryset is None or field.errors:
+        # Not one of the lists drawn from the news (filters.py), or a value in error:
+        # each made-up value would be another piece kept.
+        return str(field)
     shown = (field.auto_id, field.value(), bool(field.errors), list(options))
     name = f"widget:{translation.get_language()}:{shown!r}"  # blocks.py digests it
 
