@@ -70,9 +70,8 @@ def main() -> int:
             manage(env, "collectstatic", "--noinput", "-v0")
             measured = json.loads(run([PYTHON, "bench/measure.py"], env={**env, "DEBUG": "1"}))
             urls = {name: page["url"] for name, page in measured["pages"].items()}
-            results[size] = {
-                **{"measure": measured, "uncached": {}, "cached": {}, "cold": {}, "made": {}}
-            }
+            modes = ("uncached", "cached", "cold", "made")
+            results[size] = {"measure": measured, **{mode: {} for mode in modes}}
             for mode in ("uncached", "cached"):
                 redis.Redis.from_url(args.redis).flushdb()
                 with server(env, cached=mode == "cached") as base:

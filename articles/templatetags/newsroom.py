@@ -206,16 +206,16 @@ class KeepNode(template.Node):
 
 @register.filter
 def kept_widget(field) -> str:
-    """A filter form's list, kept by what it shows (its options, the value chosen,
-    whether it is in error) and the language: sixty options drawn through the
-    widget templates are most of a filtered page's making."""
+    """A filter form's list, kept by what it shows (its options, the value chosen)
+    and the language: sixty options drawn through the widget templates are most of
+    a filtered page's making."""
     options = getattr(field.field.widget, "choices", None)
     queryset = getattr(field.field, "queryset", None)
     if not isinstance(options, CallableChoiceIterator) or queryset is None or field.errors:
         # Not one of the lists drawn from the news (filters.py), or a value in error:
         # each made-up value would be another piece kept.
         return str(field)
-    shown = (field.auto_id, field.value(), bool(field.errors), list(options))
+    shown = (field.auto_id, field.value(), list(options))
     name = f"widget:{translation.get_language()}:{shown!r}"  # blocks.py digests it
 
     def make() -> str:
