@@ -24,18 +24,19 @@ import html
 import operator
 import re
 import unicodedata
-from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import nh3
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import tsvector
 from .slugs import fold
+from .tsvector import WEIGHTS
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -82,8 +83,16 @@ def document(article, names: list[str] | None = None) -> dict[str, str]:
     return {
         "A": article.headline,
         "B": "\n".join([article.sapo, *sorted(names)]),  # the same whoever reads them
-        "C": html.unescape(strip_tags(article.body)),
+        "C": html.unescape(nh3.clean(_BLOCK_START.sub("\n<", article.body), tags=set())),
     }
+
+
+# A paragraph's last word and the next one's first are two words, not one
+# (``USD.</p><p>The`` would read as the address ``usd.the``).
+_BLOCK_START = re.compile(
+    r"<(?=/?(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th|br|hr)\b)",
+    re.IGNORECASE,
+)
 
 
 NAMED = ("tags", "countries__aliases", "organizations__aliases", "people__aliases", "authors")
@@ -126,37 +135,24 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
     return len(ids)
 
 
-WEIGHTS = "ABC"
-
-
-def _vector(text: Callable[[str], str]) -> str:
-    """SQL for the weighted vector, built in the database (unaccent lives there)
-    from the text of each weight (``text(weight)``) twice, folded and as is."""
-    return " || ".join(
-        f"setweight(to_tsvector('simple', unaccent(replace({text(w)}, 'đ', 'd'))), '{w}')"
-        f" || setweight(to_tsvector('simple', {text(w)}), '{w}')"
-        for w in WEIGHTS
-    )
-
-
-_VECTOR_OF_ROW = _vector(lambda weight: f"v.{weight.lower()}")
-_VECTOR_OF_PARAMETERS = _vector(lambda weight: "%s")  # each weight's text twice
-
-
-def _texts(parts: dict[str, str]) -> tuple[str, list[str]]:
-    """The folded text, and the text of each weight, as stored."""
-    folded = fold("\n".join(parts.values()))
-    return folded, [unicodedata.normalize("NFC", parts[w]).lower() for w in WEIGHTS]
+def _texts(parts: dict[str, str]) -> tuple[str, list[str], list[str]]:
+    """The folded text; the text of each weight as stored, and folded."""
+    folded = [fold(parts[w]) for w in WEIGHTS]  # one character for one: lines agree
+    texts = [unicodedata.normalize("NFC", parts[w]).lower() for w in WEIGHTS]
+    return "\n".join(folded), texts, folded
 
 
 def fields(parts: dict[str, str]) -> dict:
     """The search fields of a story not yet saved whose ``document`` is ``parts``,
-    to be written with it (``bulk_create``): one write instead of two. Its words
-    go to the vocabulary with ``add_words``."""
-    folded, texts = _texts(parts)
+    to be written with it (``bulk_create``, ``COPY``): one write instead of two.
+    On PostgreSQL ``search_vector`` is a ``tsvector`` literal built in Python
+    (``tsvector.literal_of``), or None where the text is not plain or this
+    database's parser reads it otherwise: index those stories once saved
+    (``index_many``). Its words go to the vocabulary with ``add_words``."""
+    folded, texts, folded_texts = _texts(parts)
     if not _is_postgres():
         return {"search_text": folded}
-    vector = RawSQL(_VECTOR_OF_PARAMETERS, [text for text in texts for _ in range(2)])
+    vector = tsvector.literal_of(texts, folded_texts) if tsvector.literals_agree() else None
     return {"search_text": folded, "search_vector": vector}
 
 
@@ -171,14 +167,14 @@ def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
         return
     rows, params, folded_texts = [], [], []
     for pk, parts in docs:
-        folded, texts = _texts(parts)
+        folded, texts, _ = _texts(parts)
         rows.append("(%s, %s" + ", %s" * len(WEIGHTS) + ")")
         params += [pk, folded, *texts]
         folded_texts.append(folded)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(WEIGHTS.lower())
     sql = (
-        f"UPDATE {table} SET search_text = v.search_text, search_vector = {_VECTOR_OF_ROW} "
+        f"UPDATE {table} SET search_text = v.search_text, search_vector = {tsvector.SQL_OF_ROW} "
         f"FROM (VALUES {', '.join(rows)}) AS v(id, search_text, {columns}) "
         f"WHERE {table}.id = v.id"
     )
@@ -192,12 +188,19 @@ def add_words(folded_texts: list[str]) -> None:
     words are matched against (PostgreSQL)."""
     if not _is_postgres() or not folded_texts:
         return
+    # The parser's words never span a space (only markup such as <a href=…>
+    # does, and it is not indexed): the words of the distinct pieces between
+    # spaces are the words of the texts, for a fraction of the reading.
+    pieces = set()
+    for text in folded_texts:
+        pieces.update(text.split())
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT word "
             "FROM unnest(tsvector_to_array(to_tsvector('simple', %s))) AS word "
-            "WHERE length(word) <= %s ON CONFLICT DO NOTHING",
-            ["\n".join(folded_texts), LONGEST_WORD],
+            # in order: loads running at once take the words' locks in one order
+            "WHERE length(word) <= %s ORDER BY word ON CONFLICT DO NOTHING",
+            [" ".join(sorted(pieces)), LONGEST_WORD],
         )
 
 

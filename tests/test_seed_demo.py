@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from articles import search
 from articles.models import Article, Byline, Event, TaggedArticle
@@ -78,3 +78,25 @@ def test_parallel_processes_load_the_same_archive_as_one(db):
     assert load(2) == alone
     assert Article.objects.exclude(search_text="").count() == 90
     assert Article.objects.filter(search_vector__isnull=True).count() == 0
+
+
+def test_a_load_leaves_the_connection_as_it_found_it(db):
+    """The load's own settings (foreign keys unchecked where allowed, commits not
+    waiting for the disk) end with it: what follows is checked as ever."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the settings are PostgreSQL's")
+    names = ["session_replication_role", "synchronous_commit", "gin_pending_list_limit"]
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * 3), names)
+            return cursor.fetchone()
+
+    before = settings()
+    assert before[0] == "origin"
+    call_command("seed_demo", stories=10, stdout=StringIO())
+    assert settings() == before
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO articles_byline (article_id, author_id, position) "
+                       "VALUES (-1, -1, 0)")  # fmt: skip
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -7,20 +7,18 @@ with its search fields.
 """
 
 import datetime
-import itertools
 import multiprocessing
 import os
 import random
 import secrets
 import time
-import unicodedata
 from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from articles import search
+from articles import bulk, search
 from articles.models import (
     Article,
     Author,
@@ -36,65 +34,13 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.slugs import vi_slugify
+from articles.synthetic import Writer
 
 COUNTRIES = {
     "VN": "Việt Nam", "US": "Hoa Kỳ", "JP": "Nhật Bản", "KR": "Hàn Quốc", "SG": "Singapore",
     "FR": "Pháp", "DE": "Đức",
 }  # fmt: skip
 SECTIONS = ["Thời sự", "Kinh tế", "Thế giới", "Công nghệ", "Văn hoá", "Giáo dục", "Sức khoẻ"]
-SYLLABLES = (  # noqa: SIM905
-    "phát triển kinh tế đầu tư hợp tác chiến lược năng lượng hạ tầng số công nghệ giáo dục "
-    "y tế văn hoá du lịch nông nghiệp xuất khẩu thị trường doanh nghiệp chính sách đổi mới "
-    "sáng tạo bền vững an ninh quốc phòng ngoại giao hội nhập khu vực toàn cầu chuyển đổi "
-    "đường sắt cảng biển sân bay điện gió mặt trời vệ tinh viễn thông tài chính ngân hàng "
-    "thương mại dịch vụ lao động việc làm môi trường khí hậu nước sạch đô thị nông thôn"
-).split()
-ONSETS = "b c ch d đ g gi h kh l m n ng nh ph qu r s t th tr v x".split()  # noqa: SIM905
-RHYMES = (  # noqa: SIM905
-    "a ai an ang anh ao at ay ăn ăng âm ân âu ây e em en eo ê êm ên êu i im in inh it iêu iên "
-    "o oa oai oan oang oi om on ong ô ôi ôm ông ơ ơi ơn u ui um un ung ut uy uyên "
-    "ư ưa ưng ươi ương ươc"
-).split()
-TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]  # level, huyền, sắc, hỏi, ngã, nặng
-VOWELS = "aăâeêioôơuưy"
-
-
-def with_tone(syllable: str, tone: str) -> str:
-    """Put a tone mark where Vietnamese puts it: on ă â ê ô ơ ư when there is one,
-    else on the last vowel before a final consonant, else on the first of two vowels."""
-    vowels = [i for i, c in enumerate(syllable) if c in VOWELS]
-    if not vowels or not tone:
-        return syllable
-    marked = [i for i in vowels if syllable[i] in "ăâêôơư"]
-    if marked:
-        at = marked[-1]
-    elif vowels[-1] < len(syllable) - 1 or len(vowels) == 1:
-        at = vowels[-1]
-    else:
-        at = vowels[-2]
-    return unicodedata.normalize("NFC", syllable[: at + 1] + tone + syllable[at + 1 :])
-
-
-# A few thousand syllables after the newsroom's own words, drawn with Zipf's law
-# so that, as in real text, a handful are everywhere and most are rare.
-VOCABULARY = list(
-    dict.fromkeys(
-        [
-            *SYLLABLES,
-            *(
-                with_tone(onset + rhyme, tone)
-                for tone, rhyme, onset in itertools.product(TONES, RHYMES, ONSETS)
-            ),
-        ]
-    )
-)
-ZIPF = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
-SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()  # noqa: SIM905
-MIDDLE = "Văn Thị Hữu Đức Minh Thanh Quốc Hồng Ngọc Gia Xuân Thu".split()  # noqa: SIM905
-GIVEN = (  # noqa: SIM905
-    "An Bình Châu Dũng Giang Hà Hải Hiền Hùng Khoa Lan Linh Long Mai Nam Phúc Quân Tâm Thảo "
-    "Trang Tuấn Việt Yến"
-).split()
 # What a story names, from which pool, at most how many.
 LINKS = (
     ("countries", "countries", 2),
@@ -132,6 +78,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, stories: int, seed: int, batch_size: int, jobs: int, **options):
         self.rng, self.seed = random.Random(seed), seed
+        self.writer = Writer(self.rng)
         self.run = secrets.token_hex(3)
         started = time.monotonic()
         with transaction.atomic():
@@ -170,29 +117,10 @@ class Command(BaseCommand):
         start, count = batch
         # Drawn from the run's seed and the batch, whichever process draws it.
         self.rng = random.Random(f"{self.seed}:{start}")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Index entries for the search vectors go to GIN's pending list and
-                # are merged in bulk, not one story at a time (this connection only).
-                cursor.execute("SET gin_pending_list_limit = '64MB'")
-        with transaction.atomic():
+        self.writer = Writer(self.rng)
+        with transaction.atomic(), bulk.loading():
             self.make_stories(count, start, sections, entities)
         return count
-
-    # -- words
-
-    def words(self, low: int, high: int) -> str:
-        count = self.rng.randint(low, high)
-        return " ".join(self.rng.choices(VOCABULARY, cum_weights=ZIPF, k=count))
-
-    def sentence(self) -> str:
-        text = self.words(12, 28)
-        return text[0].upper() + text[1:] + "."
-
-    def person_name(self) -> str:
-        return " ".join(
-            (self.rng.choice(SURNAMES), self.rng.choice(MIDDLE), self.rng.choice(GIVEN))
-        )
 
     def slug(self, text: str, n: int) -> str:
         return f"{vi_slugify(text)[:200]}-{self.run}{n}"
@@ -211,7 +139,7 @@ class Command(BaseCommand):
         }
         orgs = Organization.objects.bulk_create(
             Organization(
-                name=(name := f"{rng.choice(ORG_KINDS)} {self.words(1, 3).title()}"),
+                name=(name := f"{rng.choice(ORG_KINDS)} {self.writer.words(1, 3).title()}"),
                 slug=self.slug(name, i),
                 kind=rng.choice(Organization.Kind.values),
                 country=countries[rng.choice(["VN", "VN", "VN", "US", "JP", "KR", "SG", "FR"])],
@@ -220,7 +148,7 @@ class Command(BaseCommand):
         )
         people = Person.objects.bulk_create(
             Person(
-                name=(name := self.person_name()),
+                name=(name := self.writer.person_name()),
                 slug=self.slug(name, i),
                 title=rng.choice(
                     ["Bộ trưởng", "Chủ tịch", "Giám đốc", "Phó Chủ tịch", "Chuyên gia"]
@@ -230,17 +158,17 @@ class Command(BaseCommand):
             for i in range(n_people)
         )
         authors = Author.objects.bulk_create(
-            Author(name=(name := self.person_name()), slug=self.slug(name, i))
+            Author(name=(name := self.writer.person_name()), slug=self.slug(name, i))
             for i in range(max(10, stories // 1500))
         )
         tags = Tag.objects.bulk_create(
-            Tag(name=(name := f"{self.words(1, 3)} {self.run}{i}"), slug=self.slug(name, i))
+            Tag(name=(name := f"{self.writer.words(1, 3)} {self.run}{i}"), slug=self.slug(name, i))
             for i in range(n_tags)
         )
         today = timezone.localdate()
         trips = Event.objects.bulk_create(
             Event(
-                title=(title := f"Chuyến công tác {self.words(2, 4)}"),
+                title=(title := f"Chuyến công tác {self.writer.words(2, 4)}"),
                 slug=self.slug(title, i),
                 kind=Event.Kind.WORKING_TRIP,
                 start_date=today - datetime.timedelta(days=rng.randint(0, 5 * 365)),
@@ -250,7 +178,7 @@ class Command(BaseCommand):
         )
         meetings = Event.objects.bulk_create(
             Event(
-                title=(title := f"Cuộc gặp {self.words(2, 4)}"),
+                title=(title := f"Cuộc gặp {self.writer.words(2, 4)}"),
                 slug=self.slug(title, i),
                 kind=Event.Kind.BILATERAL_MEETING,
                 start_date=(trip := trips[i % len(trips)]).start_date,
@@ -268,7 +196,7 @@ class Command(BaseCommand):
             Outcome(
                 event=event,
                 position=position,
-                description=self.sentence(),
+                description=self.writer.sentence(),
                 kind=rng.choice(Outcome.Kind.values),
                 status=rng.choice(Outcome.Status.values),
                 stated_on=event.start_date,
@@ -284,27 +212,33 @@ class Command(BaseCommand):
             for position in range(rng.randint(0, 3))
         )
         return {"orgs": orgs, "people": people, "authors": authors, "tags": tags,
-                "events": trips + meetings, "countries": list(countries.values())}  # fmt: skip
+                "events": trips + meetings, "countries": list(countries.values()),
+                # the seed's countries go by other names too
+                "aliases": {country.pk: [alias.name for alias in country.aliases.all()]
+                            for country in countries.values()}}  # fmt: skip
 
     # -- stories
 
     def make_stories(self, count: int, offset: int, sections, entities) -> None:
-        """One batch: what each story names is drawn first, so that its search
-        fields are written with it (``search.fields``), not by a second pass."""
+        """One batch, written with ``COPY`` (``bulk``): what each story names is
+        drawn first, so that its search fields are written with it
+        (``search.fields``), not by a second pass."""
         rng, now = self.rng, timezone.now()
         statuses = [Article.Status.PUBLISHED] * 96 + [
             Article.Status.DRAFT, Article.Status.DRAFT, Article.Status.REVIEW,
             Article.Status.ARCHIVED,
         ]  # fmt: skip
-        articles, names, texts = [], [], []
-        for n in range(offset, offset + count):
-            headline = self.sentence()[:-1]
+        articles, names, texts, unindexed = [], [], [], []
+        for pk, n in zip(bulk.new_ids(Article, count), range(offset, offset + count), strict=True):
+            said = self.writer.sentences(3 + 2 * rng.randint(4, 9))
+            headline, sapo, body = said[0][:-1], said[1:3], said[3:]
             article = Article(
+                id=pk,
                 headline=headline,
                 slug=self.slug(headline, n),
-                sapo=self.sentence() + " " + self.sentence(),
+                sapo=" ".join(sapo),
                 body="".join(
-                    f"<p>{self.sentence()} {self.sentence()}</p>" for _ in range(rng.randint(4, 9))
+                    f"<p>{one} {two}</p>" for one, two in zip(body[::2], body[1::2], strict=True)
                 ),
                 section=rng.choice(sections),
                 status=rng.choice(statuses),
@@ -321,43 +255,58 @@ class Command(BaseCommand):
                     for field, pool, most in LINKS
                 },
             }
-            # What search.document reads; these have no other names.
+            # What search.document reads from the story's relations once saved.
             fields = search.fields(
-                search.document(article, [thing.name for f in NAMED for thing in named[f]])
+                search.document(
+                    article,
+                    [thing.name for f in NAMED for thing in named[f]]
+                    + [alias for c in named["countries"] for alias in entities["aliases"][c.pk]],
+                )
             )
             for field, value in fields.items():
                 setattr(article, field, value)
+            if "search_vector" in fields and fields["search_vector"] is None:
+                unindexed.append(pk)
             articles.append(article)
             names.append(named)
             texts.append(fields["search_text"])
-        articles = Article.objects.bulk_create(articles)
+        bulk.insert(Article, *bulk.rows_of(articles))
         search.add_words(texts)
-        Byline.objects.bulk_create(
-            Byline(article=a, author=author, position=i)
-            for a, named in zip(articles, names, strict=True)
-            for i, author in enumerate(named["authors"])
+        search.index_many(Article.objects.filter(pk__in=unindexed))
+        stories = list(zip(articles, names, strict=True))
+        bulk.insert(
+            Byline,
+            ["article_id", "author_id", "position"],
+            (
+                (a.pk, author.pk, position)
+                for a, named in stories
+                for position, author in enumerate(named["authors"])
+            ),
         )
-        TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=a, tag=tag)
-            for a, named in zip(articles, names, strict=True)
-            for tag in named["tags"]
+        bulk.insert(
+            TaggedArticle,
+            ["content_object_id", "tag_id"],
+            ((a.pk, tag.pk) for a, named in stories for tag in named["tags"]),
         )
-        links = {}
         for field, _, _ in LINKS:
-            relation = getattr(Article, field)
-            column = relation.field.related_model._meta.model_name
-            links[field] = relation.through.objects.bulk_create(
-                relation.through(article=a, **{column: thing})
-                for a, named in zip(articles, names, strict=True)
-                for thing in named[field]
+            relation = getattr(Article, field).field
+            bulk.insert(
+                relation.remote_field.through,
+                [relation.m2m_column_name(), relation.m2m_reverse_name()],
+                ((a.pk, thing.pk) for a, named in stories for thing in named[field]),
             )
         # A story about a meeting reports what came of it.
-        outcomes = Outcome.objects.filter(event__in={link.event_id for link in links["events"]})
+        events = {event.pk for _, named in stories for event in named["events"]}
         by_event = {}
-        for outcome in outcomes.only("pk", "event"):
+        for outcome in Outcome.objects.filter(event__in=events).only("pk", "event"):
             by_event.setdefault(outcome.event_id, []).append(outcome.pk)
-        Outcome.reported_by.through.objects.bulk_create(
-            Outcome.reported_by.through(outcome_id=outcome, article_id=link.article_id)
-            for link in links["events"]
-            for outcome in by_event.get(link.event_id, ())
+        bulk.insert(
+            Outcome.reported_by.through,
+            ["outcome_id", "article_id"],
+            (
+                (outcome, a.pk)
+                for a, named in stories
+                for event in named["events"]
+                for outcome in by_event.get(event.pk, ())
+            ),
         )
