@@ -100,3 +100,23 @@ def test_a_load_leaves_the_connection_as_it_found_it(db):
         cursor.execute("INSERT INTO articles_byline (article_id, author_id, position) "
                        "VALUES (-1, -1, 0)")  # fmt: skip
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_role_that_may_not_skip_key_checks_loads_with_them(db):
+    """A database role that may not set ``session_replication_role`` loads the
+    same archive, every key checked."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the settings are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE toasoan_test_loader NOLOGIN")  # rolled back with the test
+        for what in ("TABLES", "SEQUENCES"):
+            cursor.execute(f"GRANT ALL ON ALL {what} IN SCHEMA public TO toasoan_test_loader")
+        cursor.execute("SET ROLE toasoan_test_loader")
+        try:
+            call_command("seed_demo", stories=12, stdout=StringIO())
+            cursor.execute("SELECT current_setting('session_replication_role')")
+            assert cursor.fetchone()[0] == "origin"
+        finally:
+            cursor.execute("RESET ROLE")
+    assert Article.objects.count() == 12
+    assert Article.objects.filter(search_vector__isnull=True).count() == 0
