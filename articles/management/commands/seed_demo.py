@@ -2,8 +2,9 @@
 bylines, tags, organizations, people and events in newsroom-like proportions.
 
 Only adds rows (every slug it makes carries this run's token), so it never
-touches the seed stories or anything an editor wrote. Bulk inserts, each story
-with its search fields.
+touches the seed stories or anything an editor wrote. Rows are written in bulk
+(``COPY`` on PostgreSQL: ``articles.bulk``), each story with its search fields;
+the text is drawn by ``articles.synthetic``.
 """
 
 import datetime
@@ -101,8 +102,8 @@ class Command(BaseCommand):
     def load(self, batches, sections, entities, jobs: int) -> Iterator[int]:
         """Each batch in a transaction of its own; with ``jobs`` > 1, in that many
         processes (forked: they share what was made so far), each with its own
-        connection, so that the database builds one batch's search vectors and
-        indexes while the next is drawn."""
+        connection, so that the database writes one batch and its indexes while
+        the next is drawn."""
         if jobs == 1:
             for batch in batches:
                 yield self.make_batch(batch, sections, entities)
