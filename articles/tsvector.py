@@ -70,40 +70,47 @@ def tokens(text: str) -> list[str] | None:
         return None
     if _TOUCHING.search(text) and _GLUED.search(text):
         return None
+    return _split(text)
+
+
+def _split(text: str) -> list[str]:
     for mark in _PUNCTUATION:  # what separates words, then spaces (str.split: C speed)
         if mark in text:
             text = text.replace(mark, " ")
     return text.split()
 
 
-def literal(pieces: list[tuple[str, str]]) -> str | None:
-    """The ``tsvector`` literal of ``setweight(to_tsvector('simple', text), weight)``
-    of each ``(text, weight)`` in ``pieces``, concatenated with ``||`` in order;
-    None if one text is not plain or too long for positions to be kept as
-    they are."""
+def literal_of(texts: list[str], folded_texts: list[str]) -> str | None:
+    """The ``tsvector`` literal ``SQL_OF_PARAMETERS`` builds from ``texts`` (lower
+    case, one per weight) and ``folded_texts``, their ``fold``: for each weight,
+    ``setweight(to_tsvector('simple', folded), w) || setweight(to_tsvector('simple',
+    text), w)``, all concatenated with ``||``, positions running on. None if a
+    text is not plain or too long for its positions to be kept as they are."""
     positions: defaultdict[str, list[str]] = defaultdict(list)
     offset = 0
-    for text, weight in pieces:
+    for weight, folded_text, text in zip(WEIGHTS, folded_texts, texts, strict=True):
         words = tokens(text)
         if words is None:
             return None
-        end = offset + len(words)
-        if end >= _LAST_POSITION:
+        # ``fold`` keeps one letter for one, as ``unaccent`` does for plain text:
+        # the folded text has the same words, folded, at the same places.
+        folded, count = _split(folded_text), len(words)
+        if len(folded) != count or offset + 2 * count >= _LAST_POSITION:
             return None
-        for word, at in zip(words, _AT[weight][offset + 1 : end + 1], strict=True):
-            positions[word].append(at)
-        offset = end
+        at = _AT[weight]
+        for plain, word, plain_at, word_at in zip(
+            folded,
+            words,
+            at[offset + 1 : offset + count + 1],
+            at[offset + count + 1 : offset + 2 * count + 1],
+            strict=True,
+        ):
+            positions[plain].append(plain_at)
+            positions[word].append(word_at)
+        offset += 2 * count
     if positions and max(map(len, positions.values())) > _MOST_POSITIONS:
         return None
     return " ".join([f"'{word}':{','.join(at)}" for word, at in positions.items()])
-
-
-def literal_of(texts: list[str], folded_texts: list[str]) -> str | None:
-    """The vector ``SQL_OF_PARAMETERS`` builds from ``texts`` (lower case, one
-    per weight), with ``folded_texts`` their ``fold`` (which keeps one letter
-    for one, as ``unaccent`` does for plain text)."""
-    pieces = zip(WEIGHTS, folded_texts, texts, strict=True)
-    return literal([(text, w) for w, *both in pieces for text in both])
 
 
 # Vietnamese with digits and punctuation, to compare the two ways of building a vector.
@@ -127,7 +134,7 @@ def _agree_on(database: tuple) -> bool:
 
 
 def literals_agree() -> bool:
-    """Whether this database's parser reads plain text as ``literal`` does (its
+    """Whether this database's parser reads plain text as ``literal_of`` does (its
     locale decides what a letter is): asked once per database."""
     settings = connection.settings_dict
     return _agree_on((settings["NAME"], settings["HOST"], settings["PORT"]))

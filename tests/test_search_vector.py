@@ -60,7 +60,7 @@ def python_vector(texts: list[str]) -> str | None:
 )
 def test_text_that_is_not_plain_is_left_to_the_database(text):
     assert tsvector.tokens(text) is None
-    assert tsvector.literal([(text, "A")]) is None
+    assert tsvector.literal_of([text, "", ""], [fold(text), "", ""]) is None
 
 
 def test_plain_text_is_split_into_its_words():
@@ -69,15 +69,17 @@ def test_plain_text_is_split_into_its_words():
     ]  # fmt: skip
 
 
-def test_positions_follow_one_another_across_pieces_with_their_weights():
-    assert tsvector.literal([("kinh tế", "A"), ("kinh", "B"), ("", "C"), ("tế.", "C")]) == (
-        "'kinh':1A,3B 'tế':2A,4C"
-    )
+def literal(*texts: str) -> str | None:
+    return tsvector.literal_of(list(texts), [fold(text) for text in texts])
+
+
+def test_positions_run_on_across_weights_folded_then_as_written():
+    assert literal("kinh tế", "tin", "tế.") == ("'kinh':1A,3A 'te':2A,7C 'tế':4A,8C 'tin':5B,6B")
 
 
 def test_a_word_said_too_often_is_left_to_the_database():
-    assert tsvector.literal([("tin " * 255, "C")]) is not None
-    assert tsvector.literal([("tin " * 200, "B"), ("tin " * 56, "C")]) is None
+    assert literal("", "", "tin " * 127) is not None  # 254 times, folded and as written
+    assert literal("", "", "tin " * 128) is None
 
 
 @postgres_only

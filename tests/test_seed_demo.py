@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from articles import search
+from articles import search, tsvector
 from articles.models import Article, Byline, Event, TaggedArticle
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,16 @@ def test_a_role_that_may_not_skip_key_checks_loads_with_them(db):
             cursor.execute("RESET ROLE")
     assert Article.objects.count() == 12
     assert Article.objects.filter(search_vector__isnull=True).count() == 0
+
+
+def test_stories_whose_vector_the_database_builds_are_indexed_with_their_links(db, monkeypatch):
+    """Where Python does not build a story's vector, the story is indexed once
+    its links are written, so that its vector names its tags and people too."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the vectors are PostgreSQL's")
+    monkeypatch.setattr(tsvector, "literals_agree", lambda: False)
+    call_command("seed_demo", stories=30, seed=3, stdout=StringIO())
+    written = list(Article.objects.order_by("pk").values_list("pk", "search_vector"))
+    assert len(written) == 30 and all(vector for _, vector in written)
+    search.index_many(Article.objects.all())
+    assert list(Article.objects.order_by("pk").values_list("pk", "search_vector")) == written

@@ -8,6 +8,7 @@ the text is drawn by ``articles.synthetic``.
 """
 
 import datetime
+import itertools
 import multiprocessing
 import os
 import random
@@ -86,9 +87,11 @@ class Command(BaseCommand):
             sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
                         for i, n in enumerate(SECTIONS)]  # fmt: skip
             entities = self.make_entities(stories)
-        batches = [
-            (start, min(batch_size, stories - start)) for start in range(0, stories, batch_size)
-        ]
+        # The last two batches' worth in quarters, so that the processes finish
+        # together rather than one loading a whole batch while the others wait.
+        head, quarter = max(0, stories - 2 * batch_size), max(1, batch_size // 4)
+        edges = [*range(0, head, batch_size), *range(head, stories, quarter), stories]
+        batches = [(start, end - start) for start, end in itertools.pairwise(edges)]
         # Other processes would not see rows of a transaction still open (the caller's).
         parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
         jobs = max(1, min(jobs, len(batches))) if parallel else 1
@@ -272,8 +275,6 @@ class Command(BaseCommand):
             names.append(named)
             texts.append(fields["search_text"])
         bulk.insert(Article, *bulk.rows_of(articles))
-        search.add_words(texts)
-        search.index_many(Article.objects.filter(pk__in=unindexed))
         stories = list(zip(articles, names, strict=True))
         bulk.insert(
             Byline,
@@ -311,3 +312,7 @@ class Command(BaseCommand):
                 for outcome in by_event.get(event.pk, ())
             ),
         )
+        # Once the stories' links are in: indexing reads them.
+        search.index_many(Article.objects.filter(pk__in=unindexed))
+        # Last: another batch adding the same new words waits for this one to commit.
+        search.add_words(texts)
