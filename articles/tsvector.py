@@ -51,8 +51,9 @@ _PLAIN = re.compile(rf"[{_WORD} \t\r\n{re.escape(_PUNCTUATION)}]*")
 # looked for only where a mark touches the word after it, which is rare.
 _GLUED = re.compile(rf"[{_WORD}][{re.escape(_PUNCTUATION)}]+[{_WORD}]")
 _TOUCHING = re.compile(rf"[{re.escape(_PUNCTUATION)}][{_WORD}]")
-# A word that opens with digits, ``e`` and a digit is a number to the parser (``1e4a``).
-_SCIENTIFIC = re.compile(rf"(?:^|[^{_WORD}])[0-9]+e[0-9]")
+# A word that opens with digits, ``e`` and a digit is a number to the parser
+# (``1e4a``), folded or not (``1ệ4a`` folds to ``1e4a``).
+_SCIENTIFIC = re.compile(rf"(?:^|[^{_WORD}])[0-9]+[eèéẻẽẹêềếểễệ][0-9]")
 # PostgreSQL keeps at most 255 positions of a word in one to_tsvector and none
 # past 16383, and does not index a word of more than 2046 bytes (682 letters
 # of three bytes: longer is not plain here).
