@@ -61,7 +61,7 @@ _MOST_POSITIONS = 255
 _LAST_POSITION = 16383
 _TOO_LONG = re.compile(rf"[{_WORD}]{{683}}")
 # "1A", "2A", …: each weight's positions as written, made once.
-_AT = {weight: [f"{n}{weight}" for n in range(_LAST_POSITION + 1)] for weight in "ABCD"}
+_AT = {weight: [f"{n}{weight}" for n in range(_LAST_POSITION + 1)] for weight in WEIGHTS}
 
 
 def tokens(text: str) -> list[str] | None:

@@ -269,7 +269,7 @@ class Command(BaseCommand):
             )
             for field, value in fields.items():
                 setattr(article, field, value)
-            if "search_vector" in fields and fields["search_vector"] is None:
+            if fields.get("search_vector", "") is None:  # the database builds it
                 unindexed.append(pk)
             articles.append(article)
             names.append(named)
