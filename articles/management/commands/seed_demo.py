@@ -81,7 +81,8 @@ class Command(BaseCommand):
     def handle(self, *args, stories: int, seed: int, batch_size: int, jobs: int, **options):
         self.rng, self.seed = random.Random(seed), seed
         self.writer = Writer(self.rng)
-        self.run = secrets.token_hex(3)
+        # A letter first: a token that opened with digits and "e" would read as a number.
+        self.run = "r" + secrets.token_hex(3)
         started = time.monotonic()
         with transaction.atomic():
             sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
