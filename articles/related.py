@@ -12,11 +12,14 @@ the best ``CANDIDATES`` of those are scored again, published and by recency.
 A candidate cut by id keeps a tie at the cut by newer id, not newer
 publication, which in a newsroom's archive is nearly the same.
 
-A story page runs it only when the content has changed since it last did:
+A story page runs it only when what decides it has changed since it last did:
 ``side_lists`` keeps the ranked ids, with those of the section's latest
-("Tin khác"), until then (``caching.remember``); the page keeps what it
-shows of them by those ids (views.py), and fetches the stories they name, in
-one query, only to make that again.
+("Tin khác"), under the surrogate keys of the listings of what the story
+names, its section and its own links (``newsroom/blocks.py``): an editor's
+edit of a headline anywhere leaves them kept, a story published that names
+the same minister does not. The page keeps what it shows of them by those ids
+(views.py), and fetches the stories they name, in one query, only to make
+that again.
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +28,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from .caching import remember
+from newsroom import blocks, edge
+
+from . import surrogates
 from .models import Article, Event, TaggedArticle
 
 LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
@@ -151,15 +156,31 @@ class SideLists:
 
 
 def side_lists(article: Article, limit: int = 5) -> SideLists:
-    """Related news and "Tin khác" for a story page, kept until the content
-    changes; when they are made, the ranking's rows are at hand."""
+    """Related news and "Tin khác" for a story page, kept until what decides
+    them changes; when they are made, the ranking's rows are at hand."""
     made: dict[int, Article] = {}
 
     def ids() -> tuple[list[int], list[int]]:
         article.fetch_links(*LINKED)  # as its page shows them: fetched once for both
+        edge.show(*deciding(article))
         related = list(related_articles(article, limit))
         more = list(more_from_section(article, [s.pk for s in related], limit))
         made.update((s.pk, s) for s in related + more)
         return [s.pk for s in related], [s.pk for s in more]
 
-    return SideLists(*remember(f"side-lists:{article.pk}:{limit}", ids), made)
+    name = f"side-lists:{article.pk}:{article.language}:{limit}"
+    return SideLists(*blocks.kept(name, ids, note=False), made)
+
+
+def deciding(article: Article) -> set[str]:
+    """The keys of what decides a story's side lists, from its prefetched links:
+    the listings of what it names and of its trips (a story published or
+    relinked there purges them), of its section, and of its own links and place."""
+    events = list(article.events.all())
+    trips = {e.parent_id for e in events if e.parent_id}
+    keys = {surrogates.listing(Event, pk) for pk in {e.pk for e in events} | trips}
+    for relation in ("people", "organizations", "tags"):
+        keys |= {surrogates.listing(obj, obj.pk) for obj in getattr(article, relation).all()}
+    if article.section_id:
+        keys.add(f"list-section-{article.section_id}")
+    return keys | {surrogates.listing(article, article.pk)}

@@ -12,6 +12,8 @@ Three kinds of key:
   pins; ``commitments``: the tracker's outcomes; ``revised``: when stories
   last changed, as the sitemaps list them; ``all-<model>``: the things of a
   kind, as the menu, the filter forms and the sitemaps list them.
+  ``list-article-<pk>``: what a story's own links and place are, which decide
+  the stories beside it (related.py); no page shows it.
 - A story's save purges its own key; it purges listings only when it is or was
   published and its place in them may have moved (status, time, section,
   language, or a thing it names): its section's page and the home page, not the
@@ -23,6 +25,7 @@ from django.db import models
 from newsroom import edge
 
 from .kinds import KINDS
+from .models import Article, Event
 from .models.base import surrogate_key as key
 
 STORIES = "stories"
@@ -62,7 +65,7 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
         keys.add(f"article-{story.translation_of_id}")
     moved = gone or stored is None or any(stored[f] != getattr(story, f) for f in PLACE)
     if moved:
-        keys |= {STORIES, HOME, COMMITMENTS} | named_by(story)
+        keys |= {STORIES, HOME, COMMITMENTS, listing(story, story.pk)} | named_by(story)
         if stored and stored["section_id"]:
             keys.add(f"list-section-{stored['section_id']}")
     return keys
@@ -85,12 +88,18 @@ def named_by(story) -> set[str]:
 def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[str]:
     """Many-to-many links between ``owner`` and rows ``pks`` of ``model`` were
     added or removed: both ends, and the listings of whichever end lists stories
-    (a story linked to an organization, an outcome to the stories reporting it)."""
+    (a story linked to an organization, an outcome to the stories reporting it),
+    with a meeting's trip, which lists its meetings' stories, and a story's own
+    links."""
     keys = {f"{model._meta.model_name}-{pk}" for pk in pks or ()}
-    if _listed(model):
+    if _listed(model) or model is Article:
         keys |= {listing(model, pk) for pk in pks or ()}
-    if _listed(type(owner)):
+    if _listed(type(owner)) or isinstance(owner, Article):
         keys.add(listing(owner, owner.pk))
+    events = [owner.pk] if isinstance(owner, Event) else pks if model is Event else None
+    if events:
+        trips = Event.objects.filter(pk__in=events).exclude(parent=None).values("parent")
+        keys |= {listing(Event, row["parent"]) for row in trips}
     return keys
 
 
@@ -107,6 +116,7 @@ def row_changed(row: models.Model) -> set[str]:
     if any(model._meta.model_name == "article" for model in pointed):
         # a link between a story and a thing: a byline, a tag on a story
         keys |= {listing(model, pk) for model, pk in pointed.items() if _listed(model)}
+        keys |= {listing(Article, pointed[Article])}
     name = row._meta.model_name
     if name in LISTED_BY:
         keys.add(everything(type(row)))

@@ -31,13 +31,16 @@ SECONDS = 24 * 60 * 60
 T = TypeVar("T")
 
 
-def kept(name: str, make: Callable[[], T]) -> T:
+def kept(name: str, make: Callable[[], T], *, note: bool = True) -> T:
     """``make()``'s value, kept under ``name`` until what it shows changes.
-    ``name`` says everything else the value depends on (the language, the host)."""
-    return kept_many({name: make})[name]
+    ``name`` says everything else the value depends on (the language, the host).
+    With ``note=False`` the page is not told what the value shows: a value the
+    page does not show as such (which stories to list) is made again when its
+    keys change without purging the pages made from it."""
+    return kept_many({name: make}, note=note)[name]
 
 
-def kept_many(pieces: dict[str, Callable[[], T]]) -> dict[str, T]:
+def kept_many(pieces: dict[str, Callable[[], T]], *, note: bool = True) -> dict[str, T]:
     """``kept`` for several pieces (a list's teasers) in two reads of the cache."""
     if not (settings.CONTENT_CACHE and edge.is_recording()):
         # Staff and previews see the database as it is.
@@ -61,16 +64,18 @@ def kept_many(pieces: dict[str, Callable[[], T]]) -> dict[str, T]:
     for name, make in pieces.items():
         if name in entries:
             shows, values[name] = entries[name]
-            edge.show(*shows)
+            if note:
+                edge.show(*shows)
         else:
-            values[name] = _made(keys[name], checked[name], make, started)
+            values[name] = _made(keys[name], checked[name], make, started, note)
     return values
 
 
-def _made(key: str, checked: str, make: Callable[[], T], started: int) -> T:
+def _made(key: str, checked: str, make: Callable[[], T], started: int, note: bool) -> T:
     with edge.recording() as shown:
         value = make()
-    edge.show(*shown)
+    if note:
+        edge.show(*shown)
     # A piece that names nothing could never be purged: it is not kept.
     if shown and (made := page_cache.versions_since(shown, started)) is not None:
         versions, token = made

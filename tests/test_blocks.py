@@ -183,9 +183,9 @@ def test_a_filter_value_in_error_is_not_kept(client, seed, content_cache, monkey
     names = []
     keeping = blocks.kept_many
 
-    def recording(pieces):
+    def recording(pieces, **kwargs):
         names.extend(pieces)
-        return keeping(pieces)
+        return keeping(pieces, **kwargs)
 
     monkeypatch.setattr(blocks, "kept_many", recording)
     response = client.get("/tin-moi/?organization=khong-co-that")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Event
 from articles.related import more_from_section, related_articles, side_lists
+from newsroom import edge
 from tests.factories import (
     ArticleFactory,
     EventFactory,
@@ -98,18 +99,81 @@ def test_more_from_section_is_latest_of_the_section_without_repeats():
     assert list(more_from_section(this, exclude=[shown.pk])) == [newer, older]
 
 
-def test_side_lists_are_kept_until_the_content_changes(corpus, settings):
+def kept_side_lists(this):
+    """Side lists as a reader's page asks for them (blocks are kept for readers)."""
+    with edge.recording() as shown:
+        lists = side_lists(this).stories()
+    assert not shown  # what decides them is never noted on the page
+    return lists
+
+
+def test_side_lists_are_kept_until_what_decides_them_changes(corpus, settings):
     settings.CONTENT_CACHE = True
     this = corpus["this"]
-    first = side_lists(this).stories()
+    first = kept_side_lists(this)
     assert first[0] == list(related_articles(this))
     with CaptureQueriesContext(connection) as queries:
-        again = side_lists(this).stories()
+        again = kept_side_lists(this)
     assert again == first
     assert len(queries) == 1  # the stories, by their kept ids
-    # Unpublished without a save (nothing started a new generation): still not shown.
+    # Unpublished without a save (nothing was purged): still not shown.
     Article.objects.filter(pk=corpus["same_event"].pk).update(status=Article.Status.DRAFT)
-    assert corpus["same_event"] not in side_lists(this).stories()[0]
-    # A story saved since: the lists are made again and show it.
+    assert corpus["same_event"] not in kept_side_lists(this)[0]
+    # A story published since that names the same minister: made again, it shows.
     newest = story(0, events=[this.events.get()], people=list(this.people.all()))
-    assert side_lists(this).stories()[0][0] == newest
+    assert kept_side_lists(this)[0][0] == newest
+
+
+def test_an_edit_elsewhere_keeps_the_side_lists(corpus, settings):
+    settings.CONTENT_CACHE = True
+    this = corpus["this"]
+    kept_side_lists(this)
+    other = corpus["nothing_shared"]
+    other.headline = "Tít mới"
+    other.save()
+    this.headline = "Tít mới của chính bài"
+    this.save()
+    this = Article.objects.get(pk=this.pk)
+    with CaptureQueriesContext(connection) as queries:
+        kept_side_lists(this)
+    assert len(queries) == 1  # the stories by their kept ids: no ranking
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "this story names the other's person",
+        "the other is tagged",
+        "the other covers a meeting of the same trip",
+        "the trip lists the other, from its side",
+        "the other moves into the section",
+        "the other is published",
+    ],
+)
+def test_what_decides_the_side_lists_remakes_them(corpus, settings, change):
+    settings.CONTENT_CACHE = True
+    this = corpus["this"]
+    meeting = this.events.get()
+    kept_side_lists(this)
+    draft = {"status": Article.Status.DRAFT} if change == "the other is published" else {}
+    other = story(0, **draft)
+    if change == "this story names the other's person":
+        person = PersonFactory()
+        other.people.add(person)  # nothing this story's lists depend on, yet
+        assert kept_side_lists(this) == kept_side_lists(this)
+        this.people.add(person)
+    elif change == "the other is tagged":
+        other.tags.add("LNG")
+    elif change == "the other covers a meeting of the same trip":
+        other.events.add(meeting.parent.children.exclude(pk=meeting.pk).get())
+    elif change == "the trip lists the other, from its side":
+        meeting.parent.articles.add(other)
+    elif change == "the other moves into the section":
+        other.section = this.section
+        other.save()
+    else:
+        other.events.add(meeting)
+        other.status = Article.Status.PUBLISHED
+        other.save()
+    related, more = kept_side_lists(Article.objects.get(pk=this.pk))
+    assert other in related + more
