@@ -179,16 +179,17 @@ def render(results: dict, problems: list, args) -> tuple[str, bool]:
         f"# The edge and a busy desk ({args.size} stories, {args.workers} workers, "
         f"wrk -c{args.connections} -d{args.seconds}s, median of {args.rounds} rounds)",
         "",
-        "| | req/s | p50 ms | p99 ms | failures | edge hit rate % |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| | req/s | p50 ms | p99 ms | failures | edge hit rate % | steal % |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
         *(
             f"| {name} | {r['rps']} | {r['p50']} | {r['p99']} | {r['errors'] + r['non_2xx']} "
-            f"| {r.get('hit rate', '')} |"
+            f"| {r.get('hit rate', '')} | {r['steal']} |"
             for name, r in figures.items()
         ),
         "",
         f"Saves during the busy runs: {results.get('saves', 0)}; stale pages after a purge: "
-        f"{len(problems)}; failed requests: {failures}.",
+        f"{len(problems)}; failed requests: {failures}. Steal: the share of the machine's "
+        "time its host gave to others during the run (of the median run of each row).",
         "",
         "| budget | figure | wanted | |",
         "| --- | --- | --- | --- |",

@@ -211,12 +211,24 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     """Requests per second, p50 and p99 in ms, and every kind of failure."""
     # Warm every worker (templates, connections) before measuring.
     run(["wrk", "-t1", f"-c{connections}", "-d2s", "-H", "X-Forwarded-Proto: https", url])
+    before = cpu_times()
     output = run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
          "-H", "X-Forwarded-Proto: https", url]
     )  # fmt: skip
+    spent = [after - before for before, after in zip(before, cpu_times(), strict=True)]
+    # The share of the machine's time its host took for others (a virtual machine's
+    # "steal"): a run with much of it measured a slower machine.
+    return {**parse_wrk(output), "steal": round(100 * spent[7] / max(1, sum(spent)), 1)}
 
-    return parse_wrk(output)
+
+def cpu_times() -> list[int]:
+    """The machine's CPU time by kind (user, nice, system, idle, iowait, irq,
+    softirq, steal, ...), in clock ticks; zeros where /proc/stat is missing."""
+    try:
+        return [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except OSError:
+        return [0] * 10
 
 
 def parse_wrk(output: str) -> dict:
