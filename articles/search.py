@@ -122,7 +122,19 @@ def index(article) -> None:
     if pending is not None:
         pending.setdefault(type(article), set()).add(article.pk)
         return
-    _write(type(article), [(article.pk, document(article))])
+    _write(type(article), [(article.pk, document(article, names_of(article)))])
+
+
+def names_of(article) -> list[str]:
+    """The names ``document`` reads from a story's relations, in one query
+    whatever it names: an editor's save read them thing by thing."""
+    parts = [article.tags.values_list("name"), article.authors.values_list("name")]
+    for relation in ("countries", "organizations", "people"):
+        things = getattr(article, relation)
+        parts.append(things.values_list("name"))
+        parts.append(things.filter(aliases__isnull=False).values_list("aliases__name"))
+    first, *rest = (part.order_by() for part in parts)
+    return [name for (name,) in first.union(*rest, all=True)]
 
 
 def index_many(articles: QuerySet, batch_size: int = 500) -> int:

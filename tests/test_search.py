@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import search
@@ -106,6 +107,25 @@ def test_the_index_follows_changes_to_named_things(client, seed):
     story = Article.objects.get(slug=STORY_001.split("/")[2])
     story.tags.add("Năng lượng sạch mới")
     assert STORY_001 in found(client, "nang luong sach moi")
+
+
+def test_a_save_reads_the_names_in_one_query_whatever_the_story_names(seed):
+    """The names a saved story is indexed by are those a batch reads (prefetched),
+    in one query: the save read each named thing's other names in a query of its own."""
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    batch = Article.objects.prefetch_related(*search.NAMED).get(pk=story.pk)
+    assert len(batch.organizations.all()) > 2  # the seed story names several
+    assert search.document(story, search.names_of(story)) == search.document(batch)
+    with CaptureQueriesContext(connection) as queries:
+        search.names_of(story)
+    assert len(queries) == 1
+    for number in range(5):
+        Organization.objects.create(name=f"Tổ chức {number}", slug=f"to-chuc-{number}")
+        story.organizations.add(Organization.objects.get(slug=f"to-chuc-{number}"))
+    with CaptureQueriesContext(connection) as queries:
+        search.index(story)
+    assert len(queries) == (3 if connection.vendor == "postgresql" else 2)
+    assert "Tổ chức 4" in search.names_of(story)
 
 
 def test_matched_words_are_highlighted_in_the_snippet(client, seed):
