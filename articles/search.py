@@ -216,10 +216,6 @@ def add_words(folded_texts: list[str]) -> None:
         )
 
 
-def _unaccent(expression):
-    return Func(expression, function="unaccent", output_field=TextField())
-
-
 # -- querying
 
 
@@ -237,7 +233,14 @@ def _search_postgres(articles, query, words):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).lower()
-    folded = SearchQuery(_unaccent(Value(raw.replace("đ", "d"))), config="simple")
+    folded = SearchQuery(
+        Func(
+            Value(raw),
+            template=tsvector.FOLD_SQL.format("%(expressions)s"),
+            output_field=TextField(),
+        ),
+        config="simple",
+    )
     exact = SearchQuery(raw, config="simple")
     candidates = _newest(articles, folded)
     # Asked as "any of the candidates?", not "the newest match?": with LIMIT 1 the

@@ -31,12 +31,16 @@ def _sql(text: Callable[[str], str]) -> str:
     """SQL for the weighted vector, built in the database (unaccent lives there)
     from the text of each weight (``text(weight)``) twice, folded and as is."""
     return " || ".join(
-        f"setweight(to_tsvector('simple', unaccent(replace({text(w)}, 'đ', 'd'))), '{w}')"
+        f"setweight(to_tsvector('simple', {FOLD_SQL.format(text(w))}), '{w}')"
         f" || setweight(to_tsvector('simple', {text(w)}), '{w}')"
         for w in WEIGHTS
     )
 
 
+# Text folded in the database, as ``search.fold`` folds it in Python. ``unaccent``
+# writes « » ‹ › as << >> < >, which the parser reads as a tag, losing the words
+# in it (``«Hợp tác»``): the folded text keeps no < or >.
+FOLD_SQL = "translate(unaccent(replace({}, 'đ', 'd')), '<>', '  ')"
 SQL_OF_ROW = _sql(lambda weight: f"v.{weight.lower()}")
 SQL_OF_PARAMETERS = _sql(lambda weight: "%s")  # each weight's text twice
 

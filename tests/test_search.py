@@ -97,6 +97,23 @@ def test_unpublished_stories_are_never_found(client, db):
     assert found(client, "điện gió") == []
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Hai bên ký «Hợp tác chiến lược» về năng lượng",  # guillemets, as some outlets quote
+        "Hai bên ký ‹Hợp tác chiến lược› về năng lượng",
+        "Hai bên ký “Hợp tác chiến lược” – về năng lượng…",
+        "Giá dưới 5 USD &lt;Hợp tác chiến lược&gt; về năng lượng",  # < and > in the text
+    ],
+)
+@pytest.mark.parametrize("query", ["hop tac chien luoc", "Hợp tác chiến lược"])
+def test_quoted_words_are_found_with_or_without_diacritics(client, written, query):
+    """PostgreSQL's unaccent turns « » into << >>, which its parser read as a tag:
+    the words inside were lost from the text folded without diacritics."""
+    story = ArticleFactory(headline="Tin năng lượng", body=f"<p>{written}</p>")
+    assert story.get_absolute_url() in found(client, query)
+
+
 def test_the_index_follows_changes_to_named_things(client, seed):
     org = Organization.objects.get(slug="pvgas")
     org.aliases.create(name="Zêta Gaz")
