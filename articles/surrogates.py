@@ -113,10 +113,11 @@ def row_changed(row: models.Model) -> set[str]:
         if field.is_relation and (pk := getattr(row, field.attname)) is not None:
             pointed[field.related_model] = pk
             keys.add(f"{field.related_model._meta.model_name}-{pk}")
-    if any(model._meta.model_name == "article" for model in pointed):
-        # a link between a story and a thing: a byline, a tag on a story
+    if Article in pointed:
+        # a link between a story and a thing (a byline, a tag on a story): the
+        # thing's listing, and the story's own links
         keys |= {listing(model, pk) for model, pk in pointed.items() if _listed(model)}
-        keys |= {listing(Article, pointed[Article])}
+        keys.add(listing(Article, pointed[Article]))
     name = row._meta.model_name
     if name in LISTED_BY:
         keys.add(everything(type(row)))
