@@ -92,9 +92,9 @@ def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[st
     with a meeting's trip, which lists its meetings' stories, and a story's own
     links."""
     keys = {f"{model._meta.model_name}-{pk}" for pk in pks or ()}
-    if _listed(model) or model is Article:
+    if _listed(model):
         keys |= {listing(model, pk) for pk in pks or ()}
-    if _listed(type(owner)) or isinstance(owner, Article):
+    if _listed(type(owner)):
         keys.add(listing(owner, owner.pk))
     events = [owner.pk] if isinstance(owner, Event) else pks if model is Event else None
     if events:
@@ -117,7 +117,6 @@ def row_changed(row: models.Model) -> set[str]:
         # a link between a story and a thing (a byline, a tag on a story): the
         # thing's listing, and the story's own links
         keys |= {listing(model, pk) for model, pk in pointed.items() if _listed(model)}
-        keys.add(listing(Article, pointed[Article]))
     name = row._meta.model_name
     if name in LISTED_BY:
         keys.add(everything(type(row)))
@@ -135,4 +134,5 @@ ALSO = {
 
 
 def _listed(model) -> bool:
-    return model._meta.model_name in LISTED_BY
+    """A listing key of its rows exists: the kinds', and a story's own links."""
+    return model is Article or model._meta.model_name in LISTED_BY
