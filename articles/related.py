@@ -24,7 +24,18 @@ that again.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -62,6 +73,11 @@ def _shared(kind: str, ids) -> Coalesce:
 
 def _candidates(links: dict, exclude: int) -> Q:
     """The ``CANDIDATES`` stories with the highest summed weight of shared links."""
+    return Q(pk__in=RawSQL(*_best(links, exclude)))
+
+
+def _best(links: dict, exclude: int) -> tuple[str, tuple]:
+    """``_candidates``' SQL: the summed link rows of everything the story names."""
     parts = []
     for kind, ids in links.items():
         through, story, linked = RELATIONS[kind]
@@ -73,12 +89,11 @@ def _candidates(links: dict, exclude: int) -> Q:
         )
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     sql, params = rows.query.sql_with_params()
-    best = RawSQL(
+    return (
         f"SELECT story FROM ({sql}) AS links WHERE story <> %s "
         "GROUP BY story ORDER BY SUM(weight) DESC, story DESC LIMIT %s",
         (*params, exclude, CANDIDATES),
     )
-    return Q(pk__in=best)
 
 
 def _links(article: Article) -> dict[str, list[int] | QuerySet]:
@@ -108,20 +123,26 @@ def _links(article: Article) -> dict[str, list[int] | QuerySet]:
     return links
 
 
-def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
-    """Published stories sharing the most with ``article``, each with its ``relatedness``."""
-    links = _links(article)
-    if not links:
-        return Article.objects.none()
+RANK = ("-relatedness", F("published_at").desc(nulls_last=True), "-pk")
+
+
+def _scored(article: Article, links: dict) -> QuerySet[Article]:
+    """Published stories in the story's language, each with its ``relatedness``."""
     score = sum((_shared(kind, ids) * WEIGHTS[kind] for kind, ids in links.items()), Value(0))
     return (
         Article.objects.published()
         .in_language(article.language)
         .for_listing()
-        .filter(_candidates(links, article.pk))
         .annotate(relatedness=score)
-        .order_by("-relatedness", F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )
+
+
+def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
+    """Published stories sharing the most with ``article``, each with its ``relatedness``."""
+    links = _links(article)
+    if not links:
+        return Article.objects.none()
+    return _scored(article, links).filter(_candidates(links, article.pk)).order_by(*RANK)[:limit]
 
 
 def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[Article]:
@@ -135,6 +156,48 @@ def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[
         .filter(section_id=article.section_id)
         .exclude(pk__in=[article.pk, *exclude])[:limit]
     )
+
+
+def side_stories(article: Article, limit: int = 5) -> tuple[list[Article], list[Article]]:
+    """``related_articles`` and ``more_from_section`` in one query: the section's
+    latest ``2 * limit`` first (``latest``), then the best-ranked candidates, so
+    that "Tin khác" still has ``limit`` once the related ones are left out. A
+    latest story that shares a link is ranked with the candidates: it scores no
+    more than any of them, whose summed weight was the best."""
+    links = _links(article)
+    if not links and article.section_id is None:
+        return [], []
+    latest = more_from_section(article, limit=2 * limit)
+    # One list of ids, not two IN tests joined by OR, which the planner meets
+    # with a pass over the whole archive.
+    sql, params = latest.annotate(story=F("pk")).values("story").query.sql_with_params()
+    if links:
+        best, more_params = _best(links, article.pk)
+        sql = f"SELECT story FROM ({best}) AS best UNION ALL SELECT story FROM ({sql}) AS latest"
+        params = (*more_params, *params)
+    rows = list(
+        _scored(article, links)
+        .filter(pk__in=RawSQL(sql, params))
+        .annotate(latest=Case(When(pk__in=latest.values("pk"), then=True), default=False))
+        .order_by("-latest", *RANK)[: 3 * limit]
+    )
+    related = sorted((s for s in rows if s.relatedness), key=_rank)[:limit]
+    more = sorted((s for s in rows if s.latest and s not in related), key=_newest)[:limit]
+    return related, more
+
+
+def _rank(story: Article) -> tuple:
+    """As ``RANK`` sorts."""
+    return (-story.relatedness, -_published(story), -story.pk)
+
+
+def _newest(story: Article) -> tuple:
+    """As ``Article.Meta.ordering`` sorts: newest first, undated last."""
+    return (-_published(story), -story.created_at.timestamp())
+
+
+def _published(story: Article) -> float:
+    return story.published_at.timestamp() if story.published_at else float("-inf")
 
 
 @dataclass
@@ -163,8 +226,7 @@ def side_lists(article: Article, limit: int = 5) -> SideLists:
     def ids() -> tuple[list[int], list[int]]:
         article.fetch_links(*LINKED)  # as its page shows them: fetched once for both
         edge.show(*deciding(article))
-        related = list(related_articles(article, limit))
-        more = list(more_from_section(article, [s.pk for s in related], limit))
+        related, more = side_stories(article, limit)
         made.update((s.pk, s) for s in related + more)
         return [s.pk for s in related], [s.pk for s in more]
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Event
-from articles.related import more_from_section, related_articles, side_lists
+from articles.related import more_from_section, related_articles, side_lists, side_stories
 from newsroom import edge
 from tests.factories import (
     ArticleFactory,
@@ -97,6 +97,35 @@ def test_more_from_section_is_latest_of_the_section_without_repeats():
     newer, older = story(2, section=section), story(3, section=section)
     story(1)  # another section
     assert list(more_from_section(this, exclude=[shown.pk])) == [newer, older]
+
+
+@pytest.mark.parametrize("limit", [2, 3, 5])
+def test_side_stories_are_related_news_then_the_sections_latest_in_one_query(corpus, limit):
+    section = SectionFactory()
+    this = corpus["this"]
+    # the section holds related stories and others, newer and older, and a draft
+    in_section = ("same_event", "tag_newer", "nothing_shared", "draft", "sibling_meeting")
+    for name in ("this", *in_section):
+        Article.objects.filter(pk=corpus[name].pk).update(section=section)
+    for hours in (4, 6, 7, 8, 9, 60, 70):
+        story(hours, section=section)
+    this = Article.objects.prefetch_related("events", "people", "organizations", "tags").get(
+        pk=this.pk
+    )
+    related = list(related_articles(this, limit))
+    more = list(more_from_section(this, [s.pk for s in related], limit))
+    with CaptureQueriesContext(connection) as queries:
+        assert side_stories(this, limit) == (related, more)
+    assert len(queries) == 1
+    assert len(more) == limit and not set(more) & set(related)
+
+
+def test_side_stories_without_a_section_or_links():
+    lonely = story(0, section=None)
+    assert side_stories(lonely) == ([], [])
+    section = SectionFactory()
+    this, other = story(0, section=section), story(1, section=section)
+    assert side_stories(this) == ([], [other])
 
 
 def kept_side_lists(this):
