@@ -102,11 +102,18 @@ def main() -> None:
         with CaptureQueriesContext(connection) as kept:
             client.get(url)
         # The page's whole work: its pieces made, not taken kept (newsroom/blocks.py).
-        with (
-            mock.patch.object(blocks.edge, "is_recording", lambda: False),
-            CaptureQueriesContext(connection) as queries,
-        ):
-            status = client.get(url).status_code
+        # The fewer of two requests: what the first request after a change reads
+        # once for every page (the generation's next scheduled moment, a story gone
+        # live) is not the page's own work.
+        made = []
+        for _ in range(2):
+            with (
+                mock.patch.object(blocks.edge, "is_recording", lambda: False),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                status = client.get(url).status_code
+            made.append(queries.captured_queries)
+        queries = min(made, key=len)
         scans = [
             q["sql"][:200]
             for q in queries
