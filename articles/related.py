@@ -165,19 +165,18 @@ def side_stories(article: Article, limit: int = 5) -> tuple[list[Article], list[
     latest story that shares a link is ranked with the candidates: it scores no
     more than any of them, whose summed weight was the best."""
     links = _links(article)
-    if not links and article.section_id is None:
-        return [], []
     latest = more_from_section(article, limit=2 * limit)
     # One list of ids, not two IN tests joined by OR, which the planner meets
     # with a pass over the whole archive.
-    sql, params = latest.annotate(story=F("pk")).values("story").query.sql_with_params()
-    if links:
-        best, more_params = _best(links, article.pk)
-        sql = f"SELECT story FROM ({best}) AS best UNION ALL SELECT story FROM ({sql}) AS latest"
-        params = (*more_params, *params)
+    parts = [_best(links, article.pk)] if links else []
+    if article.section_id is not None:
+        parts.append(latest.annotate(story=F("pk")).values("story").query.sql_with_params())
+    if not parts:
+        return [], []
+    sql = " UNION ALL ".join(f"SELECT story FROM ({part}) AS part" for part, _ in parts)
     rows = list(
         _scored(article, links)
-        .filter(pk__in=RawSQL(sql, params))
+        .filter(pk__in=RawSQL(sql, tuple(param for _, params in parts for param in params)))
         .annotate(latest=Case(When(pk__in=latest.values("pk"), then=True), default=False))
         .order_by("-latest", *RANK)[: 3 * limit]
     )

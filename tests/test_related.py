@@ -123,6 +123,8 @@ def test_side_stories_are_related_news_then_the_sections_latest_in_one_query(cor
 def test_side_stories_without_a_section_or_links():
     lonely = story(0, section=None)
     assert side_stories(lonely) == ([], [])
+    tagged, other = story(0, section=None, tags=["LNG"]), story(1, tags=["LNG"])
+    assert side_stories(tagged) == ([other], [])
     section = SectionFactory()
     this, other = story(0, section=section), story(1, section=section)
     assert side_stories(this) == ([], [other])
