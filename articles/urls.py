@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsroom.page_cache import cache_public_page
 
-from . import feeds, views
+from . import feeds, story_page, views
 from .kinds import KINDS
 
 app_name = "articles"
@@ -12,7 +12,7 @@ urlpatterns = [
     path("tin-moi/", views.ArticleListView.as_view(), name="latest"),
     path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("gioi-thieu/", cache_public_page(views.AboutView.as_view()), name="about"),
-    path("tin/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
+    path("tin/<slug:slug>/", story_page.ArticleDetailView.as_view(), name="article"),
     path("rss/", cache_public_page(feeds.StoriesFeed()), name="feed"),
     path("atom/", cache_public_page(feeds.AtomStoriesFeed()), name="feed-atom"),
     path("cam-ket/", views.CommitmentListView.as_view(), name="commitments"),

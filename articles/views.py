@@ -1,21 +1,18 @@
 """Readers' pages. Every one of them goes through ``PublicArticleMixin`` and so
-through ``Article.objects.published()``: nothing unpublished can leak. The one
-exception, ``ArticlePreviewView``, has no public URL: the admin serves it to staff."""
+through ``Article.objects.published()``: nothing unpublished can leak. A story's
+own page is in story_page.py."""
 
 import functools
 import operator
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext
-from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
 from newsroom import blocks, edge
@@ -25,14 +22,12 @@ from . import surrogates
 from .caching import remember
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
-from .coverage import coverage, event_boxes
+from .coverage import coverage
 from .filters import ArticleFilter
 from .frontpage import choose, front_page
 from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
-from .models.base import address, surrogate_key
 from .pagination import paginate
-from .related import side_lists
 from .sitemaps import news_items
 
 # Query parameters that ask for a list rather than the front page.
@@ -140,96 +135,6 @@ class SearchView(ArticleListView):
     def get_context_data(self, **kwargs):
         query = self.filterset.data.get("q", "").strip()  # as the filter read it
         return super().get_context_data(query=query, **kwargs)
-
-
-class ArticleDetailView(PublicArticleMixin, DetailView):
-    """A story, on the site of its own language. Asked for on the other site, it
-    sends the reader to its translation there, or else to itself: for now (a
-    translation may come), so the redirect is not permanent."""
-
-    lists = ()  # related news is not purged by every story published
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
-            if moved := self.renamed(kwargs.get("slug")):
-                # To the new address on this site, which sends on to the story's language.
-                return HttpResponsePermanentRedirect(address(Article, moved.slug))
-            raise
-        if self.object.language != get_language():
-            shown = self.object.in_language(get_language()) or self.object
-            return HttpResponseRedirect(shown.get_absolute_url())
-        return self.render_to_response(self.get_context_data(object=self.object))
-
-    def renamed(self, slug: str | None) -> Article | None:
-        """The story that had this address before it was renamed, if readers may see it."""
-        if not slug:
-            return None
-        return Article.objects.published().filter(former_slugs__slug=slug).first()
-
-    def get_queryset(self):
-        return Article.objects.published().for_story()
-
-    def get_context_data(self, **kwargs):
-        story = self.object
-        sides = side_lists(story)
-        # Its text and what is beside it, each kept until what it shows changes
-        # (newsroom/blocks.py); what is beside it, by the stories it lists.
-        language = get_language()
-        text = f"story:{story.pk}:{language}:{self.request.scheme}://{self.request.get_host()}"
-        beside = f"beside:{language}:{sides.related}:{sides.more}"
-        kept = blocks.kept_many({text: self.story_parts, beside: lambda: self.beside(sides)})
-        return super().get_context_data(
-            parts={**kept[text], "side": kept[beside]},
-            translations=story.published_translations,  # the page's other languages
-            **kwargs,
-        )
-
-    def story_parts(self) -> dict[str, str]:
-        """The page's head (description, social cards, structured data) and the
-        story itself, with its links and event boxes."""
-        story = self.object
-        edge.show(surrogate_key(story))
-        story.fetch_links()
-        context = {
-            "article": story,
-            "translations": story.published_translations,
-            "event_boxes": event_boxes(story),
-            "request": self.request,
-        }
-        return {
-            part: render_to_string(f"articles/{template}", context)
-            for part, template in (("meta", "_story_meta.html"), ("main", "_story.html"))
-        }
-
-    def beside(self, sides) -> str:
-        """Related news and "Tin khác"."""
-        related, more = sides.stories()
-        return render_to_string("articles/_story_side.html", {"related": related, "more": more})
-
-
-@method_decorator(never_cache, name="dispatch")
-class ArticlePreviewView(ArticleDetailView):
-    """A story exactly as readers will see it, whatever its status. The admin
-    serves it behind staff sign-in; search engines are told to keep out."""
-
-    cache_page = False
-
-    def get_queryset(self):
-        return Article.objects.for_detail()
-
-    def get(self, request, *args, **kwargs):
-        # In the story's own language, as its site will show it, whatever the desk's.
-        self.object = self.get_object()
-        with translation.override(self.object.language):
-            response = self.render_to_response(self.get_context_data(object=self.object))
-            response.render()
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
 
 
 class EntityArticlesView(PublicArticleMixin, ListView):

@@ -138,6 +138,31 @@ def test_a_story_page_keeps_its_text_until_what_it_shows_changes(
     assert client.get(STORY_001).status_code == 404
 
 
+def test_with_its_text_kept_a_story_page_reads_a_light_row_and_still_asks_the_database(
+    client, seed, content_cache
+):
+    slug = STORY_001.strip("/").split("/")[-1]
+    story = Article.objects.get(slug=slug)
+    first = client.get(STORY_001).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(STORY_001).content.decode() == first
+    assert len(queries) == 1
+    assert '"body"' not in queries[0]["sql"] and "articles_section" not in queries[0]["sql"]
+
+    # Unpublished without a signal (no purge): the kept text is not shown.
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
+    assert client.get(STORY_001).status_code == 404
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED)
+    assert client.get(STORY_001).content.decode() == first
+
+    # Another story at this address since, without a signal: its own text, not the kept one.
+    other = ArticleFactory(status=Article.Status.PUBLISHED, language=story.language)
+    Article.objects.filter(pk=story.pk).update(slug=f"{slug}-cu")
+    Article.objects.filter(pk=other.pk).update(slug=slug)
+    page = client.get(STORY_001).content.decode()
+    assert other.headline in page and story.headline not in page
+
+
 def test_the_menu_and_footer_are_kept_until_a_section_changes(client, seed, content_cache):
     from articles.models import Section
 

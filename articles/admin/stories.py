@@ -22,7 +22,7 @@ from .. import search, workflow
 from ..forms import ArticleForm, editor_policy
 from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticle
 from ..revisions import compare
-from ..views import ArticlePreviewView
+from ..story_page import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view

@@ -5,11 +5,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -29,26 +28,33 @@ from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
 from .revised import Revised
 from .social import SharedAs
-from .translated import Translated
+from .translated import Translated, TranslatedQuerySet
 
 # Kept for search only, and as long as the body: never read for a page.
 SEARCH_FIELDS = ("search_text", "search_vector")
 
 
-class ArticleQuerySet(SlugQuerySet):
+class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
     def for_listing(self):
         """What a teaser shows: no body, the section joined in."""
         return self.select_related("section").defer("body", *SEARCH_FIELDS)
 
     def for_story(self):
-        """A story's row as its page needs it; its links come with ``fetch_links``,
-        only when the page's kept piece of them is not current (views.py)."""
-        translated = Article.objects.filter(translation_of=OuterRef("pk"))
+        """A story's row as its page needs it to make its text; its links come
+        with ``fetch_links``."""
         return (
             self.select_related("section", "source_outlet")
             .defer(*SEARCH_FIELDS)
-            .annotate(has_translations=Exists(translated))
+            .with_translations()
         )
+
+    def for_page(self):
+        """What a story's page needs of its row when its text is kept (story_page.py):
+        its headline, its place and its languages. Half the work of ``for_story``
+        for the database and for Python."""
+        return self.only(
+            "slug", "headline", "language", "section_id", "translation_of_id"
+        ).with_translations()
 
     def for_detail(self):
         """Everything a story page shows, in a fixed number of queries."""
@@ -94,19 +100,6 @@ class ArticleQuerySet(SlugQuerySet):
         return self.filter(
             Q(published_at__lte=timezone.now()) | Q(published_at__isnull=True),
             status=Article.Status.PUBLISHED,
-        )
-
-    def in_language(self, language: str | None = None):
-        """Stories written in ``language``, the active one by default: each
-        language's site lists its own stories, not the other's under its menus."""
-        return self.filter(language=language or get_language())
-
-    def translations_of(self, *stories: "Article"):
-        """The stories of the same families as ``stories`` (an original and its
-        translations), ``stories`` included; each row carries its ``original``."""
-        originals = {s.translation_of_id or s.pk for s in stories}
-        return self.filter(Q(pk__in=originals) | Q(translation_of__in=originals)).annotate(
-            original=Coalesce("translation_of", "pk")
         )
 
     def scheduled(self):

@@ -7,6 +7,9 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +17,27 @@ def site_order(language: str) -> int:
     """Where ``language``'s site comes in settings.LANGUAGES (unknown ones last)."""
     codes = [code for code, _name in settings.LANGUAGES]
     return codes.index(language) if language in codes else len(codes)
+
+
+class TranslatedQuerySet(models.QuerySet):
+    def in_language(self, language: str | None = None):
+        """Stories written in ``language``, the active one by default: each
+        language's site lists its own stories, not the other's under its menus."""
+        return self.filter(language=language or get_language())
+
+    def translations_of(self, *stories: "Translated"):
+        """The stories of the same families as ``stories`` (an original and its
+        translations), ``stories`` included; each row carries its ``original``."""
+        originals = {s.translation_of_id or s.pk for s in stories}
+        return self.filter(Q(pk__in=originals) | Q(translation_of__in=originals)).annotate(
+            original=Coalesce("translation_of", "pk")
+        )
+
+    def with_translations(self):
+        """Each row knows whether it has translations (``has_translations``), so
+        that ``published_translations`` of one that has none costs no query."""
+        translated = self.model.objects.filter(translation_of=OuterRef("pk"))
+        return self.annotate(has_translations=Exists(translated))
 
 
 class Translated(models.Model):
