@@ -17,8 +17,9 @@ A story page runs it only when what decides it has changed since it last did:
 ("Tin khác"), under the surrogate keys of the listings of what the story
 names, its section and its own links (``newsroom/blocks.py``): an editor's
 edit of a headline anywhere leaves them kept, a story published that names
-the same minister does not. The page keeps what it shows of them by those ids
-(views.py), and fetches the stories they name, in one query, only to make
+the same minister does not; made, both lists come in one query
+(``side_stories``). The page keeps what it shows of them by those ids
+(story_page.py), and fetches the stories they name, in one query, only to make
 that again.
 """
 
