@@ -59,3 +59,9 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 .PHONY: lighthouse
 lighthouse: install
 	bench/lighthouse.sh
+
+# S3-compatible object storage for development (SeaweedFS, from the dev extras):
+# MEDIA_STORAGE_URL=http://127.0.0.1:8333/media; what it stores stays in .objectstore/.
+.PHONY: objectstore
+objectstore: install
+	$(PY) -m tests.objectstore --port 8333 --bucket media --dir .objectstore

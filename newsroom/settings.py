@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.storage import DISK, media_origin, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -87,13 +89,23 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.client_address"
 # the address it sees to X-Forwarded-For.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 
-# Readers' pages: this site's own files only, nothing inline, no frames, no plugins.
+# Uploads on this server's disk, or in a bucket of S3-compatible object storage
+# that MEDIA_STORAGE_URL names (newsroom/storage.py), shared by every app server.
+MEDIA_STORAGE = media_storage(
+    env.str("MEDIA_STORAGE_URL", default=""),
+    key_id=env.str("MEDIA_STORAGE_KEY_ID", default=""),
+    secret=env.str("MEDIA_STORAGE_SECRET", default=""),
+    public_url=env.str("MEDIA_PUBLIC_URL", default=""),
+)
+
+# Readers' pages: this site's own files only (and its pictures'
+# object storage), nothing inline, no frames, no plugins.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        f"img-src 'self' data: {media_origin(MEDIA_STORAGE)}".strip(),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -108,7 +120,7 @@ ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        f"img-src 'self' data: blob: {media_origin(MEDIA_STORAGE)}".strip(),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -199,11 +211,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads on this server's disk are served by the app itself, in production too (one
-# server, `make serve`); set False where a web server or object storage serves them.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# server, `make serve`); set False where a web server serves them.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=MEDIA_STORAGE == DISK)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

