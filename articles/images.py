@@ -11,6 +11,7 @@ reader's request ever resizes an image.
 """
 
 import io
+import logging
 import warnings
 from pathlib import PurePosixPath
 
@@ -22,6 +23,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 RENDITION_WIDTHS = (480, 960, 1600)
@@ -117,13 +120,40 @@ def commit(image: FieldFile) -> None:
     image.save(PurePosixPath(image.name).stem + extension, image.file, save=False)
 
 
+def validate_storage(image: FieldFile) -> None:
+    """A new upload is refused with the reason, the form kept, while the storage
+    (object storage, over the network) does not answer, rather than failing the
+    save half way."""
+    if not image or image._committed:
+        return
+    try:
+        image.storage.exists(image.name)
+    except Exception as error:  # whatever the storage's client raises: refused, timed out
+        log.warning("media storage unavailable: %s", error)
+        raise ValidationError(
+            _(
+                "Kho ảnh đang không phản hồi nên ảnh chưa lưu được. "
+                "Hãy chọn lại ảnh và lưu sau ít phút."
+            ),
+            code="storage_unavailable",
+        ) from error
+
+
 class PictureField(models.ImageField):
-    """An image field whose uploads are checked (``validate_image``) and stored
-    under the name of their real format."""
+    """An image field whose uploads are checked (``validate_image``), refused while
+    the storage is down (``validate_storage``), and stored under the name of their
+    real format."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validators", [validate_image])
+        kwargs.setdefault("validators", [validate_image, validate_storage])
         super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        """Without its validators, which are the field's own and touch no column:
+        a new check needs no migration."""
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
         commit(getattr(model_instance, self.attname))

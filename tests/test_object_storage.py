@@ -86,6 +86,19 @@ def test_an_uploaded_picture_and_its_renditions_are_served_from_the_bucket(
     assert made and made <= set(bucket.names()) and not made & set(renditions)
 
 
+@pytest.mark.django_db
+def test_an_upload_while_the_store_is_down_is_refused_with_the_reason(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": media_storage("http://127.0.0.1:9/media", key_id=KEY_ID, secret=SECRET),
+    }
+    response = post_story(client, "Tin khi kho ảnh ngừng", image_bytes("JPEG", (800, 600), "RGB"))
+    assert response.status_code == 200  # the form again, with what was typed, not a 500
+    page = response.content.decode()
+    assert "Kho ảnh đang không phản hồi" in page and "Tin khi kho ảnh ngừng" in page
+    assert not Article.objects.filter(headline="Tin khi kho ảnh ngừng").exists()
+
+
 @pytest.mark.parametrize(
     ("url", "origin", "options"),
     [
