@@ -97,6 +97,7 @@ MEDIA_STORAGE = media_storage(
     secret=env.str("MEDIA_STORAGE_SECRET", default=""),
     public_url=env.str("MEDIA_PUBLIC_URL", default=""),
 )
+MEDIA_ORIGIN = media_origin(MEDIA_STORAGE)  # pages' pictures come from there too
 
 # Readers' pages: this site's own files only (and its pictures'
 # object storage), nothing inline, no frames, no plugins.
@@ -105,7 +106,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        f"img-src 'self' data: {media_origin(MEDIA_STORAGE)}".strip(),
+        f"img-src 'self' data: {MEDIA_ORIGIN}".strip(),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -120,7 +121,7 @@ ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: {media_origin(MEDIA_STORAGE)}".strip(),
+        f"img-src 'self' data: blob: {MEDIA_ORIGIN}".strip(),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

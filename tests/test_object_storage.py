@@ -32,15 +32,17 @@ def objectstore():
         yield server
 
 
+def use_storage(settings, url: str) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": media_storage(url, key_id=KEY_ID, secret=SECRET),
+    }
+
+
 @pytest.fixture
 def bucket(objectstore, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # nothing may land here
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": media_storage(
-            f"{objectstore.endpoint}/{objectstore.bucket}", key_id=KEY_ID, secret=SECRET
-        ),
-    }
+    use_storage(settings, f"{objectstore.endpoint}/{objectstore.bucket}")
     return objectstore
 
 
@@ -88,10 +90,7 @@ def test_an_uploaded_picture_and_its_renditions_are_served_from_the_bucket(
 
 @pytest.mark.django_db
 def test_an_upload_while_the_store_is_down_is_refused_with_the_reason(client, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": media_storage("http://127.0.0.1:9/media", key_id=KEY_ID, secret=SECRET),
-    }
+    use_storage(settings, "http://127.0.0.1:9/media")
     response = post_story(client, "Tin khi kho ảnh ngừng", image_bytes("JPEG", (800, 600), "RGB"))
     assert response.status_code == 200  # the form again, with what was typed, not a 500
     page = response.content.decode()
