@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import page_cache
 
-        from . import caching, search, signals  # noqa: F401
+        from . import caching, search, signals, tasks  # noqa: F401
 
         page_cache.configure(caching.GENERATION_KEY, caching.generation, caching.QUERY_PARAMETERS)
         connection_created.connect(search.teach_sqlite_unicode_lower)

@@ -24,6 +24,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from newsroom import jobs
+
 log = logging.getLogger(__name__)
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -201,9 +203,10 @@ def make_renditions(image: FieldFile) -> dict:
         if not image._committed:
             commit(image)
             stored.append(image.name)
-        stem = PurePosixPath(image.name).with_suffix("")
         for width, data in encoded.items():
-            stored.append(default_storage.save(f"{stem}-{width}.webp", ContentFile(data)))
+            name = rendition_name(image.name, width)
+            default_storage.delete(name)  # left by a run that stopped half way
+            stored.append(default_storage.save(name, ContentFile(data)))
     except Exception:
         discard(stored)
         raise
@@ -213,6 +216,21 @@ def make_renditions(image: FieldFile) -> dict:
         "height": size[1],
         "webp": dict(zip(encoded, stored[-len(encoded) :], strict=True)),
     }
+
+
+def renditions_or_later(image: FieldFile) -> dict:
+    """A new picture's renditions made now; or, with a job queue, the picture
+    stored and its renditions left to a job (``tasks.renditions``)."""
+    if image and jobs.queued():
+        commit(image)
+        return {"source": image.name}
+    return make_renditions(image)
+
+
+def rendition_name(source: str, width: str) -> str:
+    """Under the original's own name, which no other upload can have: a job run
+    again replaces what it made, never another picture's copies."""
+    return f"renditions/{source}/{width}.webp"
 
 
 def discard(names) -> None:

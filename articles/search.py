@@ -28,11 +28,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import nh3
+from django.apps import apps
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from newsroom import jobs
 
 from . import tsvector
 from .slugs import fold
@@ -113,7 +116,7 @@ def batched():
     finally:
         _pending.reset(token)
         for model, ids in pending.items():
-            index_many(model.objects.filter(pk__in=ids))
+            refresh(model.objects.filter(pk__in=ids))
 
 
 def index(article) -> None:
@@ -121,6 +124,9 @@ def index(article) -> None:
     pending = _pending.get()
     if pending is not None:
         pending.setdefault(type(article), set()).add(article.pk)
+        return
+    if jobs.queued():
+        refresh(type(article).objects.filter(pk=article.pk))
         return
     _write(type(article), [(article.pk, document(article, names_of(article)))])
 
@@ -145,6 +151,24 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
         batch = batch.prefetch_related(*NAMED)
         _write(articles.model, [(article.pk, document(article)) for article in batch])
     return len(ids)
+
+
+def refresh(articles: QuerySet) -> None:
+    """Index ``articles`` now, or by the queue's worker once the save commits
+    (one waiting job per story: a story edited ten times is indexed once)."""
+    if not jobs.queued():
+        index_many(articles)
+        return
+    ids = sorted(articles.values_list("pk", flat=True))
+    lock = f"search:{articles.model._meta.label}:{ids[0]}" if len(ids) == 1 else None
+    if ids:
+        jobs.defer(index_job, model=articles.model._meta.label, ids=ids, queueing_lock=lock)
+
+
+@jobs.task("search.index")
+def index_job(model: str, ids: list[int]) -> None:
+    """Reads the stories as they are when it runs: run twice, the same fields."""
+    index_many(apps.get_model(model).objects.filter(pk__in=ids))
 
 
 def _texts(parts: dict[str, str]) -> tuple[str, list[str], list[str]]:

@@ -75,7 +75,7 @@ def index_relinked_story(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if reverse:
-        search.index_many(Article.objects.filter(pk__in=pk_set or ()))
+        search.refresh(Article.objects.filter(pk__in=pk_set or ()))
     else:
         search.index(instance)
 
@@ -100,7 +100,7 @@ def index_story_of_link(sender, instance, **kwargs):
 def index_stories_naming(sender, instance, raw=False, created=False, **kwargs):
     if created:
         return  # nothing names it yet
-    search.index_many(Article.objects.naming(instance))
+    search.refresh(Article.objects.naming(instance))
 
 
 @receiver(post_save, sender=CountryAlias)
@@ -113,7 +113,7 @@ def index_stories_of_alias(sender, instance, **kwargs):
     """The stories naming what the alias names: found by the new name, not by the old."""
     owner = next(field for field in sender._meta.concrete_fields if field.is_relation)
     named = owner.related_model(pk=getattr(instance, owner.attname))
-    search.index_many(Article.objects.naming(named))
+    search.refresh(Article.objects.naming(named))
 
 
 # The story form's matcher of names (suggest.py) is rebuilt only when a name changes.

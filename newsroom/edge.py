@@ -5,10 +5,12 @@ While a reader response is made, what it shows is recorded (``show``: a
 story, a section, a listing's membership) and sent as its ``xkey`` header; the
 edge keeps the response under those keys. When something changes, the app names
 its keys (``purge``) and the edge drops exactly the responses that showed it.
-Purges are sent to ``EDGE_CACHE_URL`` once the transaction commits, by a
-background thread, so that a save never waits on the edge; one that fails is
-tried again, then logged. The app says which keys mean what (``articles``):
-this layer knows nothing of stories.
+Purges are sent to ``EDGE_CACHE_URL`` once the transaction commits, so that a
+save never waits on the edge: by the queue's worker (``jobs.py``) where there is
+one, each purge a job written with the save and retried until the edge takes
+it; by a background thread of this process otherwise, tried again, then
+logged. The app says which keys mean what (``articles``): this layer knows
+nothing of stories.
 """
 
 import contextlib
@@ -24,6 +26,8 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+
+from . import jobs, replicas
 
 HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"
@@ -67,8 +71,19 @@ def purge(keys: Iterable[str]) -> None:
     """Have the edge drop every response that showed any of ``keys``, once the
     current transaction commits (nothing, if it rolls back)."""
     keys = set(keys)
-    if keys and settings.EDGE_CACHE_URL:
+    if not keys or not settings.EDGE_CACHE_URL:
+        return
+    if jobs.queued():
+        # the edge's purges one after another, in the order they were asked for
+        jobs.defer(send_purge, keys=sorted(keys), lock="edge-purge")
+    else:
         transaction.on_commit(lambda: _sender.put(keys))
+
+
+@jobs.task("edge.purge")
+def send_purge(keys: list[str]) -> None:
+    replicas.record_write()  # the worker may come before the save's own process does
+    _send(set(keys))
 
 
 def wait() -> None:

@@ -45,7 +45,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from . import edge
+from . import edge, replicas
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,13 @@ def purge(keys) -> None:
     keys = set(keys)
     if not keys:
         return
+    # The replicas are told the change's place in the primary's log before the
+    # pages are dropped, once it is committed (replicas.py).
+    if not connection.in_atomic_block:
+        replicas.record_write()
     _forget(keys)
     if connection.in_atomic_block:
+        transaction.on_commit(replicas.record_write)
         transaction.on_commit(lambda: _forget(keys))
     edge.purge(keys)
 

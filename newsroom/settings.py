@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.replicas.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,10 +166,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
 
+# Read replicas (newsroom/replicas.py): readers' queries go to them while they
+# answer and keep up, everything else to the primary.
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    DATABASES[f"replica_{number}"] = {
+        **env.db_url_config(url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=5.0)  # seconds behind the primary
+
+# Jobs (renditions, search indexing, edge purges, wire imports, scheduled
+# stories going live) on procrastinate's queue in PostgreSQL when JOBS_QUEUE is
+# on, run by `manage.py procrastinate worker`; at once, in-process, when off
+# (the default, and always on SQLite): newsroom/jobs.py.
+IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+JOBS_QUEUE = env.bool("JOBS_QUEUE", default=False)
+if JOBS_QUEUE and not IS_POSTGRES:
+    raise ImproperlyConfigured("JOBS_QUEUE needs PostgreSQL (DATABASE_URL=postgres://…).")
+if IS_POSTGRES:
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+# A worker says it is alive every 2 s; one silent for 10 s is taken for dead and its
+# job run again. Jobs done are deleted: the table holds what waits or failed.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": 2.0,
+    "stalled_worker_timeout": 10.0,
+    "delete_jobs": "successful",
+}
+PROCRASTINATE_IMPORT_PATHS = ["newsroom.jobs"]
+
 # Redis when REDIS_URL is set (shared by every worker), this process's memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "newsroom.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # a Redis that is down or stuck is a cache miss, not a page kept waiting
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
     if REDIS_URL
     # Kept pieces of pages take an entry each: the default 300 would cull the
     # content's generation with them.
@@ -246,8 +284,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only where there is no TLS at all (the cluster on loopback: deploy/cluster.py).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; the admin posts its form token
     if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -264,4 +302,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # each process saying how it gathered its job kinds, each job deferred: not news
+    "loggers": {
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }

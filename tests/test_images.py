@@ -117,7 +117,7 @@ def test_readers_requests_never_resize_images(client, media, monkeypatch):
     def forbidden(image):
         raise AssertionError("renditions made during a reader's request")
 
-    monkeypatch.setattr("articles.models.stories.make_renditions", forbidden)
+    monkeypatch.setattr("articles.images.make_renditions", forbidden)
     html = client.get(story.get_absolute_url()).content.decode()
     assert 'type="image/webp"' in html and "480w" in html and 'alt="Ảnh"' in html
     assert client.get("/").status_code == 200

@@ -2,6 +2,8 @@
 (imports.py), each text once, with what was cut shown on the draft; and the
 story form's entity suggestions (suggest.py)."""
 
+import base64
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -9,9 +11,12 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import jobs
+
 from ..imports import import_copy
 from ..models import Organization
 from ..suggest import SOURCES, find
+from ..tasks import import_wire
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
@@ -52,14 +57,28 @@ class ImportForm(forms.Form):
 def import_view(model_admin: admin.ModelAdmin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    results = []
+    results, queued = [], []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         outlet = form.cleaned_data["outlet"]
-        results = [
-            import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
-            for upload in form.cleaned_data["files"]
-        ]
+        files = form.cleaned_data["files"]
+        if len(files) > 1 and jobs.queued():
+            # many files: each a job of the queue's worker, the desk not kept waiting
+            for upload in files:
+                data = base64.b64encode(upload.read()).decode()
+                jobs.defer(
+                    import_wire,
+                    name=upload.name,
+                    data=data,
+                    outlet=outlet and outlet.pk,
+                    user=request.user.pk,
+                )
+                queued.append(upload.name)
+        else:
+            results = [
+                import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
+                for upload in files
+            ]
         form = ImportForm()
     context = {
         **model_admin.admin_site.each_context(request),
@@ -67,6 +86,7 @@ def import_view(model_admin: admin.ModelAdmin, request):
         "title": _("Nhập tin"),
         "form": form,
         "results": results,
+        "queued": queued,
     }
     return TemplateResponse(request, "admin/articles/article/import.html", context)
 

@@ -12,8 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from newsroom import jobs
+
 from .. import search
-from ..images import PictureField, discard, files_of, make_renditions
+from ..images import PictureField, discard, files_of, renditions_or_later
 from ..sanitize import clean_body
 from .base import (
     CleanTags,
@@ -252,8 +254,9 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         self.updated_at = timezone.now()
         self.stamp_revision(self.updated_at)
         made = []
+        uploading = [f for f in (self.image, self.social_image) if f and not f._committed]
         if self.image_renditions.get("source") != (self.image.name or None):
-            self.image_renditions = make_renditions(self.image)
+            self.image_renditions = renditions_or_later(self.image)
             made = files_of(self.image_renditions)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
@@ -263,13 +266,15 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
                 "revised_at",
                 "image_renditions",
             }
-        uploading = [f for f in (self.image, self.social_image) if f and not f._committed]
         try:
             super().save(*args, **kwargs)
         except Exception:
             # A failed save leaves no files behind: renditions, nor the uploads stored.
             discard(made + [f.name for f in uploading if f._committed])
             raise
+        if self.image and "webp" not in self.image_renditions:  # left for a job
+            source = self.image.name
+            jobs.defer("images.renditions", story=self.pk, source=source, queueing_lock=source)
 
     def __str__(self):
         if self.headline:

@@ -1,0 +1,55 @@
+"""The newsroom's jobs (``newsroom/jobs.py``): a story's picture renditions,
+copy from the wire, and scheduled stories going live at their moment. Search
+indexing is ``search.index_job``, the edge's purges ``edge.send_purge``.
+
+Each reads what it works on when it runs and does nothing already done, so a
+job run twice (retried, or left by a dead worker) gives one result.
+"""
+
+import base64
+import logging
+
+from django.contrib.auth import get_user_model
+from procrastinate.contrib.django import app
+
+from newsroom import jobs, page_cache
+
+from . import caching, surrogates
+from .images import discard, files_of, make_renditions
+from .imports import import_copy
+from .models import Article, Organization
+
+log = logging.getLogger(__name__)
+
+
+@jobs.task("images.renditions")
+def renditions(story: int, source: str) -> None:
+    """The WebP copies of a story's picture, stored under names of their own
+    (``images.rendition_name``): made again, they replace themselves."""
+    article = Article.objects.filter(pk=story, image=source).first()
+    if article is None or "webp" in article.image_renditions:
+        return  # another picture since, or already made
+    made = make_renditions(article.image)
+    if not Article.objects.filter(pk=story, image=source).update(image_renditions=made):
+        discard(files_of(made)[1:])  # replaced while they were made: not the original
+        return
+    place = {field: getattr(article, field) for field in surrogates.PLACE}
+    page_cache.purge(surrogates.story_changed(article, place))
+
+
+@jobs.task("wire.import")
+def import_wire(name: str, data: str, outlet: int | None = None, user: int | None = None) -> None:
+    """One file of copy (base64) as a draft: the same text twice is one draft."""
+    source = Organization.objects.filter(pk=outlet).first() if outlet else None
+    by = get_user_model().objects.filter(pk=user).first() if user else None
+    result = import_copy(name, base64.b64decode(data), outlet=source, user=by)
+    if result.error:
+        log.warning("wire file %s not imported: %s", name, result.error)
+
+
+@app.periodic(cron="* * * * * */15", periodic_id="stories-go-live")
+@app.task(name="stories.go_live", queueing_lock="stories-go-live")
+def go_live(timestamp: int) -> None:
+    """A scheduled story goes live at its moment, its listings and the edge
+    purged, with no reader needing to ask first (``caching.generation``)."""
+    caching.generation()

@@ -1,0 +1,75 @@
+"""Work a request should not wait for, run as jobs on procrastinate's queue.
+
+With ``JOBS_QUEUE`` on (PostgreSQL only), ``defer`` writes the job to the
+queue's table *in the transaction of the save that asks for it*: a save that
+rolls back leaves no job, one that commits is never without its jobs, and
+the queue needs nothing besides the database every deployment already backs
+up (Redis stays a cache that may be lost whole). ``manage.py procrastinate
+worker`` runs them. Off, the default and always on SQLite, a job runs at once
+in the process that asks for it, as if there were no queue: the README's two
+commands need no service.
+
+Jobs are written so that running one twice gives one result: each reads the
+state it works on when it runs, skips what is already done, and the
+``queueing_lock`` of ``defer`` keeps one job per thing waiting. A job that
+raises is retried (``RETRY``); one whose worker died is found by the worker's
+missing heartbeat and run again (``retry_stalled``).
+"""
+
+import contextlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
+
+log = logging.getLogger(__name__)
+
+# Retried at 1, 2, 4, 8, 16 s: a store or an edge that blinks, not one that is down for long.
+RETRY = RetryStrategy(max_attempts=5, exponential_wait=1)
+
+
+def queued() -> bool:
+    return settings.JOBS_QUEUE
+
+
+def task(name: str, **options) -> Callable:
+    """A function that may run as a job (named, so a renamed function keeps its
+    waiting jobs), retried when it raises."""
+    return app.task(name=name, retry=RETRY, **options)
+
+
+def defer(job, *, queueing_lock: str | None = None, lock: str | None = None, **kwargs) -> None:
+    """Run ``job`` (a task, or the name of one: a model need not import the
+    module its job lives in) with ``kwargs`` on the queue, or now in this process.
+
+    ``queueing_lock``: while a job with it waits, another is not added (the
+    waiting one reads the latest state when it runs). ``lock``: jobs with the
+    same one run one after the other, never at once.
+    """
+    if isinstance(job, str):
+        job = app.tasks[job]
+    if not queued():
+        job(**kwargs)
+        return
+    # One is waiting: it will do. In a savepoint, since the refusal is an error
+    # of the database's, which would abort the save's whole transaction.
+    with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
+        job.configure(queueing_lock=queueing_lock, lock=lock).defer(**kwargs)
+
+
+@app.periodic(cron="* * * * * */5", periodic_id="retry-stalled")
+@app.task(name="jobs.retry_stalled", queueing_lock="retry-stalled", pass_context=True)
+async def retry_stalled(context, timestamp: int) -> int:
+    """Run again the jobs of workers that stopped answering (killed mid-job)."""
+    manager = context.app.job_manager
+    # a worker tells the queue it is alive every few seconds (settings.py)
+    silent = settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+    stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=silent)
+    for job in stalled:
+        log.warning("job %s (%s) was left by a dead worker: run again", job.id, job.task_name)
+        await manager.retry_job(job)
+    return len(stalled)
