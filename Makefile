@@ -65,3 +65,27 @@ lighthouse: install
 .PHONY: objectstore
 objectstore: install
 	$(PY) -m tests.objectstore --port 8333 --bucket media --dir .objectstore
+
+# The whole topology on loopback (deploy/cluster.py): app servers at 127.0.0.1:8001
+# and :8002 behind the Varnish edge at :8080, PostgreSQL (this machine's, at 5432)
+# with a streaming replica at 5433, Redis at 6380, SeaweedFS at 8333, the job worker.
+# Installs what it needs (Debian's varnish, redis, postgresql tools) where missing.
+.PHONY: cluster cluster-down cluster-check cluster-tools
+cluster-tools:
+	@missing=""; \
+	command -v varnishd >/dev/null || missing="$$missing varnish"; \
+	dpkg -s varnish-modules >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+cluster: install cluster-tools
+	$(PY) deploy/cluster.py up
+
+cluster-down:
+	$(PY) deploy/cluster.py down
+
+# End to end against the running cluster, faults included: prints pytest's summary.
+cluster-check: install
+	CLUSTER_CHECK=1 $(PY) -m pytest tests/cluster -p no:cacheprovider

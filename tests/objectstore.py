@@ -58,12 +58,14 @@ class SeaweedFS:
         self.log = (self.workdir / "weed.log").open("wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
+        client = self.client()
         while True:  # until its S3 side answers and the bucket is made
             try:
-                client = self.client()
                 if self.bucket not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
                     client.create_bucket(Bucket=self.bucket)
                 return self.endpoint
+            except client.exceptions.BucketAlreadyOwnedByYou:
+                return self.endpoint  # started again on what it stored before
             except Exception as error:  # not listening yet, or its volumes not ready
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.process.kill()

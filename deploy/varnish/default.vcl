@@ -67,6 +67,14 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # An app server that fell over since its last probe: a reader's request is
+    # tried again, on the next server where there are several.
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     set resp.http.X-Cache = "MISS";
     if (obj.hits > 0) {

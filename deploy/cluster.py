@@ -1,0 +1,259 @@
+"""The whole topology on one machine's loopback, for trying it and for
+``make cluster-check``: two app servers behind the Varnish edge, PostgreSQL
+and a streaming replica, Redis, SeaweedFS for media, and the job worker.
+
+    python deploy/cluster.py up       # make cluster: starts it all, prints addresses and sign-ins
+    python deploy/cluster.py down     # make cluster-down: stops it all and removes its data
+    python deploy/cluster.py start|stop|kill NAME   # one part (the fault checks use them)
+
+Everything it keeps is in ``.cluster/`` (``env``: the settings the app nodes
+run with; ``signins.json``; each part's log and pid). The primary is the
+machine's PostgreSQL at 127.0.0.1:5432 (database ``toasoan_cluster``); the rest
+is started here, on ports of its own.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = ROOT / ".cluster"
+PY = str(ROOT / ".venv" / "bin" / "python")
+DATABASE = "toasoan_cluster"
+PRIMARY = "postgres://postgres@127.0.0.1:5432"
+NODES = {"app1": 8001, "app2": 8002}
+EDGE, REPLICA, REDIS, STORE = 8080, 5433, 6380, 8333
+sys.path.insert(0, str(ROOT))
+from tests.objectstore import KEY_ID, SECRET  # noqa: E402
+
+
+def environment() -> dict[str, str]:
+    """The settings every app node and the worker run with (README, "Deploying")."""
+    saved = HOME / "env.json"
+    if saved.exists():
+        return json.loads(saved.read_text())
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # plain HTTP on loopback: no TLS to redirect to, cookies sent without it
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": f"{PRIMARY}/{DATABASE}",
+        "DATABASE_REPLICA_URLS": f"postgres://postgres@127.0.0.1:{REPLICA}/{DATABASE}",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS}/0",
+        "EDGE_CACHE_URL": f"http://127.0.0.1:{EDGE}/",
+        "MEDIA_STORAGE_URL": f"http://127.0.0.1:{STORE}/media",
+        "MEDIA_STORAGE_KEY_ID": KEY_ID,
+        "MEDIA_STORAGE_SECRET": SECRET,
+        "JOBS_QUEUE": "1",
+        "STATIC_ROOT": str(HOME / "static"),
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    saved.write_text(json.dumps(env, indent=1))
+    return env
+
+
+def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, **environment(), **kwargs.pop("env", {})}
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+def spawn(name: str, *command: str, env: dict | None = None) -> None:
+    """A part in its own process group, its pid and log in .cluster/."""
+    log = open(HOME / f"{name}.log", "ab")  # noqa: SIM115 (the child keeps it)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **environment(), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    (HOME / f"{name}.pid").write_text(str(process.pid))
+
+
+def kill(name: str, sig: int = signal.SIGTERM) -> None:
+    pidfile = HOME / f"{name}.pid"
+    if not pidfile.exists():
+        return
+    pid = int(pidfile.read_text())
+    try:
+        os.killpg(pid, sig)
+        for _ in range(100):
+            os.killpg(pid, 0)
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    pidfile.unlink(missing_ok=True)
+
+
+def psql(statement: str) -> None:
+    subprocess.run(["psql", f"{PRIMARY}/postgres", "-qc", statement], check=True)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except (OSError, urllib.error.URLError) as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer: {error}") from None
+            time.sleep(0.3)
+
+
+def edge_vcl() -> str:
+    """The project's VCL with the app nodes for its one backend: a round-robin
+    director over them, each probed, a node that stops answering skipped."""
+    vcl = (ROOT / "deploy/varnish/default.vcl").read_text()
+    single = re.search(r"backend app \{.*?\n\}\n", vcl, re.DOTALL).group(0)
+    backends = "".join(
+        single.replace("backend app", f"backend {name}").replace('"8000"', f'"{port}"')
+        for name, port in NODES.items()
+    )
+    adds = "".join(f"    nodes.add_backend({name});\n" for name in NODES)
+    director = f"sub vcl_init {{\n    new nodes = directors.round_robin();\n{adds}}}\n"
+    vcl = vcl.replace("import xkey;", "import xkey;\nimport directors;")
+    vcl = vcl.replace(single, backends + "\n" + director)
+    return vcl.replace(
+        "sub vcl_recv {", "sub vcl_recv {\n    set req.backend_hint = nodes.backend();", 1
+    )
+
+
+STARTS = {
+    "replica": lambda: run("deploy/replica.sh", "start", str(HOME / "replica"), str(REPLICA)),
+    "redis": lambda: spawn(
+        "redis", "redis-server", "--port", str(REDIS), "--bind", "127.0.0.1", "--save", ""
+    ),
+    "store": lambda: spawn(
+        "store", PY, "-m", "tests.objectstore", "--port", str(STORE), "--dir", str(HOME / "media")
+    ),
+    "worker": lambda: spawn("worker", PY, "manage.py", "procrastinate", "worker"),
+    **{
+        name: (
+            lambda port=port, name=name: spawn(
+                name, ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", env={"PORT": str(port)}
+            )
+        )
+        for name, port in NODES.items()
+    },
+}
+
+
+def start(name: str) -> None:
+    if name == "store":
+        (HOME / "store.log").unlink(missing_ok=True)  # it says when it is ready
+    STARTS[name]()
+    if name in NODES:
+        wait_for(f"http://127.0.0.1:{NODES[name]}/healthz")
+    elif name == "store":
+        _wait_store()
+
+
+def _wait_store() -> None:
+    """Until SeaweedFS says it is ready (tests/objectstore.py prints the address)."""
+    log = HOME / "store.log"
+    for _ in range(600):
+        if log.exists() and "MEDIA_STORAGE_URL=" in log.read_text(errors="replace"):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"SeaweedFS did not start: see {log}")
+
+
+def stop(name: str) -> None:
+    if name == "replica":
+        run("deploy/replica.sh", "stop", str(HOME / "replica"))
+    else:
+        kill(name)
+
+
+def up() -> None:
+    down(quiet=True)
+    HOME.mkdir()
+    env = environment()
+    print("== PostgreSQL: database", DATABASE, "and a streaming replica at", REPLICA)
+    subprocess.run(
+        ["psql", PRIMARY + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True
+    )
+    run(PY, "manage.py", "migrate", "--noinput", "-v0")
+    run("deploy/replica.sh", "up", str(HOME / "replica"), str(REPLICA))
+    print("== Redis, SeaweedFS")
+    start("redis")
+    start("store")
+    run(PY, "manage.py", "loaddata", "seed", "-v0")
+    users = run(PY, "manage.py", "demo_users", capture_output=True).stdout
+    signins = dict(re.findall(r"^\s+(\S+)\s.*: password (\S+)$", users, re.MULTILINE))
+    (HOME / "signins.json").write_text(json.dumps(signins))
+    run(PY, "manage.py", "collectstatic", "--noinput", "-v0")
+    print("== app servers, worker, edge")
+    for name in (*NODES, "worker"):
+        start(name)
+    (HOME / "edge.vcl").write_text(edge_vcl())
+    (HOME / "varnish").mkdir(mode=0o755)
+    os.chmod(HOME, 0o755)
+    vcl = str(HOME / "edge.vcl")
+    spawn(
+        "edge",
+        "varnishd",
+        "-F",
+        "-n",
+        str(HOME / "varnish"),
+        "-f",
+        vcl,
+        "-a",
+        f"127.0.0.1:{EDGE}",
+        "-s",
+        "malloc,128m",
+    )
+    wait_for(f"http://127.0.0.1:{EDGE}/healthz")
+    print(f"""
+Toà soạn runs on loopback:
+  readers, through the edge  http://127.0.0.1:{EDGE}/
+  app servers                http://127.0.0.1:{NODES["app1"]}/  http://127.0.0.1:{NODES["app2"]}/
+  the desk                   http://127.0.0.1:{EDGE}/admin/
+  PostgreSQL                 {env["DATABASE_URL"]} (replica at port {REPLICA})
+  Redis                      {env["REDIS_URL"]}
+  media (SeaweedFS)          {env["MEDIA_STORAGE_URL"]}
+  worker                     manage.py procrastinate worker (log: .cluster/worker.log)
+Sign-ins:""")
+    for user, password in signins.items():
+        print(f"  {user:12} {password}")
+    print("Check it: make cluster-check. Stop it: make cluster-down.")
+
+
+def down(quiet: bool = False) -> None:
+    for name in ("edge", *NODES, "worker", "store", "redis"):
+        kill(name)
+    if (HOME / "replica").exists():
+        run("deploy/replica.sh", "down", str(HOME / "replica"))
+    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    shutil.rmtree(HOME, ignore_errors=True)
+    if not quiet:
+        print("The cluster is stopped and its data removed.")
+
+
+def main() -> None:
+    action, *names = sys.argv[1:] or ["up"]
+    if action in ("start", "stop", "kill"):
+        for name in names:
+            {"start": start, "stop": stop, "kill": lambda n: kill(n, signal.SIGKILL)}[action](name)
+    else:
+        {"up": up, "down": down}[action]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""End to end against the cluster ``make cluster`` runs (deploy/cluster.py), as
+readers, a reporter and an editor use it over HTTP, then with one part at a
+time stopped. ``make cluster-check``; never part of the suite."""
+
+import io
+import json
+import re
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from PIL import Image
+
+from tests.browser_form import form_values
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+HOME = ROOT / ".cluster"
+EDGE = "http://127.0.0.1:8080"
+NODES = ("http://127.0.0.1:8001", "http://127.0.0.1:8002")
+STORE = "http://127.0.0.1:8333/media"
+ADD = "/admin/articles/article/add/"
+DOWN_NOTICE = "Kho ảnh đang không phản hồi"
+
+if not (HOME / "env.json").exists():
+    pytest.exit("no cluster is running here: make cluster first", returncode=2)
+ENV = json.loads((HOME / "env.json").read_text())
+SIGNINS = json.loads((HOME / "signins.json").read_text())
+
+
+def sql(statement: str, *params):
+    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as connection:
+        return connection.execute(statement, params).fetchall()
+
+
+def part(action: str, name: str) -> None:
+    """Start or stop one part of the cluster."""
+    command = [str(ROOT / ".venv/bin/python"), "deploy/cluster.py", action, name]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=120)
+
+
+def until(check, seconds: float = 30, every: float = 0.2):
+    deadline = time.monotonic() + seconds
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {check.__doc__ or check}")
+        time.sleep(every)
+    return result
+
+
+def sign_in(username: str, password: str | None = None, base: str = EDGE) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={
+            "username": username,
+            "password": password or SIGNINS[username],
+            "csrfmiddlewaretoken": token,
+        },
+        headers={"Referer": f"{base}/admin/login/"},
+    )
+    session.base = base
+    return session
+
+
+def picture(size=(1200, 800)) -> bytes:
+    """A PNG whose every pixel differs: decoding it takes its time."""
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def save_form(session, url: str, files=None, **changes) -> requests.Response:
+    data = form_values(session.get(session.base + url).text)
+    data.update({name: [value] for name, value in changes.items()})
+    return session.post(
+        session.base + url,
+        data=data,
+        files=files,
+        headers={"Referer": session.base + url},
+        allow_redirects=False,
+    )
+
+
+def write_story(reporter, headline: str, image: bytes) -> requests.Response:
+    return save_form(
+        reporter,
+        ADD,
+        files={"image": ("anh.png", image, "image/png")},
+        headline=headline,
+        sapo="Mở đầu của bài viết.",
+        image_alt="Ảnh minh hoạ",
+        status="review",
+    )
+
+
+def story_row(headline: str) -> tuple[int, str, str, dict]:
+    rows = sql(
+        "SELECT id, slug, image, image_renditions FROM articles_article WHERE headline = %s",
+        headline,
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def get(url: str) -> requests.Response:
+    return requests.get(url, timeout=10)
+
+
+def unique() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="module")
+def reporter():
+    return sign_in("phongvien")
+
+
+@pytest.fixture(scope="module")
+def editor():
+    return sign_in("bientapvien")
+
+
+@pytest.fixture(scope="module")
+def published(reporter, editor):
+    """A reporter writes with a picture, an editor publishes."""
+    headline = f"Tin thử cụm máy {unique()}"
+    assert write_story(reporter, headline, picture()).status_code == 302
+    pk, slug, image, _ = story_row(headline)
+    response = save_form(editor, f"/admin/articles/article/{pk}/change/", status="published")
+    assert response.status_code == 302, response.text[:2000]
+    return {"pk": pk, "headline": headline, "path": f"/tin/{slug}/", "image": image}
+
+
+def test_the_story_appears_through_the_edge_and_on_both_nodes(published):
+    for base in (EDGE, *NODES):
+        response = get(base + published["path"])
+        assert response.status_code == 200 and published["headline"] in response.text, base
+
+
+def test_its_picture_is_served_from_object_storage(published):
+    page = get(EDGE + published["path"]).text
+    source = f"{STORE}/{published['image']}"
+    assert f'src="{source}"' in page
+    response = get(source)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
+
+
+def test_the_worker_makes_its_renditions_and_the_edge_is_purged(published):
+    def renditions_shown():
+        """the story's page, through the edge, offers the WebP renditions"""
+        return (
+            f'srcset="{STORE}/renditions/{published["image"]}/'
+            in get(EDGE + published["path"]).text
+        )
+
+    until(renditions_shown, 60)
+    for url in re.findall(
+        rf"({STORE}/renditions/[^ \"]+\.webp)", get(EDGE + published["path"]).text
+    ):
+        assert get(url).headers["Content-Type"] == "image/webp"
+
+
+def test_an_edit_is_seen_through_the_edge_at_once(published, editor):
+    for _ in range(2):
+        response = get(EDGE + "/")
+    assert response.headers["X-Cache"] == "HIT"
+    headline = f"Tin đã sửa {unique()}"
+    change = f"/admin/articles/article/{published['pk']}/change/"
+    assert save_form(editor, change, headline=headline).status_code == 302
+
+    def shown():
+        """the new headline on the home page and the story's, through the edge"""
+        return all(headline in get(EDGE + path).text for path in ("/", published["path"]))
+
+    until(shown, 10)
+    published["headline"] = headline
+
+
+# Faults: one part stopped at a time, and started again.
+
+
+def searches(base: str, count: int) -> list[int]:
+    """Readers' pages the caches cannot have: each reads the database."""
+    return [get(f"{base}/tim-kiem/?q=hoa+ky+{unique()}").status_code for _ in range(count)]
+
+
+def test_the_replica_stops_and_reads_fall_back_to_the_primary(published):
+    part("stop", "replica")
+    try:
+        for base in NODES:
+            assert set(searches(base, 10)) == {200}
+            assert get(base + published["path"]).status_code == 200
+    finally:
+        part("start", "replica")
+    assert set(searches(EDGE, 5)) == {200}
+
+
+def test_one_app_node_stops_and_the_edge_routes_around_it():
+    part("stop", "app2")
+    try:
+        assert set(searches(EDGE, 40)) == {200}  # not one failed reader request
+        assert get(EDGE + "/").status_code == 200
+    finally:
+        part("start", "app2")
+    assert set(searches(NODES[1], 3)) == {200}
+
+
+def test_redis_stops_pages_render_uncached_and_sign_in_throttling_holds(published):
+    username, password = f"khach{unique()}", f"mk-{uuid.uuid4().hex}"
+    manage = [str(ROOT / ".venv/bin/python"), "manage.py"]
+    subprocess.run(
+        [*manage, "createsuperuser", "--noinput", "--username", username, "--email", ""],
+        cwd=ROOT,
+        env={**ENV, "PATH": "/usr/bin:/bin", "DJANGO_SUPERUSER_PASSWORD": password},
+        check=True,
+        capture_output=True,
+    )
+    part("stop", "redis")
+    try:
+        for base in NODES:
+            for path in ("/", published["path"], "/tin-moi/", "/rss/", f"/tim-kiem/?q={unique()}"):
+                assert get(base + path).status_code == 200, base + path
+        # Attempts are counted in PostgreSQL (django-axes), not in Redis: the lock holds.
+        for _ in range(5):
+            sign_in(username, "sai-mat-khau", base=NODES[0])
+        locked = sign_in(username, password, base=NODES[0])
+        assert locked.get(NODES[0] + "/admin/", allow_redirects=False).status_code == 302
+    finally:
+        part("start", "redis")
+    assert get(NODES[0] + "/").status_code == 200
+
+
+def test_object_storage_stops_uploads_are_refused_and_nothing_stored_is_lost(published, reporter):
+    part("stop", "store")
+    try:
+        response = write_story(reporter, f"Tin khi kho ảnh tắt {unique()}", picture())
+        assert response.status_code == 200 and DOWN_NOTICE in response.text
+        for base in (EDGE, *NODES):
+            assert get(base + published["path"]).status_code == 200
+    finally:
+        part("start", "store")
+    response = get(f"{STORE}/{published['image']}")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
+
+
+def test_the_worker_dies_in_the_middle_of_a_job_and_it_runs_again_once(reporter):
+    headline = f"Tin ảnh lớn {unique()}"
+    assert write_story(reporter, headline, picture((6000, 4000))).status_code == 302
+    _, _, image, _ = story_row(headline)
+
+    def taken():
+        """the worker has begun the picture's renditions"""
+        return sql(
+            "SELECT 1 FROM procrastinate_jobs WHERE task_name = 'images.renditions'"
+            " AND status = 'doing' AND args->>'source' = %s",
+            image,
+        )
+
+    until(taken, 30, every=0.02)
+    part("kill", "worker")  # SIGKILL: no chance to finish or to give the job back
+    assert "webp" not in story_row(headline)[3]
+    part("start", "worker")
+
+    def made():
+        """its renditions made, after the worker's restart"""
+        return "webp" in story_row(headline)[3]
+
+    until(made, 60)
+    renditions = story_row(headline)[3]["webp"]
+    assert set(renditions) == {"480", "960", "1600"}
+    for name in renditions.values():
+        assert get(f"{STORE}/{name}").status_code == 200
+    log = (HOME / "worker.log").read_text(errors="replace")
+    job = rf"Job images\.renditions\[\d+\]\([^)]*'{re.escape(image)}'[^)]*\)"
+    assert len(re.findall(rf"Starting job {job[4:]}", log)) == 2  # begun, killed, begun again
+    assert len(re.findall(rf"{job} ended with status: Success", log)) == 1
