@@ -86,6 +86,12 @@ cluster: install cluster-tools
 cluster-down:
 	$(PY) deploy/cluster.py down
 
+# Readers' throughput through the running cluster's edge, with one and two app nodes,
+# with and without the replica: bench/results/cluster-latest.md.
+.PHONY: cluster-bench
+cluster-bench: install
+	$(PY) bench/cluster.py
+
 # End to end against the running cluster, faults included: prints pytest's summary.
 cluster-check: install
 	CLUSTER_CHECK=1 $(PY) -m pytest tests/cluster -p no:cacheprovider

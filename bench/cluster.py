@@ -5,8 +5,9 @@ Two kinds of request, wrk with 8 connections for SECONDS each:
 - *hits*: the home page, which the edge keeps: what the edge alone serves;
 - *made*: readers' pages the edge and the app's cache cannot have (the home
   page, a story, the latest stories and a search, each with a tracking tag
-  that changes every request: made afresh by an app node, its database reads
-  on the replica when there is one).
+  that changes every request): made whole by an app node, no kept piece used
+  (the app keeps nothing for an address with a parameter it does not read),
+  every query run, on the replica when there is one. The worst case.
 
     make cluster && .venv/bin/python bench/cluster.py [--seconds 10]
 
@@ -105,7 +106,8 @@ def main() -> int:
             "",
             f"`bench/cluster.py --seconds {args.seconds}`: wrk, 2 threads, 8 connections, on "
             "this machine's loopback with the whole cluster (deploy/cluster.py); each app "
-            "node is gunicorn with 2 workers. *Made*: pages neither cache can have.",
+            "node is gunicorn with 2 workers. *Made*: pages neither cache can have, made "
+            "whole (no kept piece), each query on the replica where there is one.",
             "",
             "| setup | edge hits req/s | made req/s | made p50 ms | made p99 ms | failed |",
             "| --- | --- | --- | --- | --- | --- |",

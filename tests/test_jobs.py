@@ -290,3 +290,15 @@ def test_a_scheduled_story_goes_live_at_its_moment_with_no_reader_asking(monkeyp
     assert len(purged) == 1 and {"home", f"article-{story.pk}"} <= purged[0]
     tasks.go_live(timestamp=0)  # once: the next run finds nothing new
     assert len(purged) == 1
+
+
+@pytest.mark.django_db
+def test_renditions_left_for_a_job_are_made_at_the_next_save_without_a_queue(settings, tmp_path):
+    """A site that ran with the queue and runs without it: the job runs at once."""
+    settings.MEDIA_ROOT = tmp_path
+    story = ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
+    Article.objects.filter(pk=story.pk).update(image_renditions={"source": story.image.name})
+    story.refresh_from_db()
+    story.save()
+    story.refresh_from_db()
+    assert set(story.image_renditions["webp"]) == {"480", "960"}
