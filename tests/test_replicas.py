@@ -176,3 +176,21 @@ def test_a_replica_that_stops_is_skipped_without_an_error(fresh, client, setting
     finally:
         replica_script("start", fresh.folder, fresh.port)
     fresh.caught_up()
+
+
+@db
+def test_a_replica_lagging_more_than_the_limit_is_skipped(fresh, settings):
+    """Whatever the last recorded change: a replica seconds behind is not read."""
+    settings.REPLICA_MAX_LAG = 0.5
+    fresh.caught_up()
+    fresh.sql("SELECT pg_wal_replay_pause()")
+    try:
+        ArticleFactory(headline="Ghi mới trên bản chính")  # WAL the replica receives, not replays
+        replicas.cache.delete(replicas.WRITTEN)  # no change recorded: only the lag decides
+        time.sleep(1.5)
+        replicas._state.clear()
+        assert replicas.choose() == "default"
+    finally:
+        fresh.sql("SELECT pg_wal_replay_resume()")
+    fresh.caught_up()
+    assert replicas.choose() == ALIAS
