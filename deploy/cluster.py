@@ -6,8 +6,10 @@ and a streaming replica, Redis, SeaweedFS for media, and the job worker.
     python deploy/cluster.py down     # make cluster-down: stops it all and removes its data
     python deploy/cluster.py start|stop|kill NAME   # one part (the fault checks use them)
 
-Everything it keeps is in ``.cluster/`` (``env``: the settings the app nodes
-run with; ``signins.json``; each part's log and pid). The primary is the
+Everything it keeps is in ``.cluster/`` (``env.json``: the settings the app
+nodes run with; ``signins.json``; each part's log and pid, SeaweedFS's data),
+and what other users must read (the replica's data, Varnish's VCL) in
+``/var/tmp/toasoan-cluster/``. The primary is the
 machine's PostgreSQL at 127.0.0.1:5432 (database ``toasoan_cluster``); the rest
 is started here, on ports of its own.
 """
@@ -27,6 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / ".cluster"
+# What other users read (PostgreSQL's replica, Varnish's compiled VCL): outside the
+# checkout, whose parents (a home directory) they may not be allowed to enter.
+SHARED = Path("/var/tmp/toasoan-cluster")
+REPLICA_DIR = SHARED / "replica"
 PY = str(ROOT / ".venv" / "bin" / "python")
 DATABASE = "toasoan_cluster"
 PRIMARY = "postgres://postgres@127.0.0.1:5432"
@@ -100,6 +106,12 @@ def kill(name: str, sig: int = signal.SIGTERM) -> None:
     pidfile.unlink(missing_ok=True)
 
 
+def replica(action: str, *port: int) -> None:
+    """deploy/replica.sh on the cluster's replica."""
+    command = ["deploy/replica.sh", action, str(REPLICA_DIR), *map(str, port)]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
 def psql(statement: str) -> None:
     subprocess.run(["psql", f"{PRIMARY}/postgres", "-qc", statement], check=True)
 
@@ -135,7 +147,7 @@ def edge_vcl() -> str:
 
 
 STARTS = {
-    "replica": lambda: run("deploy/replica.sh", "start", str(HOME / "replica"), str(REPLICA)),
+    "replica": lambda: replica("start", REPLICA),
     "redis": lambda: spawn(
         "redis", "redis-server", "--port", str(REDIS), "--bind", "127.0.0.1", "--save", ""
     ),
@@ -176,7 +188,7 @@ def _wait_store() -> None:
 
 def stop(name: str) -> None:
     if name == "replica":
-        run("deploy/replica.sh", "stop", str(HOME / "replica"))
+        replica("stop")
     else:
         kill(name)
 
@@ -184,13 +196,15 @@ def stop(name: str) -> None:
 def up() -> None:
     down(quiet=True)
     HOME.mkdir()
+    SHARED.mkdir(parents=True)
+    SHARED.chmod(0o755)
     env = environment()
     print("== PostgreSQL: database", DATABASE, "and a streaming replica at", REPLICA)
     subprocess.run(
         ["psql", PRIMARY + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True
     )
     run(PY, "manage.py", "migrate", "--noinput", "-v0")
-    run("deploy/replica.sh", "up", str(HOME / "replica"), str(REPLICA))
+    replica("up", REPLICA)
     print("== Redis, SeaweedFS")
     start("redis")
     start("store")
@@ -202,16 +216,14 @@ def up() -> None:
     print("== app servers, worker, edge")
     for name in (*NODES, "worker"):
         start(name)
-    (HOME / "edge.vcl").write_text(edge_vcl())
-    (HOME / "varnish").mkdir(mode=0o755)
-    os.chmod(HOME, 0o755)
-    vcl = str(HOME / "edge.vcl")
+    (SHARED / "edge.vcl").write_text(edge_vcl())
+    vcl = str(SHARED / "edge.vcl")
     spawn(
         "edge",
         "varnishd",
         "-F",
         "-n",
-        str(HOME / "varnish"),
+        str(SHARED / "varnish"),
         "-f",
         vcl,
         "-a",
@@ -238,10 +250,11 @@ Sign-ins:""")
 def down(quiet: bool = False) -> None:
     for name in ("edge", *NODES, "worker", "store", "redis"):
         kill(name)
-    if (HOME / "replica").exists():
-        run("deploy/replica.sh", "down", str(HOME / "replica"))
+    if REPLICA_DIR.exists():
+        replica("down")
     psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     shutil.rmtree(HOME, ignore_errors=True)
+    shutil.rmtree(SHARED, ignore_errors=True)
     if not quiet:
         print("The cluster is stopped and its data removed.")
 
