@@ -17,6 +17,7 @@ missing heartbeat and run again (``retry_stalled``).
 """
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 
@@ -25,6 +26,8 @@ from django.db import transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
+
+from . import request_id
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,19 @@ def queued() -> bool:
 
 def task(name: str, **options) -> Callable:
     """A function that may run as a job (named, so a renamed function keeps its
-    waiting jobs), retried when it raises."""
-    return app.task(name=name, retry=RETRY, **options)
+    waiting jobs), retried when it raises, under the id of the request that
+    asked for it."""
+
+    def register(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def job(*args, **kwargs):
+            given = kwargs.pop("request_id", None)  # none in-process: the request's own
+            with request_id.carried(given or request_id.current.get()):
+                return function(*args, **kwargs)
+
+        return app.task(name=name, retry=RETRY, **options)(job)
+
+    return register
 
 
 def defer(job, *, queueing_lock: str | None = None, lock: str | None = None, **kwargs) -> None:
@@ -58,7 +72,8 @@ def defer(job, *, queueing_lock: str | None = None, lock: str | None = None, **k
     # One is waiting: it will do. In a savepoint, since the refusal is an error
     # of the database's, which would abort the save's whole transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
-        job.configure(queueing_lock=queueing_lock, lock=lock).defer(**kwargs)
+        deferred = job.configure(queueing_lock=queueing_lock, lock=lock)
+        deferred.defer(**kwargs, request_id=request_id.current.get())
 
 
 @app.periodic(cron="* * * * * */5", periodic_id="retry-stalled")

@@ -13,6 +13,8 @@ from articles.sitemaps import SITEMAPS
 from newsroom import password_reset
 from newsroom.page_cache import cache_public_page
 
+handler500 = "newsroom.request_id.server_error"  # the page shows the id to quote
+
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [
     *password_reset.urlpatterns(settings.ADMIN_URL),

@@ -196,3 +196,16 @@ def test_searches_find_a_story_by_a_name_given_after_they_were_kept(client):
     assert story.headline not in client.get("/tim-kiem/?q=sm+group").content.decode()
     org.aliases.create(name="SM Group")
     assert story.headline in client.get("/tim-kiem/?q=sm+group").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_request_through_the_edge_has_its_own_id_hit_or_not(varnish):
+    ids = [get(varnish + "/")[2]["X-Request-ID"] for _ in range(3)]  # a miss, then hits
+    assert all(i.startswith("edge-") for i in ids) and len(set(ids)) == 3
+    given = get_with(varnish + "/", {"X-Request-ID": "lb-0123456789"})
+    assert given == "lb-0123456789"  # a valid id from a balancer in front is kept
+
+
+def get_with(url: str, headers: dict) -> str:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+        return r.headers["X-Request-ID"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles import caching, search, tasks
 from articles.models import Article
 from newsroom import edge, jobs
+from newsroom.request_id import carried
 from tests.factories import ArticleFactory, image_upload
 from tests.test_wire import FILE_000, FILE_001
 
@@ -302,3 +303,15 @@ def test_renditions_left_for_a_job_are_made_at_the_next_save_without_a_queue(set
     story.save()
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
+
+
+@needs_queue
+@pytest.mark.django_db(transaction=True)
+def test_a_job_carries_the_id_of_the_request_that_asked_for_it(queue):
+    with carried("edge-abcdef12"):
+        ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT args->>'request_id' FROM procrastinate_jobs")
+        assert cursor.fetchall() == [("edge-abcdef12",)]
+    work(queue)  # and the jobs run with it: the task takes it
+    assert set(waiting("images.renditions")) == {("images.renditions", "succeeded")}

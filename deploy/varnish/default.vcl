@@ -27,6 +27,10 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # One id per request, from here to the app's logs and jobs (newsroom/request_id.py).
+    if (req.http.X-Request-ID !~ "^[A-Za-z0-9._-]{8,64}$") {
+        set req.http.X-Request-ID = "edge-" + req.xid;
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
@@ -80,6 +84,8 @@ sub vcl_deliver {
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     }
+    # This request's id, not that of the request the kept copy was made for.
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     # The keys are the edge's business: readers need not see what a page shows.
     unset resp.http.xkey;
 }
