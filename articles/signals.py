@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from newsroom import page_cache
 
-from . import caching, search, suggest, surrogates
+from . import caching, search, suggest, surrogates, workflow
 from .models import (
     Article,
     Author,
     Byline,
+    Correction,
     Country,
     CountryAlias,
     Event,
@@ -22,6 +23,7 @@ from .models import (
     OrganizationAlias,
     Person,
     PersonAlias,
+    StateChange,
     Tag,
     TaggedArticle,
 )
@@ -49,6 +51,14 @@ def note_stored(sender, instance, **kwargs):
         fields = ("slug", *surrogates.PLACE)
         instance._stored = Article.objects.filter(pk=instance.pk).values(*fields).first()
     instance._stored_slug = instance._stored and instance._stored["slug"]
+
+
+@receiver(post_save, sender=Correction)
+def log_correction(sender, instance, created, raw=False, **kwargs):
+    """Every correction or update, by whatever road, in the desk's log."""
+    if created and not raw:
+        text = f"{instance.get_kind_display()}: {instance.note}"
+        workflow.note(instance.article, instance.by, StateChange.Action.CORRECTION, text)
 
 
 @receiver(post_save, sender=Article)

@@ -120,20 +120,44 @@ class Stored:
 def record(article: Article, user, old: str) -> None:
     """Note a change of status that has just been saved."""
     if old != article.status:
-        StateChange.objects.create(
-            article=article, user=user, from_status=old or "", to_status=article.status
-        )
+        note(article, user, StateChange.Action.MOVE, from_status=old or "")
+
+
+def note(article: Article, user, action: str, text: str = "", **fields) -> StateChange:
+    """An entry in the desk's log: ``action`` on ``article`` by ``user``, now."""
+    return StateChange.objects.create(
+        article=article,
+        story_pk=article.pk,
+        headline=article.headline[:300],
+        user=user,
+        action=action,
+        note=text,
+        to_status=article.status,
+        **fields,
+    )
 
 
 @transaction.atomic
-def save(article: Article, user, stored: Stored | None = None) -> Article:
+def delete(article: Article, user) -> None:
+    """Delete ``article`` for ``user`` (the admin has judged who may), noted in
+    the log, which keeps the entry and the story's earlier ones."""
+    note(article, user, StateChange.Action.DELETION)
+    article.delete()
+
+
+@transaction.atomic
+def save(
+    article: Article, user, stored: Stored | None = None, *, restored: bool = False
+) -> Article:
     """Save ``article`` for ``user``: the one place a story's status changes.
 
     ``stored`` is the story as the database held it before anything wrote over
     the row (a restored revision does), judged for ``user``; by default it is
     read, locked, now. The user must be allowed to edit the stored story and to
     make the move. Publishing stamps ``published_at`` with now unless one is set
-    (a time in the future schedules the story). The move is recorded.
+    (a time in the future schedules the story). The move is recorded, and
+    ``restored`` (the story's saved fields are a revision written back, or a
+    deleted story brought back) is noted too.
     """
     if stored is None:
         stored = Stored.read(article.pk, user) if article.pk else Stored()
@@ -146,6 +170,10 @@ def save(article: Article, user, stored: Stored | None = None) -> Article:
         article.created_by = user
     article.updated_by = user
     article.save()
+    if restored:
+        brought_back = stored.status == NEW
+        Action = StateChange.Action
+        note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
     record(article, user, stored.status)
     return article
 

@@ -181,7 +181,7 @@ def test_state_history_is_shown_on_the_story(client, editor):
     workflow.transition(story, Status.PUBLISHED, editor)
     client.force_login(editor)
     html = client.get(change_url(story)).content.decode()
-    assert "Lịch sử trạng thái" in html and "bientapvien" in html and "Đã xuất bản" in html
+    assert "Nhật ký" in html and "bientapvien" in html and "Đã xuất bản" in html
 
 
 def test_scheduled_story_goes_live_by_itself(client, editor, monkeypatch):

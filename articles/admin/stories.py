@@ -20,10 +20,11 @@ from reversion.models import Version
 
 from .. import search, workflow
 from ..forms import ArticleForm, editor_policy
-from ..models import Article, Byline, Correction, Pin, StateChange, TaggedArticle
+from ..models import Article, Byline, Correction, Pin, TaggedArticle
 from ..revisions import compare
 from ..story_page import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
+from .desk_log import StateChangeInline
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
 
@@ -74,23 +75,6 @@ class CorrectionInline(EditorsOnPublished, DeskStackedInline):
         return (obj is not None and obj.corrections.exists()) or self._allowed(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StateChangeInline(DeskTabularInline):
-    """Every move of the story through the desk, newest first; nobody edits it."""
-
-    model = StateChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "user", "from_status", "to_status"]
-    readonly_fields = fields
-    verbose_name_plural = _("Lịch sử trạng thái")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -234,7 +218,15 @@ class ArticleAdmin(LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
         return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
 
     def save_model(self, request, obj, form, change):
-        workflow.save(obj, request.user, form.stored)
+        restoring = getattr(request, "stored_story", None) is not None
+        workflow.save(obj, request.user, form.stored, restored=restoring)
+
+    def delete_model(self, request, obj):
+        workflow.delete(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            workflow.delete(story, request.user)
 
     # -- restoring a revision, recovering a deleted story
 

@@ -1,4 +1,7 @@
-"""The desk's log: every move of a story through the workflow."""
+"""The desk's log: every move of a story through the workflow, every correction,
+deletion, restored revision and story brought back; who, when, which story.
+Kept when the story is deleted, and when the person leaves: editors and
+lawyers read it (the desk's "Nhật ký")."""
 
 from django.conf import settings
 from django.db import models
@@ -9,11 +12,30 @@ from .stories import Article
 
 
 class StateChange(models.Model):
-    """One move of a story through the desk: who, when, from which status to which."""
+    """One act on a story at the desk: who, when, what (a move from which status
+    to which, a correction, a deletion, a revision restored, a story brought back)."""
+
+    class Action(models.TextChoices):
+        MOVE = "move", _("chuyển trạng thái")
+        CORRECTION = "correction", _("đính chính, cập nhật")
+        DELETION = "deletion", _("xoá bài")
+        RESTORE = "restore", _("khôi phục phiên bản")
+        RECOVERY = "recovery", _("đưa bài đã xoá trở lại")
 
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("bài viết")
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="state_changes",
+        verbose_name=_("bài viết"),
     )
+    # The story's number and headline as they were: the entry outlives the story.
+    story_pk = models.BigIntegerField(_("số bài"), null=True, db_index=True)
+    headline = models.CharField(_("tiêu đề lúc đó"), max_length=300, blank=True, db_default="")
+    action = models.CharField(
+        _("việc"), max_length=12, choices=Action, default=Action.MOVE, db_default=Action.MOVE
+    )
+    note = models.TextField(_("ghi chú"), blank=True, db_default="")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
@@ -22,13 +44,17 @@ class StateChange(models.Model):
         related_name="+",
     )
     from_status = models.CharField(_("từ"), max_length=10, choices=Article.Status, blank=True)
-    to_status = models.CharField(_("sang"), max_length=10, choices=Article.Status)
+    to_status = models.CharField(_("sang"), max_length=10, choices=Article.Status, blank=True)
     at = models.DateTimeField(_("lúc"), default=timezone.now)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = _("lịch sử trạng thái")
-        verbose_name_plural = _("lịch sử trạng thái")
+        verbose_name = _("mục nhật ký")
+        verbose_name_plural = _("nhật ký bàn biên tập")
+        # besides editors: whoever must answer for what was published (a lawyer)
+        permissions = [("read_desk_log", _("Có thể đọc toàn bộ nhật ký bàn biên tập"))]
 
     def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        if self.action == self.Action.MOVE:
+            return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        return str(self.get_action_display())
