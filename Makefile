@@ -44,6 +44,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DB)_100000 $(PY) bench/suggest.py || failed=1; \
 	$(PY) bench/edge.py || failed=1; \
 	$(PY) bench/load.py || failed=1; \
+	$(PY) bench/reload.py || failed=1; \
 	exit $$failed
 
 # The current Nu HTML Checker (npm's vnu-jar, into .tools/), which the HTML tests

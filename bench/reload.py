@@ -45,6 +45,7 @@ def main() -> int:
     server = bench.server(env, cached=False)
     with server as base:
         master = server.process.pid  # gunicorn's master
+        first_workers = workers(master)
         reloads = []
 
         def reload_now() -> None:
@@ -61,6 +62,8 @@ def main() -> int:
              "--timeout", "10s", "-H", "X-Forwarded-Proto: https", base + "/"]
         )  # fmt: skip
         sender.join()
+        time.sleep(3)  # the last reload's old workers gone
+        replaced = not (workers(master) & first_workers)
     figures = bench.parse_wrk(output)
     failed = figures["errors"] + figures["non_2xx"]
     report = "\n".join(
@@ -69,7 +72,8 @@ def main() -> int:
             "",
             f"`bench/reload.py --seconds {args.seconds} --reloads {args.reloads}`: gunicorn, "
             f"{args.workers} workers, page cache off; wrk, {args.connections} connections on "
-            f"the home page; SIGHUP to the master at {', '.join(reloads)}.",
+            f"the home page; SIGHUP to the master at {', '.join(reloads)}; every worker "
+            f"{'replaced' if replaced else 'NOT replaced'} by then.",
             "",
             "| requests | req/s | p50 ms | p99 ms | failed (socket errors, non-2xx) |",
             "| --- | --- | --- | --- | --- |",
@@ -80,7 +84,13 @@ def main() -> int:
     )
     (ROOT / "bench/results/reload-latest.md").write_text(report)
     print(report)
-    return 1 if failed or len(reloads) < args.reloads else 0
+    return 1 if failed or len(reloads) < args.reloads or not replaced else 0
+
+
+def workers(master: int) -> set[int]:
+    """The master's worker processes now."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {int(pid) for pid in children}
 
 
 if __name__ == "__main__":
