@@ -71,15 +71,19 @@ def _replayed(alias: str, *, fresh: bool = False) -> int | None:
 
 
 def choose() -> str:
-    """A replica that has seen the last change, or the primary."""
-    written = _lsn(cache.get(WRITTEN)) if aliases() else None
+    """A replica that has seen the last change, or the primary: also while the
+    last change is not known (the cache emptied or down), since then no replica
+    can be judged, until the next change is recorded."""
+    written = _lsn(cache.get(WRITTEN))
+    if written is None:
+        return PRIMARY
     candidates = aliases()
     random.shuffle(candidates)
     for alias in candidates:
         replayed = _replayed(alias)
-        if replayed is not None and written is not None and replayed < written:
+        if replayed is not None and replayed < written:
             replayed = _replayed(alias, fresh=True)  # it may have caught up since
-        if replayed is not None and (written is None or replayed >= written):
+        if replayed is not None and replayed >= written:
             return alias
     return PRIMARY
 
