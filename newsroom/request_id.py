@@ -58,7 +58,10 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current.get()
+        # django.request logs a response after the middleware has let go of it,
+        # with the request attached: its id is there.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or current.get()
         return True
 
 

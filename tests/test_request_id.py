@@ -80,3 +80,11 @@ def test_error_reports_go_to_sentry_only_with_a_dsn(dsn, active):
         [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == active
+
+
+@pytest.mark.django_db
+def test_a_response_django_logs_after_the_middleware_carries_the_id(json_log, client):
+    response = client.get("/khong-co-trang-nay/")  # a 404 is logged as the handler ends
+    assert response.status_code == 404
+    entry = json.loads(json_log.getvalue().splitlines()[-1])
+    assert entry["request_id"] == response[HEADER] and entry["level"] == "WARNING"
