@@ -8,6 +8,7 @@ then ``MEDIA_STORAGE_URL=http://127.0.0.1:8333/media``.
 """
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -59,13 +60,14 @@ class SeaweedFS:
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         client = self.client()
-        while True:  # until its S3 side answers and the bucket is made
+        while True:  # until its S3 side answers, the bucket is there and its volumes take a file
             try:
                 if self.bucket not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
-                    client.create_bucket(Bucket=self.bucket)
+                    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+                        client.create_bucket(Bucket=self.bucket)  # or kept from before
+                client.put_object(Bucket=self.bucket, Key=".ready", Body=b"")
+                client.delete_object(Bucket=self.bucket, Key=".ready")
                 return self.endpoint
-            except client.exceptions.BucketAlreadyOwnedByYou:
-                return self.endpoint  # started again on what it stored before
             except Exception as error:  # not listening yet, or its volumes not ready
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.process.kill()
