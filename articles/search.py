@@ -126,7 +126,7 @@ def index(article) -> None:
         pending.setdefault(type(article), set()).add(article.pk)
         return
     if jobs.queued():
-        refresh(type(article).objects.filter(pk=article.pk))
+        _index_later(type(article), [article.pk])
         return
     _write(type(article), [(article.pk, document(article, names_of(article)))])
 
@@ -159,10 +159,14 @@ def refresh(articles: QuerySet) -> None:
     if not jobs.queued():
         index_many(articles)
         return
-    ids = sorted(articles.values_list("pk", flat=True))
-    lock = f"search:{articles.model._meta.label}:{ids[0]}" if len(ids) == 1 else None
+    _index_later(articles.model, sorted(articles.values_list("pk", flat=True)))
+
+
+def _index_later(model, ids: list[int]) -> None:
+    label = model._meta.label
+    lock = f"search:{label}:{ids[0]}" if len(ids) == 1 else None
     if ids:
-        jobs.defer(index_job, model=articles.model._meta.label, ids=ids, queueing_lock=lock)
+        jobs.defer(index_job, model=label, ids=ids, queueing_lock=lock)
 
 
 @jobs.task("search.index")
