@@ -67,3 +67,14 @@ def media_origin(storage: dict) -> str:
     bucket, region = options["bucket_name"], options.get("region_name")
     regional = f" https://{bucket}.s3.{region}.amazonaws.com" if region else ""
     return f"https://{bucket}.s3.amazonaws.com{regional}"
+
+
+def keep_versions(storage) -> bool:
+    """Turn on the bucket's versioning, so that a picture overwritten or deleted
+    (a rendition made again, a story removed) can still be fetched as it was.
+    False where ``storage`` is the disk: there ``manage.py backup`` copies it."""
+    bucket = getattr(storage, "bucket", None)
+    if bucket is None:
+        return False
+    bucket.Versioning().enable()
+    return bucket.Versioning().status == "Enabled"

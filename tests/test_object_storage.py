@@ -150,3 +150,22 @@ def test_settings_read_from_the_environment():
     assert backend == "storages.backends.s3.S3Storage"
     assert serve_media is False
     assert "img-src 'self' data: http://127.0.0.1:8333;" in policy
+
+
+@pytest.mark.django_db
+def test_the_bucket_keeps_earlier_versions_of_a_picture(bucket):
+    """What ``manage.py backup`` turns on where media are in object storage: a
+    picture deleted (or a rendition stored again) can still be fetched as it was."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from newsroom.storage import keep_versions
+
+    assert keep_versions(default_storage)
+    name = default_storage.save("images/giu-lai.jpg", ContentFile(b"first"))
+    default_storage.delete(name)
+    assert not default_storage.exists(name)
+    client = default_storage.connection.meta.client
+    versions = client.list_object_versions(Bucket=bucket.bucket, Prefix=name)["Versions"]
+    kept = client.get_object(Bucket=bucket.bucket, Key=name, VersionId=versions[0]["VersionId"])
+    assert kept["Body"].read() == b"first"
