@@ -67,6 +67,25 @@ lighthouse: install
 objectstore: install
 	$(PY) -m tests.objectstore --port 8333 --bucket media --dir .objectstore
 
+# Backups (README, "Backups"). `make backup`: with PGBACKREST_CONFIG set, pgBackRest
+# backs up PostgreSQL (deploy/backup.py); otherwise the SQLite default and its media are
+# copied into backups/DATE (manage.py backup). `make restore-drill`: pgBackRest's backup
+# restored to a moment and checked, at 1k and 100k stories (deploy/restore_drill.py).
+DRILL_STORIES ?= 1000 100000
+.PHONY: backup restore-drill backup-tools
+backup-tools:
+	@command -v pgbackrest >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbackrest >/dev/null; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+
+backup: install
+	@if [ -n "$$PGBACKREST_CONFIG" ]; then $(PY) deploy/backup.py backup; \
+	else $(PY) manage.py backup backups/$$(date +%Y-%m-%d-%H%M%S); fi
+
+restore-drill: install backup-tools
+	$(PY) deploy/restore_drill.py --stories $(DRILL_STORIES)
+
 # The whole topology on loopback (deploy/cluster.py): app servers at 127.0.0.1:8001
 # and :8002 behind the Varnish edge at :8080, PostgreSQL (this machine's, at 5432)
 # with a streaming replica at 5433, Redis at 6380, SeaweedFS at 8333, the job worker.
@@ -78,6 +97,9 @@ cluster-tools:
 	dpkg -s varnish-modules >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
+	command -v prometheus-varnish-exporter >/dev/null || missing="$$missing prometheus-varnish-exporter"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
