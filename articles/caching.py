@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsroom import page_cache
+from newsroom import metrics, page_cache
 
 from . import surrogates
 from .kinds import KINDS
@@ -51,7 +51,8 @@ def _new_generation() -> dict:
     previous = cache.get(GENERATION_KEY) or {"due": None}
     now = timezone.now().timestamp()
     if isinstance(previous["due"], int | float) and now >= previous["due"]:
-        # whichever comes first, a request or a save, tells the pages
+        # whichever comes first, a request, a save or the periodic job, tells the pages
+        metrics.SCHEDULED_DELAY.observe(now - previous["due"])
         page_cache.purge(_went_live(since=previous["due"]))
     return {"token": uuid.uuid4().hex, "due": UNKNOWN}
 

@@ -48,7 +48,7 @@ def import_wire(name: str, data: str, outlet: int | None = None, user: int | Non
 
 
 @app.periodic(cron="* * * * * */15", periodic_id="stories-go-live")
-@app.task(name="stories.go_live", queueing_lock="stories-go-live")
+@jobs.task("stories.go_live", queueing_lock="stories-go-live")
 def go_live(timestamp: int) -> None:
     """A scheduled story goes live at its moment, its listings and the edge
     purged, with no reader needing to ask first (``caching.generation``)."""

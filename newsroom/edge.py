@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 
-from . import jobs, replicas
+from . import jobs, metrics, replicas
 
 HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"
@@ -99,8 +99,13 @@ def _send(keys: set[str]) -> bool:
             method="PURGE",
             headers={PURGE_HEADER: " ".join(ordered[start : start + BATCH])},
         )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                response.read()
+        except (OSError, urllib.error.URLError):
+            metrics.EDGE_PURGES.labels("failed").inc()
+            raise
+        metrics.EDGE_PURGES.labels("sent").inc()
     return True
 
 

@@ -27,7 +27,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
-from . import request_id
+from . import metrics, request_id
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,13 @@ def task(name: str, **options) -> Callable:
         def job(*args, **kwargs):
             given = kwargs.pop("request_id", None)  # none in-process: the request's own
             with request_id.carried(given or request_id.current.get()):
-                return function(*args, **kwargs)
+                try:
+                    result = function(*args, **kwargs)
+                except Exception:
+                    metrics.JOB_RUNS.labels(name, "failed").inc()
+                    raise
+                metrics.JOB_RUNS.labels(name, "succeeded").inc()
+                return result
 
         return app.task(name=name, retry=RETRY, **options)(job)
 

@@ -45,7 +45,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from . import edge, replicas
+from . import edge, metrics, replicas
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,14 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        prefixes = ("healthz", "api/", settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL)
+        prefixes = (
+            "healthz",
+            "metrics",
+            "api/",
+            settings.ADMIN_URL,
+            settings.STATIC_URL,
+            settings.MEDIA_URL,
+        )
         self.never = tuple(f"/{prefix.lstrip('/')}" for prefix in prefixes)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -272,7 +279,9 @@ class PageCacheMiddleware:
         ):
             lookup = Lookup(request)
             if (response := lookup.response(request)) is not None:
+                metrics.PAGE_CACHE.labels("hit").inc()
                 return response
+            metrics.PAGE_CACHE.labels("miss").inc()
             response = self.get_response(request)
             if not getattr(response, KEEP, False):
                 return response

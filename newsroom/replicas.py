@@ -44,6 +44,27 @@ def _lsn(text: str | None) -> int | None:
     return (int(high, 16) << 32) + int(low, 16)
 
 
+# Seconds behind: none while it has replayed all it received (an idle primary
+# sends nothing, and the last replayed transaction's age is then no lag).
+_LAG = (
+    "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+)
+
+
+def lag(alias: str) -> float | None:
+    """Seconds ``alias`` is behind the primary (NaN before it has replayed
+    anything), None while it does not answer: for the metrics."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT {_LAG}")
+            (seconds,) = cursor.fetchone()
+    except DatabaseError:
+        connections[alias].close()
+        return None
+    return float("nan") if seconds is None else float(seconds)
+
+
 def _replayed(alias: str, *, fresh: bool = False) -> int | None:
     """Where ``alias`` has replayed the primary's WAL to; None while it is down
     or lags more than ``REPLICA_MAX_LAG`` seconds."""
@@ -53,11 +74,7 @@ def _replayed(alias: str, *, fresh: bool = False) -> int | None:
     position = None
     try:
         with connections[alias].cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_last_wal_replay_lsn()::text, CASE"
-                " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-                " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
-            )
+            cursor.execute(f"SELECT pg_last_wal_replay_lsn()::text, {_LAG}")
             replayed, lag = cursor.fetchone()
         if lag is not None and lag <= settings.REPLICA_MAX_LAG:
             position = _lsn(replayed)

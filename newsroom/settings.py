@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",  # first: every response says its id
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # newsroom/metrics.py
     "django.middleware.security.SecurityMiddleware",
     # Kept pages are served from here, as the middleware below left them, before
     # any of it, URL resolution and the view: newsroom/page_cache.py.
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "newsroom.replicas.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: the view's own figures
 ]
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
@@ -182,7 +184,7 @@ REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=5.0)  # seconds behind th
 
 # Jobs (renditions, search indexing, edge purges, wire imports, scheduled
 # stories going live) on procrastinate's queue in PostgreSQL when JOBS_QUEUE is
-# on, run by `manage.py procrastinate worker`; at once, in-process, when off
+# on, run by `manage.py jobs_worker`; at once, in-process, when off
 # (the default, and always on SQLite): newsroom/jobs.py.
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 JOBS_QUEUE = env.bool("JOBS_QUEUE", default=False)
@@ -337,3 +339,7 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# /metrics (newsroom/metrics.py) answers this machine, unproxied, or whoever sends
+# "Authorization: Bearer METRICS_TOKEN" (Prometheus on another machine); never readers.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

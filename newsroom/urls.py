@@ -11,6 +11,7 @@ from articles import views as article_views
 from articles.api import api
 from articles.sitemaps import SITEMAPS
 from newsroom import password_reset
+from newsroom.metrics import metrics_view
 from newsroom.page_cache import cache_public_page
 
 handler500 = "newsroom.request_id.server_error"  # the page shows the id to quote
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("healthz", article_views.health, name="health"),
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", cache_public_page(article_views.robots_txt), name="robots"),
     path(
         "sitemap.xml",

@@ -209,3 +209,16 @@ def test_each_request_through_the_edge_has_its_own_id_hit_or_not(varnish):
 def get_with(url: str, headers: dict) -> str:
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
         return r.headers["X-Request-ID"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_app_s_metrics_are_never_served_through_the_edge(varnish, live_server):
+    with urllib.request.urlopen(live_server.url + "/metrics", timeout=10) as direct:
+        assert direct.status == 200  # this machine, asking the app server itself
+    # The edge refuses the address; one spelt otherwise reaches the app, which sees
+    # the edge's X-Forwarded-For and refuses it too.
+    for path in ("/metrics", "/metrics?format=text", "/%6Detrics", "/metrics/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(varnish + path, timeout=10)
+        assert refused.value.code == 404, path
+        assert b"django_http" not in refused.value.read()

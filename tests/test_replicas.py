@@ -199,3 +199,21 @@ def test_a_replica_lagging_more_than_the_limit_is_skipped(fresh, settings):
         fresh.sql("SELECT pg_wal_replay_resume()")
     fresh.caught_up()
     assert replicas.choose() == ALIAS
+
+
+@db
+def test_metrics_say_each_replica_s_lag_and_whether_it_answers(fresh, client):
+    from tests.test_metrics import scrape, value
+
+    fresh.caught_up()
+    found = scrape(client)
+    assert value(found, "toasoan_replica_up", replica=ALIAS) == 1
+    assert 0 <= value(found, "toasoan_replica_lag_seconds", replica=ALIAS) < 5
+    replica_script("stop", fresh.folder)
+    try:
+        found = scrape(client)
+        assert value(found, "toasoan_replica_up", replica=ALIAS) == 0
+        assert ("toasoan_replica_lag_seconds", (("replica", ALIAS),)) not in found
+    finally:
+        replica_script("start", fresh.folder, fresh.port)
+    fresh.caught_up()

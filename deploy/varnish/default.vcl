@@ -41,6 +41,10 @@ sub vcl_recv {
         set req.http.purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.purged));
     }
+    # The app's figures are for Prometheus, which asks the app servers themselves.
+    if (req.url ~ "^/metrics") {
+        return (synth(404, "Not Found"));
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
