@@ -8,8 +8,9 @@ newsroom's own is counted here (the page cache, the edge's purges, jobs, the
 delay of scheduled stories) or read at each scrape (``State``: the job queue,
 the replicas' lag, the WAL archive and the last backup).
 
-``/metrics`` answers a request from this machine that no proxy forwarded, or
-one with ``Authorization: Bearer <METRICS_TOKEN>``; anyone else gets a 404.
+``/metrics`` answers a request from this machine that no proxy forwarded (and
+none at all behind ``BEHIND_TLS_PROXY``), or one with ``Authorization: Bearer
+<METRICS_TOKEN>``; anyone else gets a 404.
 """
 
 import hmac
@@ -174,8 +175,11 @@ def allowed(request: HttpRequest) -> bool:
         loopback = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
     except ValueError:
         return False
-    # The edge and other proxies on this machine speak for readers elsewhere.
-    return loopback and not any(header in request.headers for header in PROXY_HEADERS)
+    # The edge and other proxies on this machine speak for readers elsewhere; behind
+    # the TLS proxy, any request may be a reader's relayed (a proxy that sends none
+    # of these headers): there only the token opens it.
+    proxied = settings.BEHIND_TLS_PROXY or any(h in request.headers for h in PROXY_HEADERS)
+    return loopback and not proxied
 
 
 @never_cache

@@ -42,9 +42,9 @@ def test_backup_copies_every_row_and_the_media(settings, tmp_path):
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_backup_goes_on_while_the_database_is_written(settings, tmp_path):
-    """The copy is of one moment: a write in another connection during it is
-    either wholly in it or not, never half (the online-backup API restarts)."""
+def test_backup_holds_what_other_connections_committed(settings, tmp_path):
+    """The copy is read through SQLite's backup API, not from the command's own
+    connection's view: what another process (an app server) committed is in it."""
     settings.MEDIA_ROOT = tmp_path / "media"
     ArticleFactory.create_batch(20, status="published")
     other = sqlite3.connect(connection.settings_dict["NAME"])
@@ -68,6 +68,14 @@ def test_backup_refuses_to_write_over_something(tmp_path):
     with pytest.raises(CommandError, match="not an empty folder"):
         call_command("backup", str(tmp_path / "old"))
     assert (tmp_path / "old" / "db.sqlite3").read_text() == "an earlier backup"
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_backup_into_a_folder_it_cannot_make_says_so(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(CommandError, match="cannot be made"):
+        call_command("backup", str(tmp_path / "a-file" / "backup"))
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL's answer")

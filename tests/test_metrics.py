@@ -75,6 +75,17 @@ def test_metrics_are_a_404_to_readers(client, headers):
 
 
 @pytest.mark.django_db
+def test_behind_the_tls_proxy_only_the_token_opens_them(client, settings):
+    """A proxy on this machine that forwards no header would make every reader
+    look local: behind one, loopback alone is not enough."""
+    settings.BEHIND_TLS_PROXY = True
+    assert client.get("/metrics").status_code == 404
+    settings.METRICS_TOKEN = "mot-chuoi-bi-mat-dai"
+    opened = client.get("/metrics", HTTP_AUTHORIZATION="Bearer mot-chuoi-bi-mat-dai")
+    assert opened.status_code == 200
+
+
+@pytest.mark.django_db
 def test_metrics_answer_the_bearer_of_the_token(client, settings):
     settings.METRICS_TOKEN = "mot-chuoi-bi-mat-dai"
     reader = {"REMOTE_ADDR": "203.0.113.7"}

@@ -33,7 +33,10 @@ class Command(BaseCommand):
             )
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise CommandError(f"{path} exists and is not an empty folder: give a new one.")
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"{path} cannot be made: {error.strerror}") from None
         started = time.monotonic()
         target = path / "db.sqlite3"
         connection.ensure_connection()
