@@ -9,9 +9,12 @@ and a streaming replica, Redis, SeaweedFS for media, and the job worker.
 Everything it keeps is in ``.cluster/`` (``env.json``: the settings the app
 nodes run with; ``signins.json``; each part's log and pid, SeaweedFS's data),
 and what other users must read (the replica's data, Varnish's VCL) in
-``/var/tmp/toasoan-cluster/``. The primary is the
-machine's PostgreSQL at 127.0.0.1:5432 (database ``toasoan_cluster``); the rest
-is started here, on ports of its own.
+``/var/tmp/toasoan-cluster/``: the primary, a PostgreSQL cluster of its own at
+127.0.0.1:5434 (database ``toasoan_cluster``) that archives its WAL to a
+pgBackRest repository there (a full backup is taken at the start; ``make backup
+PGBACKREST_CONFIG=/var/tmp/toasoan-cluster/pgbackrest.conf`` takes another).
+Prometheus (deploy/prometheus/, at 127.0.0.1:9090) scrapes the app servers, the
+worker and the edge's exporter. Everything is started here, on ports of its own.
 """
 
 import json
@@ -33,12 +36,18 @@ HOME = ROOT / ".cluster"
 # checkout, whose parents (a home directory) they may not be allowed to enter.
 SHARED = Path("/var/tmp/toasoan-cluster")
 REPLICA_DIR = SHARED / "replica"
+PRIMARY_DIR = SHARED / "primary"
+BACKUPS = SHARED / "pgbackrest.conf"
 PY = str(ROOT / ".venv" / "bin" / "python")
 DATABASE = "toasoan_cluster"
-PRIMARY = "postgres://postgres@127.0.0.1:5432"
 NODES = {"app1": 8001, "app2": 8002}
-EDGE, REPLICA, REDIS, STORE = 8080, 5433, 6380, 8333
+EDGE, PRIMARY_PORT, REPLICA, REDIS, STORE = 8080, 5434, 5433, 6380, 8333
+PROMETHEUS, WORKER_METRICS, EDGE_METRICS = 9090, 9101, 9131
+PRIMARY = f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "deploy"))
+from backup import Instance, Repository, archive_settings  # noqa: E402
+
 from tests.objectstore import KEY_ID, SECRET  # noqa: E402
 
 
@@ -66,6 +75,7 @@ def environment() -> dict[str, str]:
         "STATIC_ROOT": str(HOME / "static"),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": "/dev/null",
+        "PGBACKREST_CONFIG": str(BACKUPS),  # /metrics reads the last backup's age
     }
     saved.write_text(json.dumps(env, indent=1))
     return env
@@ -109,7 +119,34 @@ def kill(name: str, sig: int = signal.SIGTERM) -> None:
 def replica(action: str, *port: int) -> None:
     """deploy/replica.sh on the cluster's replica."""
     command = ["deploy/replica.sh", action, str(REPLICA_DIR), *map(str, port)]
-    subprocess.run(command, cwd=ROOT, check=True)
+    env = {**os.environ, "PRIMARY_PORT": str(PRIMARY_PORT)}
+    subprocess.run(command, cwd=ROOT, check=True, env=env)
+
+
+def primary() -> Instance:
+    return Instance(PRIMARY_DIR, PRIMARY_PORT)
+
+
+def primary_up() -> None:
+    """The primary, archiving every WAL segment to pgBackRest's repository."""
+    (SHARED / "backups").mkdir()
+    shutil.chown(SHARED / "backups", "postgres", "postgres")
+    BACKUPS.write_text(
+        f"[global]\nrepo1-path={SHARED / 'backups'}\nrepo1-retention-full=2\n"
+        "log-level-file=off\nstart-fast=y\nprocess-max=2\ncompress-type=lz4\n"
+        f"log-level-console=warn\n\n[toasoan]\npg1-path={PRIMARY_DIR}\n"
+        f"pg1-port={PRIMARY_PORT}\npg1-socket-path={primary().socket}\n"
+    )
+    primary().create(archive_settings(BACKUPS) | {"wal_keep_size": "'512MB'"})
+    primary().start()
+    Repository(BACKUPS).run("stanza-create", stdout=subprocess.DEVNULL)
+
+
+# The bucket keeps earlier versions of what is overwritten or deleted.
+KEEP_VERSIONS = (
+    "from django.core.files.storage import default_storage as s; "
+    "from newsroom.storage import keep_versions; assert keep_versions(s)"
+)
 
 
 def psql(statement: str) -> None:
@@ -154,7 +191,24 @@ STARTS = {
     "store": lambda: spawn(
         "store", PY, "-m", "tests.objectstore", "--port", str(STORE), "--dir", str(HOME / "media")
     ),
-    "worker": lambda: spawn("worker", PY, "manage.py", "procrastinate", "worker"),
+    "worker": lambda: spawn(
+        "worker", PY, "manage.py", "jobs_worker", "--metrics-port", str(WORKER_METRICS)
+    ),
+    "edge-metrics": lambda: spawn(
+        "edge-metrics",
+        "prometheus-varnish-exporter",
+        "-n",
+        str(SHARED / "varnish"),
+        "-web.listen-address",
+        f"127.0.0.1:{EDGE_METRICS}",
+    ),
+    "prometheus": lambda: spawn(
+        "prometheus",
+        "prometheus",
+        f"--config.file={ROOT / 'deploy/prometheus/prometheus.yml'}",
+        f"--storage.tsdb.path={HOME / 'prometheus'}",
+        f"--web.listen-address=127.0.0.1:{PROMETHEUS}",
+    ),
     **{
         name: (
             lambda port=port, name=name: spawn(
@@ -199,16 +253,20 @@ def up() -> None:
     SHARED.mkdir(parents=True)
     SHARED.chmod(0o755)
     env = environment()
-    print("== PostgreSQL: database", DATABASE, "and a streaming replica at", REPLICA)
-    subprocess.run(
-        ["psql", PRIMARY + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True
+    print(
+        f"== PostgreSQL at {PRIMARY_PORT} archiving to pgBackRest, a streaming replica at", REPLICA
     )
+    primary_up()
+    psql(f"CREATE DATABASE {DATABASE}")
     run(PY, "manage.py", "migrate", "--noinput", "-v0")
     replica("up", REPLICA)
-    print("== Redis, SeaweedFS")
+    print("== Redis, SeaweedFS (versioned)")
     start("redis")
     start("store")
     run(PY, "manage.py", "loaddata", "seed", "-v0")
+    run(PY, "manage.py", "shell", "-v0", "-c", KEEP_VERSIONS)
+    print("== a full backup")
+    Repository(BACKUPS).backup("full")
     users = run(PY, "manage.py", "demo_users", capture_output=True).stdout
     signins = dict(re.findall(r"^\s+(\S+)\s.*: password (\S+)$", users, re.MULTILINE))
     (HOME / "signins.json").write_text(json.dumps(signins))
@@ -232,6 +290,9 @@ def up() -> None:
         "malloc,128m",
     )
     wait_for(f"http://127.0.0.1:{EDGE}/healthz")
+    start("edge-metrics")
+    start("prometheus")
+    wait_for(f"http://127.0.0.1:{PROMETHEUS}/-/ready")
     print(f"""
 Toà soạn runs on loopback:
   readers, through the edge  http://127.0.0.1:{EDGE}/
@@ -240,7 +301,9 @@ Toà soạn runs on loopback:
   PostgreSQL                 {env["DATABASE_URL"]} (replica at port {REPLICA})
   Redis                      {env["REDIS_URL"]}
   media (SeaweedFS)          {env["MEDIA_STORAGE_URL"]}
-  worker                     manage.py procrastinate worker (log: .cluster/worker.log)
+  worker                     manage.py jobs_worker (log: .cluster/worker.log)
+  Prometheus                 http://127.0.0.1:{PROMETHEUS}/ (alerts: /alerts)
+  backups                    PGBACKREST_CONFIG={BACKUPS} make backup
 Sign-ins:""")
     for user, password in signins.items():
         print(f"  {user:12} {password}")
@@ -248,11 +311,11 @@ Sign-ins:""")
 
 
 def down(quiet: bool = False) -> None:
-    for name in ("edge", *NODES, "worker", "store", "redis"):
+    for name in ("prometheus", "edge-metrics", "edge", *NODES, "worker", "store", "redis"):
         kill(name)
     if REPLICA_DIR.exists():
         replica("down")
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    primary().stop()
     shutil.rmtree(HOME, ignore_errors=True)
     shutil.rmtree(SHARED, ignore_errors=True)
     if not quiet:

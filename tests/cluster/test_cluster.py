@@ -191,6 +191,81 @@ def searches(base: str, count: int) -> list[int]:
     return [get(f"{base}/tim-kiem/?q=hoa+ky+{unique()}").status_code for _ in range(count)]
 
 
+PROMETHEUS = "http://127.0.0.1:9090"
+
+
+def prometheus(path: str, **params) -> dict:
+    return requests.get(f"{PROMETHEUS}/api/v1/{path}", params=params, timeout=10).json()["data"]
+
+
+def test_prometheus_scrapes_every_part_and_no_alert_fires(published):
+    def all_up():
+        """Prometheus scrapes both app servers, the worker and the edge's exporter"""
+        targets = prometheus("targets")["activeTargets"]
+        return len(targets) == 4 and all(t["health"] == "up" for t in targets)
+
+    until(all_up, 60, 1)
+    rules = [r["name"] for g in prometheus("rules")["groups"] for r in g["rules"]]
+    assert {"ServerErrors", "ReplicaLagging", "JobBacklog", "EdgePurgesFailing"} <= set(rules)
+    assert {"BackupTooOld", "WalArchiveFailing"} <= set(rules)
+
+    def scraped(query: str):
+        return prometheus("query", query=query)["result"]
+
+    until(lambda: scraped("varnish_main_cache_hit"), 30, 1)
+    until(lambda: scraped("toasoan_page_cache_requests_total"), 30, 1)
+    assert {r["metric"]["instance"] for r in scraped("toasoan_replica_up == 1")} == {
+        "127.0.0.1:8001",
+        "127.0.0.1:8002",
+    }
+    (age,) = scraped("time() - max(toasoan_backup_last_success_timestamp_seconds)")
+    assert float(age["value"][1]) < 3600  # the full backup make cluster took
+    firing = [a["labels"]["alertname"] for a in prometheus("alerts")["alerts"]
+              if a["state"] == "firing"]  # fmt: skip
+    assert firing == []
+    # Prometheus asks the app servers; readers asking the edge get nothing.
+    assert requests.get(NODES[0] + "/metrics", timeout=10).status_code == 200
+    assert requests.get(EDGE + "/metrics", timeout=10).status_code == 404
+
+
+def test_a_backup_of_the_cluster_restores_to_a_moment_after_a_marked_write(published):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from backup import Instance, Repository, free_port
+    from restore_drill import restore_and_time, wait_archived
+
+    config = ENV["PGBACKREST_CONFIG"]
+    done = subprocess.run(
+        ["make", "backup", f"PGBACKREST_CONFIG={config}"], cwd=ROOT,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    repository = Repository(Path(config))
+    kinds = [b["type"] for b in repository.info()["backup"]]
+    assert kinds[0] == "full" and kinds[-1] == "diff"
+    mark = f"Dấu sao lưu {uuid.uuid4().hex[:8]}"
+    sql("INSERT INTO articles_tag (name, slug) VALUES (%s, %s) RETURNING id", mark, mark)
+    time.sleep(2)
+    ((target, stories),) = sql("SELECT clock_timestamp(), count(*) FROM articles_article")
+    time.sleep(1)
+    later = f"Sau dấu {uuid.uuid4().hex[:8]}"
+    sql("INSERT INTO articles_tag (name, slug) VALUES (%s, %s) RETURNING id", later, later)
+    wait_archived(ENV["DATABASE_URL"])
+    scratch = Instance(Path("/var/tmp/toasoan-cluster/restored"), free_port())
+    try:
+        restore_and_time(repository, scratch, target)
+        url = scratch.url(ENV["DATABASE_URL"].rsplit("/", 1)[1])
+        with psycopg.connect(url) as restored:
+            tags = {n for (n,) in restored.execute("SELECT name FROM articles_tag")}
+            (count,) = restored.execute("SELECT count(*) FROM articles_article").fetchone()
+    finally:
+        scratch.stop()
+        subprocess.run(["rm", "-rf", str(scratch.folder), str(scratch.socket)], check=True)
+    assert mark in tags and later not in tags
+    assert count == stories
+
+
 def test_the_replica_stops_and_reads_fall_back_to_the_primary(published):
     part("stop", "replica")
     try:
