@@ -301,7 +301,7 @@ def report(results: list[dict]) -> str:
     )
     return (
         f"# Restore drill, {time.strftime('%Y-%m-%d %H:%M')}\n\n"
-        "`make restore-drill` (deploy/backup.py): pgBackRest full backup, WAL archived with "
+        "`make restore-drill` (deploy/restore_drill.py): pgBackRest full backup, WAL archived with "
         f"archive_timeout = {ARCHIVE_TIMEOUT} s; restored into a scratch cluster.\n\n"
         "| stories | database MB | full backup s | tables compared | differing | mark in / "
         "later write out | RTO to a moment s | RTO to the end s | RPO (lost) s | |\n"
