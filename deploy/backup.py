@@ -86,7 +86,8 @@ class Repository:
 
 
 class Instance:
-    """A PostgreSQL cluster of the drill's own: initdb'd, started and stopped here."""
+    """A PostgreSQL cluster of its own (the drill's, the local cluster's primary):
+    made, started and stopped here, its socket beside its data."""
 
     def __init__(self, folder: Path, port: int):
         self.folder, self.port, self.bin = folder, port, postgres_bin()
@@ -157,7 +158,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.action == "backup":
         Repository().backup(args.type)  # pgBackRest takes a full one where there is none
-        print(json.dumps(Repository().info()["backup"][-1]["timestamp"]))
+        last = Repository().info()["backup"][-1]
+        ended = datetime.datetime.fromtimestamp(last["timestamp"]["stop"], datetime.UTC)
+        size, new = (last["info"][key] / 2**20 for key in ("size", "delta"))
+        print(
+            f"Backup {last['label']} ({last['type']}) ended {ended:%Y-%m-%d %H:%M:%S} UTC: "
+            f"{size:.0f} MB of data, {new:.0f} MB new."
+        )
     else:
         print(json.dumps(Repository().info(), indent=1))
 
