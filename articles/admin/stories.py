@@ -25,6 +25,7 @@ from ..revisions import compare
 from ..story_page import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
 from .desk_log import StateChangeInline
+from .desk_search import DeskSearch
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
 
@@ -79,7 +80,7 @@ class CorrectionInline(EditorsOnPublished, DeskStackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
+class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
     form = ArticleForm
     formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
@@ -94,7 +95,7 @@ class ArticleAdmin(LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
         "language",
     ]
     list_select_related = ["section"]
-    search_fields = ["headline", "sapo"]
+    search_fields = ["headline", "sapo"]  # shows the box; DeskSearch searches the index
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
