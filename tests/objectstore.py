@@ -60,13 +60,21 @@ class SeaweedFS:
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         client = self.client()
-        while True:  # until its S3 side answers, the bucket is there and its volumes take a file
+        # Until its S3 side answers, the bucket is there, its volumes take a file, and
+        # what it kept from before is served (started again on its data, it answers
+        # S3 before every volume is back, and serves an earlier picture with a 500).
+        while True:
             try:
                 if self.bucket not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
                     with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
                         client.create_bucket(Bucket=self.bucket)  # or kept from before
                 client.put_object(Bucket=self.bucket, Key=".ready", Body=b"")
                 client.delete_object(Bucket=self.bucket, Key=".ready")
+                kept = client.list_objects_v2(Bucket=self.bucket, MaxKeys=100).get("Contents", ())
+                for item in kept:
+                    client.get_object(Bucket=self.bucket, Key=item["Key"], Range="bytes=0-0")[
+                        "Body"
+                    ].read()
                 return self.endpoint
             except Exception as error:  # not listening yet, or its volumes not ready
                 if self.process.poll() is not None or time.monotonic() > deadline:
