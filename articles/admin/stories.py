@@ -24,6 +24,7 @@ from ..models import Article, Byline, Correction, Pin, TaggedArticle
 from ..revisions import compare
 from ..story_page import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
+from .desk_list import YearFilter
 from .desk_log import StateChangeInline
 from .desk_search import DeskSearch
 from .translations import TranslationsAdmin
@@ -90,13 +91,13 @@ class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionA
     list_filter = [
         "status",
         "section",
-        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        ("bylines__author", admin.RelatedFieldListFilter),  # every author: a small table
         "published_at",
+        YearFilter,
         "language",
     ]
     list_select_related = ["section"]
     search_fields = ["headline", "sapo"]  # shows the box; DeskSearch searches the index
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
         *("section", "countries", "organizations", "people", "events", "source_outlet"),
