@@ -246,6 +246,8 @@ def drill(stories: int, work: Path = WORK) -> dict:
 
     # The primary lost while the desk writes: what the repository still has.
     time.sleep(3 + ARCHIVE_TIMEOUT * os.urandom(1)[0] / 255)
+    if not writer.is_alive():  # else the last write kept would not be the last made
+        raise RuntimeError(f"the writer stopped before the primary was killed: {writer.failed}")
     source.kill()
     writer.stopped.set()
     writer.join(5)
