@@ -55,3 +55,10 @@ def editor(db):
     from tests.factories import staff
 
     return staff("bientapvien", "Biên tập viên")
+
+
+@pytest.fixture
+def desk(client, editor):
+    """A client signed in to the desk as an editor."""
+    client.force_login(editor)
+    return client

@@ -17,12 +17,6 @@ def headlines(response) -> list[str]:
     return [story.headline for story in response.context["cl"].result_list]
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def at(year: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(year, 6, 1, 9, 0))
 

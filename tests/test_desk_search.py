@@ -9,20 +9,11 @@ from django.utils import timezone
 
 from articles.models import Article, OrganizationAlias
 from tests.factories import ArticleFactory, AuthorFactory, OrganizationFactory
-
-LIST = "/admin/articles/article/"
+from tests.test_desk_list import LIST, headlines
 
 
 def found(client, query: str, **params) -> list[str]:
-    response = client.get(LIST, {"q": query, **params})
-    assert response.status_code == 200
-    return [story.headline for story in response.context["cl"].result_list]
-
-
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
+    return headlines(client.get(LIST, {"q": query, **params}))
 
 
 @pytest.mark.django_db
