@@ -56,6 +56,17 @@ def archive_settings(config: Path | None = None) -> dict[str, str]:
     }
 
 
+def write_config(config: Path, repository: Path, instance: "Instance") -> None:
+    """pgBackRest's configuration for ``instance`` backed up into ``repository`` on
+    this disk (the drill's, the local cluster's; deploy/pgbackrest.conf for production)."""
+    config.write_text(
+        f"[global]\nrepo1-path={repository}\nrepo1-retention-full=2\nlog-level-file=off\n"
+        "start-fast=y\nprocess-max=2\ncompress-type=lz4\nlog-level-console=warn\n\n"
+        f"[{STANZA}]\npg1-path={instance.folder}\npg1-port={instance.port}\n"
+        f"pg1-socket-path={instance.socket}\n"
+    )
+
+
 class Repository:
     """pgBackRest with one configuration file and the project's stanza."""
 

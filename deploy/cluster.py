@@ -46,7 +46,7 @@ PROMETHEUS, WORKER_METRICS, EDGE_METRICS = 9090, 9101, 9131
 PRIMARY = f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
-from backup import Instance, Repository, archive_settings  # noqa: E402
+from backup import Instance, Repository, archive_settings, write_config  # noqa: E402
 
 from tests.objectstore import KEY_ID, SECRET  # noqa: E402
 
@@ -131,12 +131,7 @@ def primary_up() -> None:
     """The primary, archiving every WAL segment to pgBackRest's repository."""
     (SHARED / "backups").mkdir()
     shutil.chown(SHARED / "backups", "postgres", "postgres")
-    BACKUPS.write_text(
-        f"[global]\nrepo1-path={SHARED / 'backups'}\nrepo1-retention-full=2\n"
-        "log-level-file=off\nstart-fast=y\nprocess-max=2\ncompress-type=lz4\n"
-        f"log-level-console=warn\n\n[toasoan]\npg1-path={PRIMARY_DIR}\n"
-        f"pg1-port={PRIMARY_PORT}\npg1-socket-path={primary().socket}\n"
-    )
+    write_config(BACKUPS, SHARED / "backups", primary())
     primary().create(archive_settings(BACKUPS) | {"wal_keep_size": "'512MB'"})
     primary().start()
     Repository(BACKUPS).run("stanza-create", stdout=subprocess.DEVNULL)

@@ -33,11 +33,11 @@ from backup import (
     ARCHIVE_TIMEOUT,
     PY,
     ROOT,
-    STANZA,
     Instance,
     Repository,
     archive_settings,
     free_port,
+    write_config,
 )
 
 WORK = Path("/var/tmp/toasoan-drill")
@@ -171,13 +171,7 @@ def drill(stories: int, work: Path = WORK) -> dict:
     shutil.chown(work, "postgres", "postgres")
     config = work / "pgbackrest.conf"
     source = Instance(work / "source", free_port())
-    config.write_text(
-        f"[global]\nrepo1-path={work / 'repo'}\nrepo1-retention-full=2\n"
-        "log-level-file=off\n"
-        "start-fast=y\nprocess-max=2\ncompress-type=lz4\nlog-level-console=warn\n\n"
-        f"[{STANZA}]\npg1-path={source.folder}\npg1-port={source.port}\n"
-        f"pg1-socket-path={source.socket}\n"
-    )
+    write_config(config, work / "repo", source)
     repository = Repository(config)
     source.create(
         archive_settings(config)

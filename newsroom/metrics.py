@@ -45,6 +45,8 @@ PAGE_CACHE = Counter(
     "Readers' requests the app's page cache looked up, by whether a kept page answered",
     ["result"],
 )
+# The page cache's two answers, bound once: looked up on every reader's request.
+PAGE_CACHE_HIT, PAGE_CACHE_MISS = PAGE_CACHE.labels("hit"), PAGE_CACHE.labels("miss")
 EDGE_PURGES = Counter(
     "toasoan_edge_purge_requests", "PURGE requests sent to the edge, by result", ["result"]
 )

@@ -279,9 +279,9 @@ class PageCacheMiddleware:
         ):
             lookup = Lookup(request)
             if (response := lookup.response(request)) is not None:
-                metrics.PAGE_CACHE.labels("hit").inc()
+                metrics.PAGE_CACHE_HIT.inc()
                 return response
-            metrics.PAGE_CACHE.labels("miss").inc()
+            metrics.PAGE_CACHE_MISS.inc()
             response = self.get_response(request)
             if not getattr(response, KEEP, False):
                 return response
