@@ -14,7 +14,7 @@ from procrastinate.contrib.django import app
 
 from newsroom import jobs, page_cache
 
-from . import caching, surrogates
+from . import bulk_changes, caching, surrogates
 from .images import discard, files_of, make_renditions
 from .imports import import_copy
 from .models import Article, Organization
@@ -53,3 +53,9 @@ def go_live(timestamp: int) -> None:
     """A scheduled story goes live at its moment, its listings and the edge
     purged, with no reader needing to ask first (``caching.generation``)."""
     caching.generation()
+
+
+@jobs.task("desk.bulk_change")
+def bulk_change(change: int) -> None:
+    """Many stories moved or tagged at once, from the desk's list (``bulk_changes``)."""
+    bulk_changes.run(change)

@@ -69,3 +69,56 @@ def test_the_list_reads_stories_in_an_index_s_order(desk):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "article_desk_order" in plan and "Sort" not in plan, plan
+
+
+# -- paging without counting the archive (ArchivePaginator)
+
+
+def list_queries(desk, params=None) -> tuple[object, list[str]]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = desk.get(LIST, params or {})
+    return response, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_small_list_is_counted_exactly_and_every_page_is_its_own(desk, monkeypatch):
+    from articles.admin.desk_list import ArchivePaginator
+    from articles.admin.stories import ArticleAdmin
+
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    stories = [ArticleFactory(headline=f"Tin {n}", published_at=at(2000 + n)) for n in range(5)]
+    response, queries = list_queries(desk, {"p": "2"})
+    cl = response.context["cl"]
+    assert isinstance(cl.paginator, ArchivePaginator) and not cl.paginator.estimated
+    assert cl.result_count == 5 and "khoảng" not in response.text
+    assert headlines(response) == ["Tin 2", "Tin 1"]
+    # counted once, with a limit; no second count of the whole table (full_result_count)
+    counts = [sql for sql in queries if "COUNT(" in sql.upper()]
+    assert len(counts) == 1 and "LIMIT" in counts[0].upper()
+    assert headlines(desk.get(LIST, {"p": "3"})) == ["Tin 0"]
+    pages = [headlines(desk.get(LIST, {"p": str(p)})) for p in (1, 2, 3)]
+    assert sum(pages, []) == [s.headline for s in reversed(stories)]  # each once, in order
+    assert desk.get(LIST, {"p": "9"}).status_code == 302  # past the end: the admin's ?e=1
+
+
+@pytest.mark.django_db
+def test_past_the_exact_count_postgresql_s_estimate_is_shown_as_one(desk, monkeypatch):
+    from articles.admin.desk_list import ArchivePaginator
+
+    monkeypatch.setattr(ArchivePaginator, "EXACT", 3)
+    for n in range(6):
+        ArticleFactory(headline=f"Tin {n}", published_at=at(2000 + n), status="published")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE articles_article")
+    for params in ({}, {"status__exact": "published"}):
+        response = desk.get(LIST, params)
+        cl = response.context["cl"]
+        if connection.vendor != "postgresql":  # the embedded default counts: a small archive
+            assert (cl.paginator.estimated, cl.result_count) == (False, 6)
+            continue
+        assert cl.paginator.estimated and cl.result_count >= 4
+        assert f"khoảng {cl.result_count}" in response.text
+        assert len(headlines(response)) == 6

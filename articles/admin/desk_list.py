@@ -3,10 +3,14 @@ index, never the whole archive (Django's ``date_hierarchy`` read every story's
 date for its years; ``RelatedOnlyFieldListFilter`` every byline for its authors)."""
 
 import datetime
+import json
 
 from django.contrib import admin
-from django.db.models import Max, Min
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +34,54 @@ class YearFilter(admin.SimpleListFilter):
         if value.isascii() and value.isdigit() and datetime.MINYEAR < int(value) < datetime.MAXYEAR:
             return queryset.filter(published_at__year=int(value))
         return queryset
+
+
+class ArchivePaginator(Paginator):
+    """The story list's pages, at any size of archive, in a fixed amount of work.
+
+    Django's admin counts the whole list for every page. Here a list of up to
+    ``EXACT`` stories is counted exactly (a count that stops there); past it,
+    PostgreSQL's estimate is shown as one (``estimated``): its statistics for
+    the whole table, or its plan's for a filtered list. A page reads only the
+    keys of the stories before it (from the list's index), then its own rows,
+    so page 500 reads 50,000 keys rather than 50,000 stories.
+    """
+
+    EXACT = 10_000
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        stories = self.object_list
+        counted = stories.order_by().values("pk")[: self.EXACT + 1].count()
+        if counted <= self.EXACT or connection.vendor != "postgresql":
+            return counted if counted <= self.EXACT else stories.count()
+        self.estimated = True
+        return max(self.EXACT + 1, _estimate(stories))
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+def _estimate(stories: QuerySet) -> int:
+    """How many rows PostgreSQL expects ``stories`` to hold: the table's own
+    figure when nothing filters it, the plan's otherwise."""
+    with connection.cursor() as cursor:
+        if not stories.query.where:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [stories.model._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+        sql, params = stories.values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])

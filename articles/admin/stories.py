@@ -24,7 +24,8 @@ from ..models import Article, Byline, Correction, Pin, TaggedArticle
 from ..revisions import compare
 from ..story_page import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
-from .desk_list import YearFilter
+from .desk_actions import BulkActions
+from .desk_list import ArchivePaginator, YearFilter
 from .desk_log import StateChangeInline
 from .desk_search import DeskSearch
 from .translations import TranslationsAdmin
@@ -81,7 +82,7 @@ class CorrectionInline(EditorsOnPublished, DeskStackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
+class ArticleAdmin(BulkActions, DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
     form = ArticleForm
     formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
@@ -97,6 +98,11 @@ class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionA
         "language",
     ]
     list_select_related = ["section"]
+    # Neither a count of the whole archive per page nor one per filter choice (facets).
+    paginator = ArchivePaginator
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["headline", "sapo"]  # shows the box; DeskSearch searches the index
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
@@ -104,7 +110,6 @@ class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionA
         "translation_of",
     ]
     inlines = [BylineInline, PinInline, CorrectionInline, StateChangeInline]
-    actions = ["submit_for_review", "publish", "unpublish", "archive"]
 
     class Media:
         # vi-urlify after what it wraps; suggest.js proposes what the text names;
@@ -282,45 +287,6 @@ class ArticleAdmin(DeskSearch, LabelledAutocomplete, TranslationsAdmin, VersionA
     @admin.display(description=_("Tác giả"))
     def byline_names(self, obj):
         return ", ".join(str(byline.author) for byline in obj.bylines.all())
-
-    # -- workflow actions
-
-    def _move(self, request, queryset, new, done_message):
-        moved, refused = 0, []
-        for article in queryset:
-            try:
-                with reversion.create_revision():
-                    reversion.set_user(request.user)
-                    reversion.set_comment(str(Article.Status(new).label))
-                    workflow.transition(article, new, request.user)
-                moved += 1
-            except PermissionDenied as refusal:
-                refused.append(f"“{article}”: {refusal}")
-        if moved:
-            self.message_user(request, done_message % {"count": moved}, messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request,
-                _("%(count)d bài không đổi: %(reasons)s")
-                % {"count": len(refused), "reasons": "; ".join(refused)},
-                messages.WARNING,
-            )
-
-    @admin.action(description=_("Gửi duyệt"), permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._move(request, queryset, Article.Status.REVIEW, _("Đã gửi duyệt %(count)d bài."))
-
-    @admin.action(description=_("Xuất bản"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._move(request, queryset, Article.Status.PUBLISHED, _("Đã xuất bản %(count)d bài."))
-
-    @admin.action(description=_("Gỡ xuống (về bản nháp)"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._move(request, queryset, Article.Status.DRAFT, _("Đã gỡ %(count)d bài về bản nháp."))
-
-    @admin.action(description=_("Lưu trữ"), permissions=["publish"])
-    def archive(self, request, queryset):
-        self._move(request, queryset, Article.Status.ARCHIVED, _("Đã lưu trữ %(count)d bài."))
 
     # -- preview and revision compare
 

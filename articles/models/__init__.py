@@ -11,7 +11,7 @@ from .base import (
     validate_timezone,
 )
 from .corrections import Correction
-from .desk import StateChange
+from .desk import BulkChange, StateChange
 from .entities import (
     Author,
     Country,
@@ -34,6 +34,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "BulkChange",
     "Byline",
     "CleanTags",
     "Correction",

@@ -58,3 +58,52 @@ class StateChange(models.Model):
         if self.action == self.Action.MOVE:
             return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
         return str(self.get_action_display())
+
+
+class BulkChange(models.Model):
+    """A change asked of many stories at once (a move through the workflow, or
+    a tag added), made story by story by a job through the desk's rules
+    (``articles/bulk_changes.py``), its progress here for the desk to follow."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("chuyển trạng thái")
+        TAG = "tag", _("thêm thẻ")
+
+    # The refusals kept to show (all are counted).
+    REFUSALS_KEPT = 50
+
+    kind = models.CharField(_("việc"), max_length=8, choices=Kind)
+    to_status = models.CharField(_("sang"), max_length=10, choices=Article.Status, blank=True)
+    tag_name = models.CharField(_("thẻ"), max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    story_ids = models.JSONField(_("các bài"), default=list)  # in the order they are done
+    total = models.PositiveIntegerField(_("số bài"), default=0)
+    done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    changed = models.PositiveIntegerField(_("đã đổi"), default=0)
+    refused_count = models.PositiveIntegerField(_("không đổi"), default=0)
+    refusals = models.JSONField(_("lý do không đổi"), default=list)  # [story, headline, why]
+    created_at = models.DateTimeField(_("lúc yêu cầu"), default=timezone.now)
+    finished_at = models.DateTimeField(_("lúc xong"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("việc hàng loạt")
+        verbose_name_plural = _("việc hàng loạt")
+
+    def __str__(self):
+        if self.kind == self.Kind.TAG:
+            what = _("Thêm thẻ “%(tag)s”") % {"tag": self.tag_name}
+        else:
+            what = _("Chuyển sang “%(status)s”") % {"status": self.get_to_status_display()}
+        return _("%(what)s: %(count)d bài") % {"what": what, "count": self.total}
+
+    def refuse(self, story: int, headline: str, why: str) -> None:
+        self.refused_count += 1
+        if len(self.refusals) < self.REFUSALS_KEPT:
+            self.refusals.append([story, headline, why])

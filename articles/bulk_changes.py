@@ -1,0 +1,83 @@
+"""A change asked of many stories at once: each story moved (or tagged) by a
+job through the desk's rules (``workflow``), with its revision and its entry
+in the desk's log, the work's progress kept on a ``BulkChange`` the desk can
+watch. A job run again (retried, or left by a dead worker) goes on from the
+last batch it finished: each batch and its progress commit together."""
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsroom import jobs
+
+from . import search, workflow
+from .models import Article, BulkChange
+
+BATCH = 100
+# At most this many stories in one change: past it, the desk narrows the list first.
+MOST = 100_000
+
+
+def start(user, stories: QuerySet, *, to_status: str = "", tag: str = "") -> BulkChange:
+    """Ask for ``stories`` to move to ``to_status`` (or be given ``tag``) for
+    ``user``: the job starts now, or runs here where there is no queue."""
+    ids = list(stories.order_by().values_list("pk", flat=True)[: MOST + 1])
+    if len(ids) > MOST:
+        raise ValueError(_("Mỗi lần chỉ đổi được tối đa %(most)s bài: hãy lọc bớt danh sách.")
+                         % {"most": f"{MOST:,}".replace(",", ".")})  # fmt: skip
+    kind = BulkChange.Kind.TAG if tag else BulkChange.Kind.MOVE
+    change = BulkChange.objects.create(
+        kind=kind,
+        to_status=to_status,
+        tag_name=tag,
+        user=user,
+        story_ids=sorted(ids),
+        total=len(ids),
+    )
+    jobs.defer("desk.bulk_change", lock=f"bulk-change-{change.pk}", change=change.pk)
+    change.refresh_from_db()  # done already, where there is no queue
+    return change
+
+
+def run(pk: int) -> None:
+    """Make the change ``pk`` asked for, batch by batch, until it is done."""
+    change = BulkChange.objects.filter(pk=pk, finished_at=None).first()
+    while change is not None and change.done < change.total:
+        _batch(change)
+    if change is not None:
+        change.finished_at = timezone.now()
+        change.save(update_fields=["finished_at"])
+
+
+@transaction.atomic
+def _batch(change: BulkChange) -> None:
+    ids = change.story_ids[change.done : change.done + BATCH]
+    stories = Article.objects.select_related("section").in_bulk(ids)
+    with search.batched():  # each story indexed once, at the batch's end
+        for pk in ids:
+            story = stories.get(pk)
+            if story is None:
+                change.refuse(pk, "", _("bài đã bị xoá"))
+                continue
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(change.user)
+                    reversion.set_comment(str(change))
+                    _apply(change, story)
+                change.changed += 1
+            except PermissionDenied as refusal:
+                change.refuse(pk, story.headline, str(refusal))
+    change.done += len(ids)
+    change.save(update_fields=["done", "changed", "refused_count", "refusals"])
+
+
+def _apply(change: BulkChange, story: Article) -> None:
+    if change.user is None:
+        raise PermissionDenied(_("người yêu cầu không còn"))
+    if change.kind == BulkChange.Kind.TAG:
+        workflow.add_tag(story, change.tag_name, change.user)
+    else:
+        workflow.transition(story, change.to_status, change.user)

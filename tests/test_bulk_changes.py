@@ -1,0 +1,173 @@
+"""Changes to many stories at once from the desk's list: each story through the
+desk's rules, with its revision and its log entry, as a job whose progress the
+desk can follow, going on from where it stopped if it is run again."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from reversion.models import Version
+
+from articles import bulk_changes
+from articles.models import Article, BulkChange, StateChange
+from tests.factories import ArticleFactory
+from tests.test_jobs import needs_queue, queue, waiting, work  # noqa: F401  (queue: a fixture)
+
+LIST = "/admin/articles/article/"
+Status = Article.Status
+
+
+def act(client, action: str, stories, follow=True, **extra):
+    data = {"action": action, "_selected_action": [s.pk for s in stories], **extra}
+    return client.post(LIST, data, follow=follow)
+
+
+def said(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_publishing_many_records_each_story_s_move_and_revision(desk, editor):
+    stories = ArticleFactory.create_batch(5, status=Status.REVIEW, published_at=None)
+    response = act(desk, "publish", stories)
+    assert "Đã xuất bản 5 bài." in said(response)
+    change = BulkChange.objects.get()
+    assert (change.total, change.done, change.changed, change.refused_count) == (5, 5, 5, 0)
+    assert change.user == editor and change.finished_at is not None
+    for story in stories:
+        story.refresh_from_db()
+        assert story.status == Status.PUBLISHED and story.published_at
+        moves = StateChange.objects.filter(article=story).values_list("from_status", "to_status")
+        assert list(moves) == [("review", "published")]
+        (version,) = Version.objects.get_for_object(story)
+        assert version.revision.user == editor and "Đã xuất bản" in version.revision.comment
+
+
+def test_a_tag_is_added_to_each_story_with_a_revision_that_carries_it(desk):
+    stories = ArticleFactory.create_batch(3, status=Status.PUBLISHED)
+    response = act(desk, "add_tag", stories, tag="Năng lượng sạch")
+    assert "Đã thêm thẻ cho 3 bài." in said(response)
+    for story in stories:
+        assert [t.name for t in Article.objects.get(pk=story.pk).tags.all()] == ["Năng lượng sạch"]
+        (version,) = Version.objects.get_for_object(story)
+        kept = {v.content_type.model for v in version.revision.version_set.all()}
+        assert "taggedarticle" in kept  # restoring the revision keeps the tag
+
+
+@pytest.mark.parametrize("tag", ["", "  ", "một, hai", "x" * 101])
+def test_adding_a_tag_asks_for_one(desk, tag):
+    story = ArticleFactory()
+    response = act(desk, "add_tag", [story], tag=tag)
+    assert response.status_code == 200 and "Hãy ghi một thẻ" in said(response)
+    assert not BulkChange.objects.exists() and not story.tags.exists()
+
+
+def test_the_desk_s_rules_judge_each_story_and_refusals_are_reported(client, reporter):
+    mine = ArticleFactory(status=Status.DRAFT, published_at=None, created_by=reporter)
+    out = ArticleFactory(status=Status.PUBLISHED, created_by=reporter)  # left the desk
+    client.force_login(reporter)
+    response = act(client, "add_tag", [mine, out], tag="điện gió")
+    text = said(response)
+    assert "Đã thêm thẻ cho 1 bài." in text and "1 bài không đổi" in text
+    assert out.headline in text and "chính mình" in text
+    assert list(mine.tags.names()) == ["điện gió"] and not out.tags.exists()
+    change = BulkChange.objects.get()
+    assert change.refused_count == 1 and change.refusals[0][0] == out.pk
+
+
+def test_a_change_asked_by_someone_no_longer_allowed_changes_nothing(editor):
+    ArticleFactory.create_batch(2, status=Status.REVIEW, published_at=None)
+    editor.groups.clear()
+    editor = User.objects.get(pk=editor.pk)  # permissions read again
+    change = bulk_changes.start(editor, Article.objects.all(), to_status=Status.PUBLISHED)
+    assert (change.changed, change.refused_count) == (0, 2)
+    assert not Article.objects.published().exists()
+
+
+def test_a_change_too_large_is_refused_with_a_reason(desk, monkeypatch):
+    monkeypatch.setattr(bulk_changes, "MOST", 2)
+    stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
+    response = act(desk, "archive", stories)
+    assert "tối đa 2 bài" in said(response)
+    assert not BulkChange.objects.exists()
+    assert not Article.objects.filter(status=Status.ARCHIVED).exists()
+
+
+def test_a_job_run_again_goes_on_from_the_last_batch_it_finished(editor, monkeypatch):
+    monkeypatch.setattr(bulk_changes, "BATCH", 2)
+    stories = ArticleFactory.create_batch(5, status=Status.REVIEW, published_at=None)
+    change = BulkChange.objects.create(
+        kind=BulkChange.Kind.MOVE, to_status=Status.ARCHIVED, user=editor,
+        story_ids=[s.pk for s in stories], total=5,
+    )  # fmt: skip
+    real, calls = bulk_changes._apply, []
+
+    def dies_in_the_second_batch(change, story):
+        calls.append(story.pk)
+        if len(calls) == 4:
+            raise RuntimeError("worker killed")
+        real(change, story)
+
+    monkeypatch.setattr(bulk_changes, "_apply", dies_in_the_second_batch)
+    with pytest.raises(RuntimeError):
+        bulk_changes.run(change.pk)
+    change.refresh_from_db()
+    assert (change.done, change.changed, change.finished_at) == (2, 2, None)
+    archived = set(Article.objects.filter(status=Status.ARCHIVED).values_list("pk", flat=True))
+    assert archived == {stories[0].pk, stories[1].pk}  # the second batch rolled back whole
+    monkeypatch.setattr(bulk_changes, "_apply", real)
+    bulk_changes.run(change.pk)
+    change.refresh_from_db()
+    assert (change.done, change.changed) == (5, 5) and change.finished_at
+    assert Article.objects.filter(status=Status.ARCHIVED).count() == 5
+    assert StateChange.objects.filter(to_status=Status.ARCHIVED).count() == 5  # once each
+
+
+def test_a_deleted_story_is_reported_not_fatal(editor):
+    stories = ArticleFactory.create_batch(2, status=Status.REVIEW, published_at=None)
+    change = BulkChange.objects.create(
+        kind=BulkChange.Kind.MOVE, to_status=Status.PUBLISHED, user=editor,
+        story_ids=[s.pk for s in stories], total=2,
+    )  # fmt: skip
+    gone = stories[0].pk
+    stories[0].delete()
+    bulk_changes.run(change.pk)
+    change.refresh_from_db()
+    assert (change.changed, change.refused_count) == (1, 1)
+    assert change.refusals == [[gone, "", "bài đã bị xoá"]]
+
+
+def test_the_progress_page_shows_each_change_to_who_may_see_it(client, editor, reporter):
+    unfinished = BulkChange.objects.create(
+        kind=BulkChange.Kind.TAG, tag_name="thời sự", user=editor, story_ids=[1, 2, 3],
+        total=3, done=1, changed=1,
+    )  # fmt: skip
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/bulkchange/{unfinished.pk}/change/").text
+    assert '<progress value="1" max="3">' in page and 'http-equiv="refresh"' in page
+    assert "Thêm thẻ “thời sự”: 3 bài" in page
+    listing = client.get("/admin/articles/bulkchange/").text
+    assert "1 / 3" in listing
+    client.force_login(reporter)  # a reporter sees the changes they asked for, not others'
+    assert client.get(f"/admin/articles/bulkchange/{unfinished.pk}/change/").status_code == 302
+    assert "thời sự" not in client.get("/admin/articles/bulkchange/").text
+
+
+@needs_queue
+@pytest.mark.django_db(transaction=True)
+def test_on_the_queue_the_desk_follows_the_job_to_its_end(queue, client):  # noqa: F811
+    client.force_login(User.objects.create_superuser("bientap", password="x"))
+    stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
+    response = act(client, "publish", stories, follow=False)
+    change = BulkChange.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/admin/articles/bulkchange/{change.pk}/change/"
+    assert waiting("desk.bulk_change") == [("desk.bulk_change", "todo")]
+    assert change.done == 0 and not Article.objects.published().exists()
+    assert 'http-equiv="refresh"' in client.get(response.url).text
+    work(queue)
+    change.refresh_from_db()
+    assert (change.done, change.changed) == (3, 3) and change.finished_at
+    assert Article.objects.published().count() == 3
+    assert 'http-equiv="refresh"' not in client.get(response.url).text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM articles_statechange WHERE to_status = 'published'")
+        assert cursor.fetchone()[0] == 3
