@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import jobs
+from newsroom import jobs, page_cache
 
 from . import search, workflow
 from .models import Article, BulkChange
@@ -55,8 +55,13 @@ def run(pk: int) -> None:
 @transaction.atomic
 def _batch(change: BulkChange) -> None:
     ids = change.story_ids[change.done : change.done + BATCH]
-    stories = Article.objects.select_related("section").in_bulk(ids)
-    with search.batched():  # each story indexed once, at the batch's end
+    # What each story's revision and purge read, as it was before the change: a tag
+    # added is saved (and kept in the revision) on its own.
+    read = ("countries", "organizations", "people", "events", "authors", "tags")
+    read += ("bylines__author", "taggedarticle_set__tag")
+    stories = Article.objects.select_related("section").prefetch_related(*read).in_bulk(ids)
+    # each story indexed once, and the pages they are on purged once, at the batch's end
+    with search.batched(), page_cache.batched():
         for pk in ids:
             story = stories.get(pk)
             if story is None:

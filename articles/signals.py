@@ -13,6 +13,7 @@ from . import caching, search, suggest, surrogates, workflow
 from .models import (
     Article,
     Author,
+    BulkChange,
     Byline,
     Correction,
     Country,
@@ -132,11 +133,14 @@ for model in (Country, CountryAlias, Organization, OrganizationAlias, Person, Pe
         signal.connect(suggest.names_changed, sender=model, dispatch_uid=f"names-{model.__name__}")
 
 # Every text stored is fit for XML; any change to the newsroom's content makes
-# every cached page stale (see caching.py).
+# every cached page stale (see caching.py). A change to many stories is the desk's
+# record of its work, on no reader's page: its progress purges nothing.
+CONTENT = [m for m in apps.get_app_config("articles").get_models() if m is not BulkChange]
 for model in apps.get_app_config("articles").get_models():
     pre_save.connect(
         strip_forbidden_characters, sender=model, dispatch_uid=f"text-{model.__name__}"
     )
+for model in CONTENT:
     post_save.connect(caching.bump, sender=model, dispatch_uid=f"pages-saved-{model.__name__}")
     post_delete.connect(caching.bump, sender=model, dispatch_uid=f"pages-gone-{model.__name__}")
 for relation in (
@@ -173,7 +177,7 @@ def purge_links(sender, instance, action, model, pk_set, **kwargs):
         page_cache.purge(own | surrogates.links_changed(instance, model, pk_set))
 
 
-for model in apps.get_app_config("articles").get_models():
+for model in CONTENT:
     if model is not Article:
         post_save.connect(purge_row, sender=model, dispatch_uid=f"edge-saved-{model.__name__}")
         post_delete.connect(purge_row, sender=model, dispatch_uid=f"edge-gone-{model.__name__}")

@@ -78,10 +78,10 @@ def named_by(story) -> set[str]:
     for kind in KINDS:
         if kind.relation == "section":
             pks = [story.section_id] if story.section_id else []
-        else:
-            pks = getattr(story, kind.relation).values_list("pk", flat=True)
+        else:  # .all(): what a change to many stories prefetched (bulk_changes.py)
+            pks = [thing.pk for thing in getattr(story, kind.relation).all()]
         keys |= {listing(kind.model, pk) for pk in pks}
-    trips = story.events.exclude(parent=None).values_list("parent", flat=True)
+    trips = {event.parent_id for event in story.events.all() if event.parent_id}
     return keys | {f"list-event-{pk}" for pk in trips}
 
 

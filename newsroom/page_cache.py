@@ -30,6 +30,8 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,6 +68,7 @@ ENDED = "pages:ended"  # a new token each time one ends (its keys' versions writ
 VERSION = "pages:key:"  # + a key: the number of its last purge
 CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
 _purged_here = 0  # purges this process has ended
+_pending: ContextVar[set[str] | None] = ContextVar("purges_pending", default=None)  # batched()
 KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
 _GZIP = re.compile(r"\bgzip\b")
@@ -123,12 +126,29 @@ def _edge_age(response: HttpResponse, current: dict) -> HttpResponse:
     return response
 
 
+@contextmanager
+def batched():
+    """Purge once, at the block's end, every key purged inside it: a change to
+    many stories would otherwise purge the front page once per story."""
+    pending: set[str] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+        purge(pending)
+
+
 def purge(keys) -> None:
     """Drop every page that shows any of ``keys``, here and at the edge. Here at
     once and again when the transaction commits, so that a page another request
     renders in between, from what the database held before, is not kept either."""
     keys = set(keys)
     if not keys:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending |= keys
         return
     # The replicas are told the change's place in the primary's log before the
     # pages are dropped, once it is committed (replicas.py).

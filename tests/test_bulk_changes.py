@@ -171,3 +171,19 @@ def test_on_the_queue_the_desk_follows_the_job_to_its_end(queue, client):  # noq
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM articles_statechange WHERE to_status = 'published'")
         assert cursor.fetchone()[0] == 3
+
+
+def test_a_batch_purges_readers_pages_once_and_readers_see_the_change(desk, client, monkeypatch):
+    from newsroom import page_cache
+
+    stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
+    purged = []
+    real = page_cache._forget
+    monkeypatch.setattr(page_cache, "_forget", lambda keys: (purged.append(keys), real(keys)))
+    act(desk, "publish", stories)
+    assert len(purged) == 1  # the whole batch's pages, at once
+    assert {"home", *(f"article-{s.pk}" for s in stories)} <= purged[0]
+    client.logout()
+    for story in stories:
+        story.refresh_from_db()
+        assert client.get(story.get_absolute_url()).status_code == 200

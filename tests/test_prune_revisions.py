@@ -48,7 +48,10 @@ def test_old_draft_revisions_go_and_the_published_history_stays():
     assert Revision.objects.count() == 6
     assert "Deleted 2 revisions" in prune("--days", "365", "--keep", "2")
     assert set(Revision.objects.values_list("pk", flat=True)) == {
-        published, corrected, pulled, lone
+        published,
+        corrected,
+        pulled,
+        lone,
     }
     assert first not in Version.objects.values_list("revision_id", flat=True)
     assert second not in Version.objects.values_list("revision_id", flat=True)
