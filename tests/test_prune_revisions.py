@@ -72,3 +72,22 @@ def test_recent_revisions_are_kept_whatever_their_number():
 def test_a_senseless_window_is_refused(args):
     with pytest.raises(CommandError, match="at least 1"):
         prune(*args)
+
+
+@pytest.mark.django_db
+def test_old_sign_in_records_go_as_the_readme_says():
+    from axes.models import AccessLog
+
+    def signed_in(days_ago: int) -> AccessLog:
+        record = AccessLog.objects.create(
+            username="phongvien", ip_address="10.0.0.1", user_agent="", http_accept="",
+            path_info="/admin/login/",
+        )  # fmt: skip
+        when = timezone.now() - datetime.timedelta(days=days_ago)
+        AccessLog.objects.filter(pk=record.pk).update(attempt_time=when)
+        return record
+
+    old, recent = signed_in(200), signed_in(10)
+    call_command("axes_reset_logs", "--age", "90", stdout=io.StringIO())
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert old.pk != recent.pk
