@@ -112,3 +112,30 @@ def test_whoever_is_given_the_right_reads_the_log_without_publishing(client, dja
     assert as_user(client.__class__, lawyer).get(LOG).status_code == 403
     lawyer.user_permissions.add(Permission.objects.get(codename="read_desk_log"))
     assert as_user(client.__class__, lawyer).get(LOG).status_code == 200
+
+
+def test_the_log_filters_by_year_and_person_and_pages_without_counting_it_whole(desk, editor):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from articles.admin.desk_list import ArchivePaginator
+
+    story = ArticleFactory(status=Status.REVIEW, published_at=None)
+    workflow.transition(story, Status.PUBLISHED, editor)
+    old = StateChange.objects.create(story_pk=story.pk, headline="Tin cũ", user=editor,
+                                     at=timezone.now() - datetime.timedelta(days=800))  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        response = desk.get(LOG)
+    cl = response.context["cl"]
+    assert isinstance(cl.paginator, ArchivePaginator) and cl.result_count == 2
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT" in counts[0].upper()
+    assert "DISTINCT" not in " ".join(q["sql"] for q in captured.captured_queries)
+    year = str(old.at.astimezone(timezone.get_current_timezone()).year)
+    assert f"?nam={year}" in response.text
+    assert [e.pk for e in desk.get(LOG, {"nam": year}).context["cl"].result_list] == [old.pk]
+    by_editor = desk.get(LOG, {"user__id__exact": editor.pk}).context["cl"]
+    assert by_editor.result_count == 2

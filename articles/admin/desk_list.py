@@ -1,6 +1,7 @@
-"""The story list's filters at archive scale: each reads a small table or an
-index, never the whole archive (Django's ``date_hierarchy`` read every story's
-date for its years; ``RelatedOnlyFieldListFilter`` every byline for its authors)."""
+"""The desk's lists at archive scale: filters that each read a small table or
+an index, never the whole archive (Django's ``date_hierarchy`` read every row's
+date for its years; ``RelatedOnlyFieldListFilter`` every byline for its
+authors), and pages that do not count it."""
 
 import datetime
 import json
@@ -19,10 +20,11 @@ class YearFilter(admin.SimpleListFilter):
 
     title = _("năm xuất bản")
     parameter_name = "nam"
+    field = "published_at"
 
     def lookups(self, request, model_admin):
-        dates = model_admin.model.objects.values("published_at")
-        span = dates.aggregate(first=Min("published_at"), last=Max("published_at"))
+        dates = model_admin.model.objects.values(self.field)
+        span = dates.aggregate(first=Min(self.field), last=Max(self.field))
         if span["first"] is None:
             return []
         first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
@@ -32,19 +34,20 @@ class YearFilter(admin.SimpleListFilter):
         value = self.value() or ""
         # A year a date can hold in every time zone; anything else filters nothing.
         if value.isascii() and value.isdigit() and datetime.MINYEAR < int(value) < datetime.MAXYEAR:
-            return queryset.filter(published_at__year=int(value))
+            return queryset.filter(**{f"{self.field}__year": int(value)})
         return queryset
 
 
 class ArchivePaginator(Paginator):
-    """The story list's pages, at any size of archive, in a fixed amount of work.
+    """The pages of a list that grows with the archive (the stories, the desk's
+    log), in a fixed amount of work whatever its size.
 
     Django's admin counts the whole list for every page. Here a list of up to
-    ``EXACT`` stories is counted exactly (a count that stops there); past it,
+    ``EXACT`` rows is counted exactly (a count that stops there); past it,
     PostgreSQL's estimate is shown as one (``estimated``): its statistics for
     the whole table, or its plan's for a filtered list. A page reads only the
-    keys of the stories before it (from the list's index), then its own rows,
-    so page 500 reads 50,000 keys rather than 50,000 stories.
+    keys of the rows before it (from the list's index), then its own rows, so
+    page 500 reads 25,000 keys rather than 25,000 stories.
     """
 
     EXACT = 10_000
@@ -53,12 +56,12 @@ class ArchivePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        stories = self.object_list
-        counted = stories.order_by().values("pk")[: self.EXACT + 1].count()
+        rows = self.object_list
+        counted = rows.order_by().values("pk")[: self.EXACT + 1].count()
         if counted <= self.EXACT or connection.vendor != "postgresql":
-            return counted if counted <= self.EXACT else stories.count()
+            return counted if counted <= self.EXACT else rows.count()
         self.estimated = True
-        return max(self.EXACT + 1, _estimate(stories))
+        return max(self.EXACT + 1, _estimate(rows))
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -70,17 +73,17 @@ class ArchivePaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
-def _estimate(stories: QuerySet) -> int:
-    """How many rows PostgreSQL expects ``stories`` to hold: the table's own
+def _estimate(rows: QuerySet) -> int:
+    """How many rows PostgreSQL expects ``rows`` to hold: the table's own
     figure when nothing filters it, the plan's otherwise."""
     with connection.cursor() as cursor:
-        if not stories.query.where:
+        if not rows.query.where:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [stories.model._meta.db_table],
+                [rows.model._meta.db_table],
             )
             return cursor.fetchone()[0]
-        sql, params = stories.values("pk").query.sql_with_params()
+        sql, params = rows.values("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import workflow
 from ..models import StateChange
 from .base import DeskTabularInline
+from .desk_list import ArchivePaginator, YearFilter
 
 
 class ReadOnly:
@@ -21,6 +22,11 @@ class ReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LogYearFilter(YearFilter):
+    title = _("năm")
+    field = "at"
 
 
 class StateChangeInline(ReadOnly, DeskTabularInline):
@@ -37,13 +43,17 @@ class StateChangeInline(ReadOnly, DeskTabularInline):
 @admin.register(StateChange)
 class DeskLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "user", "action", "story", "from_status", "to_status", "note"]
-    list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    # the staff (a small table), not the distinct people of the whole log
+    list_filter = ["action", ("user", admin.RelatedFieldListFilter), "at", LogYearFilter]
     # a number finds that story's entries, deleted or not; words, by headline
     search_fields = ["=story_pk", "headline"]
     search_help_text = _("Số bài (vd. 12) hoặc chữ trong tiêu đề")
-    date_hierarchy = "at"
     list_select_related = ["user", "article"]
     list_per_page = 50
+    # It grows with every move of every story: not counted whole, nor read for its years.
+    paginator = ArchivePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def has_view_permission(self, request, obj=None):
         """Editors', and whoever is given ``read_desk_log`` (a lawyer): a reporter
