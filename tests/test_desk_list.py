@@ -52,6 +52,23 @@ def test_the_author_filter_lists_authors_and_narrows_to_one(desk):
 
 
 @pytest.mark.django_db
+def test_the_author_filter_is_one_list_to_choose_from_keeping_the_other_filters(desk):
+    """Hundreds of authors in ten years: a list and a button, not a link each."""
+    mai = AuthorFactory(name="Trần Thị Mai")
+    AuthorFactory(name="Lê Văn Nam")
+    ArticleFactory(headline="Bài của Mai", authors=[mai], status="published")
+    params = {"status__exact": "published", "q": '"><script>', "bylines__author__id__exact": mai.pk}
+    page = desk.get(LIST, {**params, "p": "1"}).content.decode()
+    form = page[page.index('<form method="get" class="choose-filter">') :]
+    form = form[: form.index("</form>")]
+    assert '<input type="hidden" name="status__exact" value="published">' in form
+    assert '<input type="hidden" name="q" value="&quot;&gt;&lt;script&gt;">' in form
+    assert 'name="p"' not in form and form.count('name="bylines__author__id__exact"') == 1
+    assert f'<option value="{mai.pk}" selected>Trần Thị Mai</option>' in form
+    assert "Lê Văn Nam</option>" in form and "<a href" not in form
+
+
+@pytest.mark.django_db
 def test_the_list_reads_stories_in_an_index_s_order(desk):
     """Newest first, then by number, as the admin orders it: an index holds that
     order, so a page of the list does not sort the archive (PostgreSQL's plan)."""

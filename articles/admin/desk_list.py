@@ -7,6 +7,7 @@ import datetime
 import json
 
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Max, Min, QuerySet
@@ -36,6 +37,23 @@ class YearFilter(admin.SimpleListFilter):
         if value.isascii() and value.isdigit() and datetime.MINYEAR < int(value) < datetime.MAXYEAR:
             return queryset.filter(**{f"{self.field}__year": int(value)})
         return queryset
+
+
+class ChooseFilter(admin.RelatedFieldListFilter):
+    """A filter with many choices (the archive's hundreds of authors) as one
+    list to choose from and a button, not hundreds of links down the page."""
+
+    template = "admin/select_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        mine = {self.lookup_kwarg, self.lookup_kwarg_isnull, PAGE_VAR}
+        # the list's other filters and search, kept by the form
+        self.kept = [(k, v) for k, values in request.GET.lists() if k not in mine for v in values]
+        self.chosen = (self.lookup_val or [""])[-1]
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in self.lookup_choices]
 
 
 class ArchivePaginator(Paginator):
