@@ -154,3 +154,15 @@ def test_an_editor_records_an_outcome_with_its_parties_figure_and_stories(client
         [story],
     )
     assert "2 tỷ USD" in client.get("/cam-ket/?organization=google").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["source_outlet", "section", "translation_of"])
+def test_a_choice_sent_back_as_no_key_at_all_is_a_form_error_not_a_500(desk, field):
+    """The autocomplete's select looked the value up to show it chosen."""
+    from tests.browser_form import post_form
+    from tests.factories import ArticleFactory
+
+    story = ArticleFactory()
+    response = post_form(desk, f"/admin/articles/article/{story.pk}/change/", **{field: "abc"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()

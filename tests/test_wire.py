@@ -178,3 +178,25 @@ def test_the_desk_imports_files_and_sees_what_was_cut(client, seed, reporter):
     assert client.post(url, {}).status_code == 200  # no file: the form says so
     client.logout()
     assert client.get(url).status_code == 302  # to sign-in
+
+
+def test_the_import_page_searches_for_the_outlet_rather_than_listing_every_one(desk):
+    """A million stories name thousands of outlets: the page asks for one as the
+    story form does (the admin's autocomplete), and the outlet chosen is kept."""
+    from tests.factories import OrganizationFactory
+
+    outlets = OrganizationFactory.create_batch(30, kind="media")
+    page = desk.get("/admin/articles/article/import/").content.decode()
+    assert 'class="admin-autocomplete"' in page and 'data-field-name="source_outlet"' in page
+    assert "admin/js/autocomplete.js" in page  # the widget's script, on this page too
+    assert not any(f">{outlet.name}</option>" in page for outlet in outlets)
+    upload = SimpleUploadedFile(FILE_001.name, FILE_001.read_bytes(), "text/plain")
+    response = desk.post(
+        "/admin/articles/article/import/", {"files": [upload], "outlet": outlets[3].pk}
+    )
+    assert response.status_code == 200
+    draft = Article.objects.exclude(wire_fingerprint=None).get()
+    assert draft.source_outlet == outlets[3]
+    bad = SimpleUploadedFile(FILE_001.name, b"x", "text/plain")
+    refused = desk.post("/admin/articles/article/import/", {"files": [bad], "outlet": "abc"})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()

@@ -3,6 +3,7 @@ delete pages that name the stories still naming a thing."""
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -43,10 +44,20 @@ class LabelledAutocompleteSelect(AutocompleteSelect):
         return option
 
     def optgroups(self, name, value, attr=None):
+        # A value that is no key at all (a form sent back with ``abc``) was looked up as
+        # one, a 500: the form says it is no valid choice, and shows nothing chosen.
+        value = [v for v in value if self._is_key(v)]
         groups = super().optgroups(name, value, attr)
         if not any(options for _, options, _ in groups):
             groups[0][1].append(self.create_option(name, "", "", False, 0))
         return groups
+
+    def _is_key(self, value) -> bool:
+        try:
+            self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
 
 class LabelledAutocomplete:

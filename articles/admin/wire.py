@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import jobs
 
 from ..imports import import_copy
-from ..models import Organization
+from ..models import Article, Organization
 from ..suggest import SOURCES, find
 from ..tasks import import_wire
+from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
@@ -47,18 +48,26 @@ class CopyFiles(forms.FileField):
 class ImportForm(forms.Form):
     files = CopyFiles(label=_("Tệp văn bản (.txt)"))
     outlet = forms.ModelChoiceField(
-        Organization.objects.filter(kind=Organization.Kind.MEDIA),
+        Organization.objects.all(),  # as the story form's "báo nguồn" (source_outlet)
         label=_("Báo nguồn"),
         required=False,
         help_text=_("Để trống: nhận ra từ tên báo ở đầu trang, nếu có."),
     )
+
+    def __init__(self, *args, admin_site: admin.AdminSite, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Searched as the story form's outlet is, not every outlet of the archive in one list.
+        outlet = self.fields["outlet"]
+        source = Article._meta.get_field("source_outlet")
+        outlet.widget = LabelledAutocompleteSelect(source, admin_site, choices=outlet.choices)
 
 
 def import_view(model_admin: admin.ModelAdmin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     results, queued = [], []
-    form = ImportForm(request.POST or None, request.FILES or None)
+    site = model_admin.admin_site
+    form = ImportForm(request.POST or None, request.FILES or None, admin_site=site)
     if request.method == "POST" and form.is_valid():
         outlet = form.cleaned_data["outlet"]
         files = form.cleaned_data["files"]
@@ -79,7 +88,7 @@ def import_view(model_admin: admin.ModelAdmin, request):
                 import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
                 for upload in files
             ]
-        form = ImportForm()
+        form = ImportForm(admin_site=site)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
