@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from newsroom import jobs, page_cache
@@ -27,7 +28,7 @@ def start(user, stories: QuerySet, *, to_status: str = "", tag: str = "") -> Bul
     ids = list(stories.order_by().values_list("pk", flat=True)[: MOST + 1])
     if len(ids) > MOST:
         raise ValueError(_("Mỗi lần chỉ đổi được tối đa %(most)s bài: hãy lọc bớt danh sách.")
-                         % {"most": f"{MOST:,}".replace(",", ".")})  # fmt: skip
+                         % {"most": number_format(MOST, force_grouping=True)})  # fmt: skip
     kind = BulkChange.Kind.TAG if tag else BulkChange.Kind.MOVE
     change = BulkChange.objects.create(
         kind=kind,
