@@ -4,6 +4,7 @@ with (the listing's parameter names: ``organization``, ``person``, ``country``,
 chose, and the same rows as CSV."""
 
 import csv
+import unicodedata
 
 import django_filters
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
@@ -171,14 +172,21 @@ def _number(value) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _text(value) -> str:
     """A text cell a spreadsheet shows as text: one it would run as a formula
-    (``=HYPERLINK(…)``) is kept as typed behind an apostrophe, as OWASP advises."""
+    (``=HYPERLINK(…)``) is kept as typed behind an apostrophe, as OWASP advises.
+    Judged by its first visible character in its compatibility form, since
+    spreadsheets skip leading blanks and read ``＝`` (full width) as ``=``."""
     text = str(value or "")
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    visible = next((c for c in text if not _invisible(c)), "")
+    return f"'{text}" if unicodedata.normalize("NFKC", visible).startswith(FORMULA_STARTS) else text
+
+
+def _invisible(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) in ("Cc", "Cf", "Zs")
 
 
 def _reporting_addresses(outcome_ids: list[int]) -> dict[int, list[str]]:

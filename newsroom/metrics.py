@@ -58,7 +58,6 @@ SCHEDULED_DELAY = Histogram(
     "From a scheduled moment (a story going live, a pin ending) to the pages changing",
     buckets=(1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 900),
 )
-PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 BACKUP_INFO_SECONDS = 60  # pgbackrest info is a process of its own: not at every scrape
 
 
@@ -180,8 +179,16 @@ def allowed(request: HttpRequest) -> bool:
     # The edge and other proxies on this machine speak for readers elsewhere; behind
     # the TLS proxy, any request may be a reader's relayed (a proxy that sends none
     # of these headers): there only the token opens it.
-    proxied = settings.BEHIND_TLS_PROXY or any(h in request.headers for h in PROXY_HEADERS)
+    proxied = settings.BEHIND_TLS_PROXY or any(map(names_a_client, request.headers))
     return loopback and not proxied
+
+
+def names_a_client(header: str) -> bool:
+    """Whether a request header is one a proxy sets to speak for someone else:
+    ``Forwarded`` and every ``X-Forwarded-*``, ``Via``, and any header naming an
+    address (``X-Real-IP``, ``True-Client-IP``, ``X-Client-IP``, ``CF-Connecting-IP``…)."""
+    name = header.lower()
+    return "forwarded" in name or name == "via" or name.endswith(("-ip", "_ip", "-addr"))
 
 
 @never_cache

@@ -427,6 +427,18 @@ def test_the_export_never_hands_a_spreadsheet_a_formula(client, seed):
     assert not any(value.startswith(("=", "+", "@")) for r in table for value in r.values())
 
 
+@pytest.mark.parametrize(
+    "typed", [" =1+1", "\n=1+1", "\t=1+1", "\u3000=1+1", "\u200b=1+1", "＝1+1", "＋1", "﹫A1"]
+)
+def test_a_formula_behind_blanks_or_in_full_width_is_neutralised_too(client, seed, typed):
+    """Spreadsheets skip leading white space and read full-width ``＝`` as ``=``:
+    the export judges a cell by its first visible character, folded."""
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    OutcomeFactory(description=typed, reported_by=[story])
+    text = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
+    assert "'" + typed in [r["description"] for r in csv.DictReader(io.StringIO(text))]
+
+
 def test_the_english_site_names_sections_and_countries_in_english(client, seed):
     english = client.get("/en/quoc-gia/hoa-ky/").content.decode()
     assert "<h1>United States</h1>" in english and ">Economy</a>" in english  # and the menu

@@ -64,6 +64,12 @@ def test_metrics_answer_this_machine(client):
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"},  # through the edge
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_FORWARDED": "for=203.0.113.7"},
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.7"},
+        # any header by which a local proxy names its client counts as forwarding
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_TRUE_CLIENT_IP": "203.0.113.7"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_CLIENT_IP": "203.0.113.7"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_CF_CONNECTING_IP": "203.0.113.7"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_HOST": "news.example.org"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_VIA": "1.1 varnish"},
         {"REMOTE_ADDR": "not an address"},
         {"REMOTE_ADDR": "203.0.113.7", "HTTP_AUTHORIZATION": "Bearer "},  # no token set
     ],
