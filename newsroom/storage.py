@@ -11,7 +11,7 @@ as a newspaper's pictures are), under ``MEDIA_PUBLIC_URL`` when a CDN or a
 domain of the site's own is in front of the bucket.
 """
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -24,6 +24,7 @@ def media_storage(url: str, *, key_id: str = "", secret: str = "", public_url: s
     if not url:
         return dict(DISK)
     parts = urlsplit(url)
+    refuse_credentials("MEDIA_STORAGE_URL", parts)
     if parts.scheme == "s3":
         bucket, endpoint = parts.netloc, None
     elif parts.scheme in ("http", "https") and parts.netloc:
@@ -47,11 +48,25 @@ def media_storage(url: str, *, key_id: str = "", secret: str = "", public_url: s
         options |= {"access_key": key_id, "secret_key": secret}
     if public_url:
         public = urlsplit(public_url)
+        refuse_credentials("MEDIA_PUBLIC_URL", public)
         options |= {
             "custom_domain": f"{public.netloc}{public.path.rstrip('/')}",
             "url_protocol": f"{public.scheme}:",
         }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def refuse_credentials(setting: str, parts: SplitResult) -> None:
+    """Refuse an address that carries a user or password (``http://KEY:SECRET@host``):
+    the storage's addresses end up in every page's pictures and its Content Security
+    Policy, so credentials there would be shown to every reader. The message names
+    neither."""
+    if "@" in parts.netloc:
+        raise ImproperlyConfigured(
+            f"{setting} must not carry credentials (user:password@): give the key in "
+            "MEDIA_STORAGE_KEY_ID and the secret in MEDIA_STORAGE_SECRET, and the address "
+            f"without them ({parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path})."
+        )
 
 
 def media_origin(storage: dict) -> str:

@@ -127,6 +127,33 @@ def test_a_media_storage_url_that_names_no_bucket_is_refused(url):
         media_storage(url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://AKIAKEY:s3cr3t@127.0.0.1:8333/media",
+        "https://AKIAKEY@storage.example.org/media",
+        "s3://AKIAKEY:s3cr3t@tin-anh",
+        "s3://AKIAKEY:s3cr3t%2Fx@tin-anh?region=ap-southeast-1",
+    ],
+)
+def test_credentials_in_the_storage_address_are_refused_at_start_up(url):
+    """Keys in MEDIA_STORAGE_URL would be shown in every picture's address and every
+    page's Content-Security-Policy: the site does not start, and says where they go
+    without repeating them."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "MEDIA_STORAGE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE_KEY_ID" in result.stderr and "MEDIA_STORAGE_SECRET" in result.stderr
+    assert "s3cr3t" not in result.stderr + result.stdout
+    assert "Traceback" in result.stderr or "ImproperlyConfigured" in result.stderr
+
+
 def test_settings_read_from_the_environment():
     env = {
         **os.environ,
