@@ -33,7 +33,7 @@ from .api_schemas import (
 )
 from .commitments import OutcomeFilter, public_outcomes
 from .filters import ArticleFilter
-from .kinds import KINDS
+from .kinds import KINDS, Kind
 from .models import SEARCH_FIELDS, Article, Byline, Event
 from .pagination import MAX_PAGE
 
@@ -245,8 +245,9 @@ def _event(request, event: Event) -> dict:
 DETAILS = {"event": (EventDetail, _event)}
 
 
-def _entities(name: str, model, feed_lookup: str):
+def _entities(kind: Kind):
     """A paginated list and a detail endpoint for one kind of thing stories name."""
+    name, feed_lookup = kind.plural, kind.name
     detail_schema, details = DETAILS.get(feed_lookup, (Entity, None))
 
     def present(request, obj) -> dict:
@@ -263,7 +264,7 @@ def _entities(name: str, model, feed_lookup: str):
     )
     @paginate(NextPagePagination, page_size=50)
     def listing(request):
-        return Presented(model.objects.order_by("pk"), lambda obj: present(request, obj))
+        return Presented(kind.public().order_by("pk"), lambda obj: present(request, obj))
 
     @api.get(
         f"/{name}/{{slug}}",
@@ -272,9 +273,9 @@ def _entities(name: str, model, feed_lookup: str):
         operation_id=f"get_{name}",
     )
     def detail(request, slug: str):
-        obj = get_object_or_404(model, slug=slug)
+        obj = get_object_or_404(kind.public(), slug=slug)
         return {**present(request, obj), **(details(request, obj) if details else {})}
 
 
 for _kind in KINDS:
-    _entities(_kind.plural, _kind.model, _kind.name)
+    _entities(_kind)

@@ -131,7 +131,7 @@ class EntityFeedMixin:
     kind: Kind
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.kind.model, slug=slug)
+        return get_object_or_404(self.kind.public(), slug=slug)
 
     def title(self, obj):
         return _("Toà soạn – %(name)s") % {"name": obj}

@@ -57,7 +57,7 @@ LISTED_BY_NEWS = [kind for kind in KINDS if kind.news_link]
 def _kind_filter(kind: Kind) -> django_filters.ModelChoiceFilter:
     """A kind's filter: its parameter names one by slug; the stories are the kind's."""
     return django_filters.ModelChoiceFilter(
-        queryset=kind.model.objects.order_by(getattr(kind.model, "slug_source", "name")),
+        queryset=kind.public().order_by(getattr(kind.model, "slug_source", "name")),
         to_field_name="slug",
         label=capfirst(kind.model._meta.verbose_name),
         empty_label=_("Tất cả"),

@@ -11,9 +11,10 @@ template ``articles/<name>_detail.html``.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
-from .models import Author, Country, Event, Organization, Person, Section, Tag
+from .models import Article, Author, Country, Event, Organization, Person, Section, Tag
+from .models.stories import TaggedArticle
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,16 @@ class Kind:
     feeds: bool = False
     # Its stories, if not simply those that name it (an event's include its meetings').
     covering: Callable[[QuerySet, Model], QuerySet] | None = None
+    # Which of them readers may know of, if not all: a tag typed on a draft is the
+    # desk's word until a published story carries it.
+    shown_when: Callable[[QuerySet], QuerySet] | None = None
+
+    def public(self, things: QuerySet | None = None) -> QuerySet:
+        """Those of ``things`` (default: all) that readers' pages, feeds, sitemaps
+        and the API may name: a page of one that is not is a 404."""
+        if things is None:
+            things = self.model._default_manager.all()
+        return self.shown_when(things) if self.shown_when else things
 
     def stories_of(self, articles: QuerySet, thing: Model) -> QuerySet:
         if self.covering:
@@ -35,9 +46,22 @@ class Kind:
         return articles.filter(**{self.relation: thing})
 
 
+def _published_with(tag) -> QuerySet:
+    return TaggedArticle.objects.filter(tag=tag, content_object__in=Article.objects.published())
+
+
 KINDS: tuple[Kind, ...] = (
     Kind("section", "sections", Section, "chuyen-muc", "section", news_link=None, feeds=True),
-    Kind("tag", "tags", Tag, "the", "tags", "tagged_articles__content_object__in", feeds=True),
+    Kind(
+        "tag",
+        "tags",
+        Tag,
+        "the",
+        "tags",
+        "tagged_articles__content_object__in",
+        feeds=True,
+        shown_when=lambda tags: tags.filter(Exists(_published_with(OuterRef("pk")))),
+    ),
     Kind("country", "countries", Country, "quoc-gia", "countries", feeds=True),
     Kind("organization", "organizations", Organization, "to-chuc", "organizations", feeds=True),
     Kind("person", "people", Person, "nhan-vat", "people"),

@@ -8,14 +8,14 @@ import functools
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from newsroom import edge
 
 from . import surrogates
-from .kinds import KINDS
+from .kinds import KINDS, Kind
 from .models import Article
 from .models.base import address
 from .models.translated import site_order
@@ -137,22 +137,22 @@ class ArticleSitemap(PagesSitemap):
         return families
 
 
-def listed(model):
-    edge.show(surrogates.everything(model))
-    return model.objects.order_by("pk")
+def listed(kind: Kind) -> QuerySet:
+    edge.show(surrogates.everything(kind.model))
+    return kind.public().order_by("pk")
 
 
-def entity_sitemap(model) -> type[Sitemap]:
+def entity_sitemap(kind: Kind) -> type[Sitemap]:
     return type(
-        f"{model.__name__}Sitemap",
+        f"{kind.model.__name__}Sitemap",
         (PagesSitemap,),
-        {"items": lambda self: listed(model)},
+        {"items": lambda self: listed(kind)},
     )
 
 
 SITEMAPS = {
     "stories": ArticleSitemap,
-    **{kind.plural: entity_sitemap(kind.model) for kind in KINDS},
+    **{kind.plural: entity_sitemap(kind) for kind in KINDS},
 }
 
 

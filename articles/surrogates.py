@@ -36,6 +36,9 @@ REVISED = "revised"
 PLACE = ("status", "published_at", "section_id", "language")
 LISTED_BY = {kind.model._meta.model_name for kind in KINDS}
 EVERY_KIND = tuple(f"all-{name}" for name in sorted(LISTED_BY))
+# The kinds readers know only through published stories (a tag): which of them the
+# menus, filters, sitemaps and the API list changes as stories come and go.
+SHOWN_BY_STORIES = {f"all-{kind.model._meta.model_name}" for kind in KINDS if kind.shown_when}
 
 
 def listing(model: type[models.Model] | models.Model, pk) -> str:
@@ -66,6 +69,7 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
     moved = gone or stored is None or any(stored[f] != getattr(story, f) for f in PLACE)
     if moved:
         keys |= {STORIES, HOME, COMMITMENTS, listing(story, story.pk)} | named_by(story)
+        keys |= SHOWN_BY_STORIES
         if stored and stored["section_id"]:
             keys.add(f"list-section-{stored['section_id']}")
     return keys
@@ -128,6 +132,7 @@ def row_changed(row: models.Model) -> set[str]:
 ALSO = {
     "outcome": {COMMITMENTS},
     "pin": {HOME},
+    "taggedarticle": SHOWN_BY_STORIES,  # a tag a published story now carries, or no longer
     "correction": {REVISED},
     **{f"{kind}alias": {STORIES} for kind in ("country", "organization", "person")},
 }

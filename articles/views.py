@@ -148,7 +148,8 @@ class EntityArticlesView(PublicArticleMixin, ListView):
         return self.kind.model._default_manager.all()
 
     def get(self, request, *args, **kwargs):
-        self.entity = get_object_or_404(self.get_entity_queryset(), slug=kwargs["slug"])
+        things = self.kind.public(self.get_entity_queryset())
+        self.entity = get_object_or_404(things, slug=kwargs["slug"])
         surrogates.show_listing(self.entity)
         return super().get(request, *args, **kwargs)
 

@@ -11,6 +11,7 @@ from articles.feeds import FEEDS
 from articles.filters import ArticleFilter
 from articles.kinds import KINDS
 from articles.sitemaps import SITEMAPS
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,9 @@ def test_every_consumer_reads_the_declaration(client, kind):
         **{getattr(kind.model, "slug_source", "name"): f"Một {kind.name}"},
         **({"start_date": "2025-05-20"} if kind.name == "event" else {}),
     )
+    if kind.shown_when:  # a tag readers know of only through a published story
+        assert client.get(thing.get_absolute_url()).status_code == 404
+        ArticleFactory().tags.add(thing)
     page = reverse(f"articles:{kind.name}", kwargs={"slug": thing.slug})
     assert page == f"/{kind.url_word}/{thing.slug}/" == thing.get_absolute_url()
     assert client.get(page).status_code == 200
