@@ -221,7 +221,7 @@ def story(request, slug: str):
     stories = _stories().prefetch_related("people", "organizations", "events", "corrections")
     article = stories.filter(slug=slug).first()
     if article is None:
-        renamed = Article.objects.published().filter(former_slugs__slug=slug)
+        renamed = Article.objects.published().renamed_from(slug)
         moved = get_object_or_404(renamed.only("slug"))
         return HttpResponsePermanentRedirect(reverse("api:story", kwargs={"slug": moved.slug}))
     return _story(request, article, full=True)

@@ -93,6 +93,14 @@ class ArticleForm(DeskForm):
         assume_scheme="https",
     )
     edit_token = forms.CharField(widget=TokenInput, required=False)
+    take_over_slug = forms.BooleanField(
+        label=gettext_lazy("Lấy địa chỉ cũ của bài khác"),
+        required=False,
+        help_text=gettext_lazy(
+            "Chỉ biên tập viên: khi đường dẫn là địa chỉ cũ của một bài đã đổi tên, đánh dấu "
+            "ô này để bài này nhận địa chỉ đó; liên kết cũ sẽ không còn dẫn tới bài kia."
+        ),
+    )
 
     user = None  # set per request by the admin
     # Set by the admin when a restore has written an old revision over the row:
@@ -132,6 +140,8 @@ class ArticleForm(DeskForm):
             ]
         if "tags" in self.fields:
             self.fields["tags"].help_text = _("Các thẻ, cách nhau bằng dấu phẩy.")
+        if not workflow.can_publish(self.user):
+            self.fields["take_over_slug"].disabled = True
         if "published_at" in self.fields and not workflow.can_publish(self.user):
             self.fields["published_at"].disabled = True
             self.fields["published_at"].help_text = _("Biên tập viên đặt thời gian xuất bản.")
@@ -148,12 +158,39 @@ class ArticleForm(DeskForm):
         if self.instance.pk and self.restoring is None:
             self.stored = workflow.Stored.read(self.instance.pk, self.user)  # as now, locked
         self._check_not_stale()
+        self._check_slug_is_not_another_storys_old_address(cleaned)
         new = cleaned.get("status", self.old_status)
         try:
             workflow.check(self.user, self.instance, self.stored.status, new)
         except PermissionDenied as refusal:
             self.add_error("status", str(refusal))
         return cleaned
+
+    def _check_slug_is_not_another_storys_old_address(self, cleaned):
+        """A renamed story's old address leads readers to it: another story takes
+        it only when an editor says so, knowing which story loses it."""
+        slug = cleaned.get("slug")
+        owner = Article.objects.renamed_from(slug).exclude(pk=self.instance.pk).first()
+        if owner is None:
+            return
+        if cleaned.get("take_over_slug") and workflow.can_publish(self.user):
+            self.instance.takes_over_slug = True
+            return
+        self.add_error(
+            "slug",
+            _(
+                "“%(slug)s” là địa chỉ cũ của bài số %(number)s “%(headline)s”: liên kết tới "
+                "địa chỉ này đang dẫn người đọc tới bài đó. Hãy chọn đường dẫn khác%(or)s."
+            )
+            % {
+                "slug": slug,
+                "number": owner.pk,
+                "headline": owner.headline,
+                "or": _(", hoặc đánh dấu “Lấy địa chỉ cũ của bài khác” nếu bạn chắc chắn")
+                if workflow.can_publish(self.user)
+                else _(", hoặc nhờ biên tập viên chuyển địa chỉ này cho bài của bạn"),
+            },
+        )
 
     def _check_not_stale(self):
         """Refuse to overwrite a save made since this form was opened."""

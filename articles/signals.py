@@ -67,7 +67,10 @@ def keep_former_slug(sender, instance, created, **kwargs):
     """A renamed story keeps its old address, answered with a permanent redirect."""
     stored = getattr(instance, "_stored_slug", None)
     if created or stored != instance.slug:
-        FormerSlug.objects.filter(slug=instance.slug).delete()  # this story's own again
+        taken = FormerSlug.objects.filter(slug=instance.slug)
+        if not getattr(instance, "takes_over_slug", False):  # an editor's knowing choice
+            taken = taken.filter(article=instance)  # only this story's own, again
+        taken.delete()
     if stored and stored != instance.slug:
         FormerSlug.objects.update_or_create(
             slug=stored, defaults={"article": instance, "until": timezone.now()}

@@ -54,7 +54,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         """The story that had this address before it was renamed, if readers may see it."""
         if not slug:
             return None
-        return Article.objects.published().filter(former_slugs__slug=slug).first()
+        return Article.objects.published().renamed_from(slug).first()
 
     def get_queryset(self):
         return Article.objects.published().for_story()

@@ -68,3 +68,46 @@ def test_a_rename_in_the_admin_or_by_restoring_a_revision_is_kept(client):
     assert story.slug == "tin-dau"
     client.logout()
     assert client.get("/tin/tin-dau-da-sua/")["Location"] == "/tin/tin-dau/"
+
+
+def test_a_reporter_cannot_take_a_published_storys_old_address(client, reporter, editor):
+    """A slug that is another story's former address is refused by the form, naming
+    that story; the old links keep leading to it whatever is saved."""
+    story = ArticleFactory(slug="bai-goc", headline="Bài được đổi tên")
+    rename(story, "bai-goc-da-doi")
+    client.force_login(reporter)
+    fields = {"headline": "Bài của phóng viên", "sapo": "Sapo.", "slug": "bai-goc"}
+    response = post_form(client, "/admin/articles/article/add/", **fields)
+    assert response.status_code == 200  # the form again, with its error
+    page = response.content.decode()
+    assert "địa chỉ cũ của bài số" in page and "Bài được đổi tên" in page
+    assert not Article.objects.filter(headline="Bài của phóng viên").exists()
+    assert client.get("/tin/bai-goc/")["Location"] == "/tin/bai-goc-da-doi/"
+    # the box is an editor's: a reporter ticking it is not heard
+    post_form(client, "/admin/articles/article/add/", **fields, take_over_slug="on")
+    assert not Article.objects.filter(headline="Bài của phóng viên").exists()
+    assert client.get("/tin/bai-goc/")["Location"] == "/tin/bai-goc-da-doi/"
+
+
+def test_saving_a_story_removes_only_its_own_former_address(client):
+    """The story with another's old address saved without the form (a command, a
+    script) leaves the redirect alone: only its own former addresses are its to drop."""
+    story = ArticleFactory(slug="dia-chi-cu")
+    rename(story, "dia-chi-moi")
+    ArticleFactory(slug="dia-chi-cu", status=Article.Status.DRAFT)
+    assert client.get("/tin/dia-chi-cu/")["Location"] == "/tin/dia-chi-moi/"
+
+
+def test_an_editor_takes_an_old_address_over_knowingly(client, editor):
+    story = ArticleFactory(slug="bai-goc", headline="Bài được đổi tên")
+    rename(story, "bai-goc-da-doi")
+    client.force_login(editor)
+    fields = {"headline": "Bài mới", "sapo": "Sapo.", "slug": "bai-goc", "status": "published"}
+    refused = post_form(client, "/admin/articles/article/add/", **fields)
+    assert "Lấy địa chỉ cũ của bài khác" in refused.content.decode()
+    assert not Article.objects.filter(headline="Bài mới").exists()
+    post_form(client, "/admin/articles/article/add/", **fields, take_over_slug="on")
+    taken = Article.objects.get(headline="Bài mới")
+    assert taken.slug == "bai-goc" and not FormerSlug.objects.filter(slug="bai-goc").exists()
+    client.logout()
+    assert client.get("/tin/bai-goc/").context["object"] == taken

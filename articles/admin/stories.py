@@ -119,7 +119,15 @@ class ArticleAdmin(BulkActions, DeskSearch, LabelledAutocomplete, TranslationsAd
         ]
 
     fieldsets = [
-        (None, {"fields": ["headline", "headline_by_desk", "slug", "sapo", "body", "edit_token"]}),
+        (
+            None,
+            {
+                "fields": [
+                    *("headline", "headline_by_desk", "slug", "take_over_slug"),
+                    *("sapo", "body", "edit_token"),
+                ]
+            },
+        ),
         (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("Phân loại"), {"fields": ["section", "tags"]}),
         (_("Ngôn ngữ"), {"fields": ["language", "translation_of", "translations_desk"]}),

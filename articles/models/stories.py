@@ -104,6 +104,10 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
             status=Article.Status.PUBLISHED,
         )
 
+    def renamed_from(self, slug: str | None):
+        """The stories that had ``slug`` as an address before a rename."""
+        return self.filter(former_slugs__slug=slug) if slug else self.none()
+
     def scheduled(self):
         """Published with a time still to come: hidden until it comes."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
