@@ -17,12 +17,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Byline, StateChange
+from .models.translated import slot_taken
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -154,8 +155,9 @@ def save(
     ``stored`` is the story as the database held it before anything wrote over
     the row (a restored revision does), judged for ``user``; by default it is
     read, locked, now. The user must be allowed to edit the stored story and to
-    make the move. Publishing stamps ``published_at`` with now unless one is set
-    (a time in the future schedules the story). The move is recorded, and
+    make the move. Publishing a story that never reached readers stamps
+    ``published_at`` with now unless one is set (a time in the future schedules
+    the story); a translation is published only into a free place. The move is recorded, and
     ``restored`` (the story's saved fields are a revision written back, or a
     deleted story brought back) is noted too.
     """
@@ -164,18 +166,39 @@ def save(
     if not stored.editable:
         raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
     check(user, article, stored.status, article.status)
-    if article.status == Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+    if article.status == Status.PUBLISHED:
+        if holder := article.translation_slot_holder():
+            raise PermissionDenied(slot_taken(holder))
+        if article.published_at is None and not was_published(article, stored):
+            article.published_at = timezone.now()
     if article.pk is None and article.created_by_id is None:
         article.created_by = user
     article.updated_by = user
-    article.save()
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError as error:  # another translation published meanwhile
+        if (holder := article.translation_slot_holder()) is None:
+            raise
+        raise PermissionDenied(slot_taken(holder)) from error
     if restored:
         brought_back = stored.status == NEW
         Action = StateChange.Action
         note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
     record(article, user, stored.status)
     return article
+
+
+def was_published(article: Article, stored: Stored) -> bool:
+    """Whether ``article`` reached readers before this save: a story published, or
+    archived after it was, keeps the time its source gave, even none (publishing
+    it again stamps nothing)."""
+    if stored.status == Status.PUBLISHED:
+        return True
+    if stored.status != Status.ARCHIVED:
+        return False
+    published = Q(to_status=Status.PUBLISHED) | Q(from_status=Status.PUBLISHED)
+    return StateChange.objects.filter(published, story_pk=article.pk).exists()
 
 
 def transition(article: Article, new: str, user, when=None) -> Article:

@@ -85,7 +85,9 @@ def test_a_translation_of_a_translation_belongs_to_the_original(original, englis
     third = Article(headline="Tiêu đề", sapo="…", language="vi", translation_of=english)
     with pytest.raises(ValidationError):  # Vietnamese, like the original it would belong to
         third.full_clean(exclude=["slug"])
-    french_like = Article(headline="Tin", sapo="…", language="en", translation_of=english)
+    french_like = Article(
+        headline="Tin", sapo="…", language="en", translation_of=english, status="published"
+    )
     with pytest.raises(ValidationError) as refused:  # the original has its English one
         french_like.full_clean(exclude=["slug"])
     assert "translation_of" in refused.value.message_dict
@@ -104,6 +106,49 @@ def test_an_original_with_translations_cannot_become_a_translation(original, eng
     with pytest.raises(ValidationError) as refused:
         original.full_clean()
     assert "language" in refused.value.message_dict
+
+
+def _translation_form(client, original, headline: str, status: str):
+    return client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": headline,
+            "sapo": "In English.",
+            "language": "en",
+            "translation_of": original.pk,
+            "status": status,
+            "bylines-TOTAL_FORMS": 0,
+            "bylines-INITIAL_FORMS": 0,
+            **{f"{p}-TOTAL_FORMS": 0 for p in ("pins", "corrections", "state_changes")},
+            **{f"{p}-INITIAL_FORMS": 0 for p in ("pins", "corrections", "state_changes")},
+        },
+    )
+
+
+def test_a_draft_does_not_hold_the_place_of_the_translation(client, reporter, editor, original):
+    """A reporter's draft marked as the English version of any published story
+    does not keep the editor's real translation out; once one is published, a
+    second is refused, naming the story that holds the place, by every road."""
+    client.force_login(reporter)
+    assert _translation_form(client, original, "A reporter's draft", "draft").status_code == 302
+    client.force_login(editor)
+    published = _translation_form(client, original, "The desk's translation", "published")
+    assert published.status_code == 302, published.content.decode()[:2000]
+    real = Article.objects.get(headline="The desk's translation")
+    assert client.get(real.get_absolute_url()).status_code == 200
+
+    second = _translation_form(client, original, "A second translation", "published")
+    assert second.status_code == 200  # the form again, saying why
+    page = second.content.decode()
+    assert f"bài số {real.pk}" in page and "The desk&#x27;s translation" in page
+    assert not Article.objects.filter(headline="A second translation").exists()
+
+    draft = Article.objects.get(headline="A reporter's draft")
+    changelist = reverse("admin:articles_article_changelist")
+    client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT  # refused by the list's action too
+    assert list(original.translations.filter(status="published")) == [real]
 
 
 # -- the story pages

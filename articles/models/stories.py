@@ -243,9 +243,12 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             # SQL because SQLite cannot say NULLS LAST in an index (its DESC already is).
         ]
         constraints = [
-            # A story has at most one translation in each language.
+            # A story has at most one published translation in each language; drafts
+            # of others may wait (articles/models/translated.py).
             models.UniqueConstraint(
-                fields=["translation_of", "language"], name="one_translation_per_language"
+                fields=["translation_of", "language"],
+                condition=Q(status="published"),
+                name="one_published_translation_per_language",
             ),
             models.CheckConstraint(
                 condition=~Q(translation_of=F("pk")), name="not_own_translation"

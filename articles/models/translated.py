@@ -19,6 +19,14 @@ def site_order(language: str) -> int:
     return codes.index(language) if language in codes else len(codes)
 
 
+def slot_taken(holder: "Translated") -> str:
+    """Why a translation cannot be published: which story holds its place."""
+    return _(
+        "Bài gốc đã có bản dịch bằng ngôn ngữ này được xuất bản: bài số %(number)s "
+        "“%(headline)s”. Hãy gỡ bài đó hoặc sửa nó thay vì xuất bản bản dịch thứ hai."
+    ) % {"number": holder.pk, "headline": holder.headline}
+
+
 class TranslatedQuerySet(models.QuerySet):
     def in_language(self, language: str | None = None):
         """Stories written in ``language``, the active one by default: each
@@ -76,10 +84,28 @@ class Translated(models.Model):
             problem = _("Bài gốc cũng viết bằng ngôn ngữ này: bản dịch phải khác ngôn ngữ.")
         elif self.pk and self.translations.exists():
             problem = _("Bài này đã có bản dịch, nên là bài gốc: hãy gắn các bản dịch vào nó.")
-        elif original.translations.filter(language=self.language).exclude(pk=self.pk).exists():
-            problem = _("Bài gốc đã có một bản dịch bằng ngôn ngữ này.")
+        elif self.status == self.Status.PUBLISHED and (holder := self.translation_slot_holder()):
+            problem = slot_taken(holder)
         if problem:
             raise ValidationError({"translation_of": problem})
+
+    def translation_slot_holder(self) -> "Translated | None":
+        """The published translation of this story's original in this story's
+        language, other than this one: a draft holds no place, so that nobody's
+        unfinished draft keeps the real translation from being published."""
+        if not self.translation_of_id:
+            return None
+        return (
+            type(self)
+            .objects.filter(
+                translation_of=self.translation_of_id,
+                language=self.language,
+                status=self.Status.PUBLISHED,
+            )
+            .exclude(pk=self.pk)
+            .only("headline")
+            .first()
+        )
 
     @functools.cached_property
     def published_translations(self) -> list["Translated"]:
