@@ -2,9 +2,16 @@
 job through the desk's rules (``workflow``), with its revision and its entry
 in the desk's log, the work's progress kept on a ``BulkChange`` the desk can
 watch. A job run again (retried, or left by a dead worker) goes on from the
-last batch it finished: each batch and its progress commit together."""
+last batch it finished: each batch and its progress commit together.
+
+Without a queue there is no worker: the request that asks, and each refresh of
+the change's progress page, do the next batches for ``settings.BULK_CHANGE_SECONDS``,
+so no request outlives its worker's time limit however many stories are asked."""
+
+import time
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -38,23 +45,40 @@ def start(user, stories: QuerySet, *, to_status: str = "", tag: str = "") -> Bul
         story_ids=sorted(ids),
         total=len(ids),
     )
-    jobs.defer("desk.bulk_change", lock=f"bulk-change-{change.pk}", change=change.pk)
-    change.refresh_from_db()  # done already, where there is no queue
+    if jobs.queued():
+        jobs.defer("desk.bulk_change", lock=f"bulk-change-{change.pk}", change=change.pk)
+    else:
+        go_on(change.pk)
+    change.refresh_from_db()
     return change
 
 
-def run(pk: int) -> None:
-    """Make the change ``pk`` asked for, batch by batch, until it is done."""
-    change = BulkChange.objects.filter(pk=pk, finished_at=None).first()
-    while change is not None and change.done < change.total:
-        _batch(change)
-    if change is not None:
-        change.finished_at = timezone.now()
-        change.save(update_fields=["finished_at"])
+def go_on(pk: int) -> None:
+    """Without a queue: the next batches of change ``pk``, for as long as one
+    request may spend on them (the progress page asks again)."""
+    run(pk, seconds=settings.BULK_CHANGE_SECONDS)
+
+
+def run(pk: int, seconds: float | None = None) -> None:
+    """Make the change ``pk`` asked for, batch by batch, until it is done, or
+    until ``seconds`` have passed (at least one batch is done)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while _batch(pk):
+        if deadline is not None and time.monotonic() >= deadline:
+            return
 
 
 @transaction.atomic
-def _batch(change: BulkChange) -> None:
+def _batch(pk: int) -> bool:
+    """The next batch of change ``pk``, read and locked afresh (two refreshes of its
+    page, or a job and a page, never do one batch twice); False when none is left."""
+    change = BulkChange.objects.select_for_update().filter(pk=pk, finished_at=None).first()
+    if change is None:
+        return False
+    if change.done >= change.total:
+        change.finished_at = timezone.now()
+        change.save(update_fields=["finished_at"])
+        return False
     ids = change.story_ids[change.done : change.done + BATCH]
     # What each story's revision and purge read, as it was before the change: a tag
     # added is saved (and kept in the revision) on its own.
@@ -68,6 +92,9 @@ def _batch(change: BulkChange) -> None:
             if story is None:
                 change.refuse(pk, "", _("bài đã bị xoá"))
                 continue
+            if _already_so(change, story):
+                change.unchanged += 1
+                continue
             try:
                 with reversion.create_revision():
                     reversion.set_user(change.user)
@@ -77,7 +104,17 @@ def _batch(change: BulkChange) -> None:
             except PermissionDenied as refusal:
                 change.refuse(pk, story.headline, str(refusal))
     change.done += len(ids)
-    change.save(update_fields=["done", "changed", "refused_count", "refusals"])
+    change.save(update_fields=["done", "changed", "unchanged", "refused_count", "refusals"])
+    return True
+
+
+def _already_so(change: BulkChange, story: Article) -> bool:
+    """The story is already as asked: it is left alone, its dates and revisions
+    untouched, and counted apart from those changed."""
+    if change.kind == BulkChange.Kind.TAG:
+        asked = change.tag_name.casefold()
+        return any(link.tag.name.casefold() == asked for link in story.taggedarticle_set.all())
+    return story.status == change.to_status
 
 
 def _apply(change: BulkChange, story: Article) -> None:

@@ -200,6 +200,9 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",
 }
 PROCRASTINATE_IMPORT_PATHS = ["newsroom.jobs"]
+# Without the queue, how long one request spends on a change to many stories before
+# showing its progress page, whose every refresh does the next part (bulk_changes.py).
+BULK_CHANGE_SECONDS = env.float("BULK_CHANGE_SECONDS", default=5.0)
 
 # Redis when REDIS_URL is set (shared by every worker), this process's memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -135,7 +135,8 @@ def test_a_deleted_story_is_reported_not_fatal(editor):
     assert change.refusals == [[gone, "", "bài đã bị xoá"]]
 
 
-def test_the_progress_page_shows_each_change_to_who_may_see_it(client, editor, reporter):
+def test_the_progress_page_shows_each_change_to_who_may_see_it(client, editor, reporter, settings):
+    settings.JOBS_QUEUE = True  # a worker has it: the page only shows how far it is
     unfinished = BulkChange.objects.create(
         kind=BulkChange.Kind.TAG, tag_name="thời sự", user=editor, story_ids=[1, 2, 3],
         total=3, done=1, changed=1,
@@ -187,3 +188,63 @@ def test_a_batch_purges_readers_pages_once_and_readers_see_the_change(desk, clie
     for story in stories:
         story.refresh_from_db()
         assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_publishing_stories_already_published_leaves_them_and_their_dates_alone(desk, seed):
+    """A seed story with no stated time stays without one; stories already published
+    are counted apart, not as published by this change."""
+    timeless = Article.objects.published().filter(published_at=None).get()
+    dated = ArticleFactory(status=Status.PUBLISHED)
+    waiting = ArticleFactory(status=Status.REVIEW, published_at=None)
+    before = {s.pk: (s.published_at, s.updated_at) for s in (timeless, dated)}
+    response = act(desk, "publish", [timeless, dated, waiting])
+    text = said(response)
+    assert "Đã xuất bản 1 bài." in text and "2 bài vốn đã như vậy" in text
+    for story in (timeless, dated):
+        story.refresh_from_db()
+        assert (story.published_at, story.updated_at) == before[story.pk]
+        assert not Version.objects.get_for_object(story).exists()
+    change = BulkChange.objects.get()
+    assert (change.changed, change.unchanged, change.refused_count) == (1, 2, 0)
+
+
+def test_an_archived_story_published_again_keeps_its_unstated_time(desk, seed):
+    timeless = Article.objects.published().filter(published_at=None).get()
+    act(desk, "archive", [timeless])
+    act(desk, "publish", [Article.objects.get(pk=timeless.pk)])
+    timeless.refresh_from_db()
+    assert timeless.status == Status.PUBLISHED and timeless.published_at is None
+
+
+def test_without_a_queue_a_large_change_goes_on_at_each_look_at_its_page(
+    desk, settings, monkeypatch
+):
+    """No worker: the request does what fits in its time and shows the change's
+    progress page, whose every refresh does the next part, to the end; the change
+    is recorded from the first request, never half."""
+    settings.BULK_CHANGE_SECONDS = 0  # one batch a request
+    monkeypatch.setattr(bulk_changes, "BATCH", 4)
+    stories = ArticleFactory.create_batch(10, status=Status.DRAFT, published_at=None)
+    response = act(desk, "add_tag", stories, follow=False, tag="Dài hơi")
+    change = BulkChange.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{change.pk}/change/")
+    assert (change.done, change.total, change.finished_at) == (4, 10, None)
+    page = desk.get(response["Location"])
+    assert page.status_code == 200 and 'http-equiv="refresh" content="1"' in page.content.decode()
+    assert "8 / 10" in page.content.decode()
+    page = desk.get(response["Location"])
+    change.refresh_from_db()
+    assert (change.done, change.changed) == (10, 10)
+    desk.get(response["Location"])  # the look that finds nothing left marks it done
+    change.refresh_from_db()
+    assert change.finished_at is not None
+    assert 'http-equiv="refresh"' not in desk.get(response["Location"]).content.decode()
+    assert all(s.tags.filter(name="Dài hơi").exists() for s in stories)
+
+
+def test_a_change_that_fits_one_request_is_done_before_the_page_answers(desk, settings):
+    settings.BULK_CHANGE_SECONDS = 60
+    stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
+    response = act(desk, "archive", stories)
+    assert "Đã lưu trữ 3 bài." in said(response)
+    assert BulkChange.objects.get().finished_at is not None

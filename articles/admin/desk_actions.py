@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import jobs
+
 from .. import bulk_changes, workflow
 from ..models import Article, BulkChange
 from ..tagging import tags_from_string
@@ -91,6 +93,12 @@ def report(model_admin, request, change: BulkChange) -> None:
     if change.changed:
         done = DONE.get(change.to_status, _("Đã thêm thẻ cho %(count)d bài."))
         model_admin.message_user(request, done % {"count": change.changed}, messages.SUCCESS)
+    if change.unchanged:
+        model_admin.message_user(
+            request,
+            _("%(count)d bài vốn đã như vậy, được giữ nguyên.") % {"count": change.unchanged},
+            messages.INFO,
+        )
     if change.refused_count:
         reasons = "; ".join(
             f"“{headline or f'#{pk}'}”: {why}" for pk, headline, why in change.refusals
@@ -110,8 +118,8 @@ class BulkChangeAdmin(ReadOnly, admin.ModelAdmin):
     change_form_template = "admin/articles/bulkchange/change_form.html"
     list_display = ["__str__", "user", "created_at", "progress", "finished_at"]
     list_select_related = ["user"]
-    fields = ["kind", "to_status", "tag_name", "user", "created_at", "progress",
-              "refused_count", "why_refused", "finished_at"]  # fmt: skip
+    fields = ["kind", "to_status", "tag_name", "user", "created_at", "progress", "changed",
+              "unchanged", "refused_count", "why_refused", "finished_at"]  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -123,6 +131,17 @@ class BulkChangeAdmin(ReadOnly, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("articles.change_article")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Without a queue, each look at an unfinished change (the page refreshes
+        itself) does its next part, for one request's share of time."""
+        queued = jobs.queued()
+        if not queued and request.method == "GET" and str(object_id).isdigit():
+            waiting = self.get_queryset(request).filter(pk=object_id, finished_at=None)
+            if waiting.exists() and self.has_view_permission(request):
+                bulk_changes.go_on(int(object_id))
+        extra_context = {**(extra_context or {}), "refresh_seconds": 3 if queued else 1}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -88,6 +88,8 @@ class BulkChange(models.Model):
     total = models.PositiveIntegerField(_("số bài"), default=0)
     done = models.PositiveIntegerField(_("đã xử lý"), default=0)
     changed = models.PositiveIntegerField(_("đã đổi"), default=0)
+    # already as asked (published, or carrying the tag): left as they were, dates and all
+    unchanged = models.PositiveIntegerField(_("vốn đã như vậy"), default=0, db_default=0)
     refused_count = models.PositiveIntegerField(_("không đổi"), default=0)
     refusals = models.JSONField(_("lý do không đổi"), default=list)  # [story, headline, why]
     created_at = models.DateTimeField(_("lúc yêu cầu"), default=timezone.now)
