@@ -20,8 +20,10 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -62,24 +64,59 @@ def task(name: str, **options) -> Callable:
     return register
 
 
-def defer(job, *, queueing_lock: str | None = None, lock: str | None = None, **kwargs) -> None:
+# Jobs a request asked to run after its response, where there is no queue.
+_after_response: ContextVar[list | None] = ContextVar("after_response", default=None)
+
+
+def defer(
+    job,
+    *,
+    queueing_lock: str | None = None,
+    lock: str | None = None,
+    after_response: bool = False,
+    **kwargs,
+) -> None:
     """Run ``job`` (a task, or the name of one: a model need not import the
     module its job lives in) with ``kwargs`` on the queue, or now in this process.
 
     ``queueing_lock``: while a job with it waits, another is not added (the
     waiting one reads the latest state when it runs). ``lock``: jobs with the
-    same one run one after the other, never at once.
+    same one run one after the other, never at once. ``after_response``: without
+    a queue, a request's job runs once its response has been sent, so that how
+    long the response took says nothing of what the job does.
     """
     if isinstance(job, str):
         job = app.tasks[job]
     if not queued():
-        job(**kwargs)
+        pending = _after_response.get()
+        if after_response and pending is not None:
+            pending.append(functools.partial(job, **kwargs))
+        else:
+            job(**kwargs)
         return
     # One is waiting: it will do. In a savepoint, since the refusal is an error
     # of the database's, which would abort the save's whole transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
         deferred = job.configure(queueing_lock=queueing_lock, lock=lock)
         deferred.defer(**kwargs, request_id=request_id.current.get())
+
+
+def _request_started(**kwargs) -> None:
+    _after_response.set([])
+
+
+def _request_finished(**kwargs) -> None:
+    """The response has gone (the server closes it): the request's later jobs run."""
+    pending, _ = _after_response.get(), _after_response.set(None)
+    for job in pending or ():
+        try:
+            job()
+        except Exception:
+            log.exception("a job run after the response failed")
+
+
+request_started.connect(_request_started, dispatch_uid="jobs-after-response-start")
+request_finished.connect(_request_finished, dispatch_uid="jobs-after-response-end")
 
 
 @app.periodic(cron="* * * * * */5", periodic_id="retry-stalled")

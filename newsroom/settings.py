@@ -199,7 +199,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": 10.0,
     "delete_jobs": "successful",
 }
-PROCRASTINATE_IMPORT_PATHS = ["newsroom.jobs"]
+PROCRASTINATE_IMPORT_PATHS = ["newsroom.jobs", "newsroom.password_reset"]
 # Without the queue, how long one request spends on a change to many stories before
 # showing its progress page, whose every refresh does the next part (bulk_changes.py).
 BULK_CHANGE_SECONDS = env.float("BULK_CHANGE_SECONDS", default=5.0)
@@ -219,6 +219,12 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # Limits every worker must share, and no eviction may lift (password resets):
+    # rows of the database's, created by migration 0027.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "toasoan_limits",
     },
 }
 # Content (whole readers' pages, the section menu) is cached only where every

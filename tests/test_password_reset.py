@@ -18,8 +18,8 @@ def editor():
     )
 
 
-def ask(client, email: str):
-    return client.post(f"{ADMIN}password_reset/", {"email": email}, follow=True)
+def ask(client, email: str, **extra):
+    return client.post(f"{ADMIN}password_reset/", {"email": email}, follow=True, **extra)
 
 
 def test_the_sign_in_page_offers_a_reset(client):
@@ -72,3 +72,53 @@ def test_a_new_password_lifts_the_sign_in_lockout(client, editor):
         f"{ADMIN}login/", {"username": "bientapvien", "password": "mot-mat-khau-moi-dai"}
     )
     assert signed_in.status_code == 302
+
+
+def test_the_limit_is_the_account_s_however_its_address_is_typed(client, editor):
+    """Django matches the address with Unicode case folding: ``ſ`` (U+017F) and
+    capitals reach the same account, and share its three mails an hour."""
+    for typed in ("bientap@toasoan.vn", "BIENTAP@TOASOAN.VN", "bientap@toaſoan.vn") * 2:
+        assert ask(client, typed).status_code == 200
+    assert len(mail.outbox) == 3
+    assert {tuple(m.to) for m in mail.outbox} == {("bientap@toasoan.vn",)}
+
+
+def test_one_client_cannot_ask_for_many_accounts_without_end(client, editor):
+    User.objects.bulk_create(
+        User(username=f"nv{n}", email=f"nv{n}@toasoan.vn", password=editor.password, is_staff=True)
+        for n in range(15)
+    )
+    for number in range(15):
+        ask(client, f"nv{number}@toasoan.vn")
+    assert len(mail.outbox) == 10  # ten asks an hour from one address
+    other = ask(client, "nv14@toasoan.vn", REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200 and len(mail.outbox) == 11
+
+
+def test_the_mail_is_sent_after_the_response(client, editor, monkeypatch):
+    """The page answers before the mail goes: a known address takes no longer to
+    answer than an unknown one."""
+    from newsroom import password_reset
+
+    at_response = []
+    real = password_reset.PasswordResetView.form_valid
+
+    def noting(self, form):
+        response = real(self, form)
+        at_response.append(len(mail.outbox))
+        return response
+
+    monkeypatch.setattr(password_reset.PasswordResetView, "form_valid", noting)
+    ask(client, "bientap@toasoan.vn")
+    assert at_response == [0] and len(mail.outbox) == 1
+
+
+def test_the_limit_holds_across_processes(client, editor):
+    """Counted in the database every worker shares, not in one worker's memory."""
+    from django.core.cache import caches
+
+    for _ in range(3):
+        ask(client, "bientap@toasoan.vn")
+    caches["default"].clear()  # another worker's memory: nothing of the count there
+    ask(client, "bientap@toasoan.vn")
+    assert len(mail.outbox) == 3
