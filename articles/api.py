@@ -13,12 +13,15 @@ from that page's rows alone, and goes no deeper than ``MAX_PAGE``.
 from collections.abc import Callable
 from typing import Any
 
+from django.db import OperationalError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
+
+from newsroom import timeouts
 
 from .amounts import outcome_amount
 from .api_schemas import (
@@ -184,6 +187,17 @@ class BadFilter(Exception):
 @api.exception_handler(BadFilter)
 def bad_filter(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=400)
+
+
+@api.exception_handler(OperationalError)
+def statement_too_slow(request, exc):
+    """A statement stopped by its time limit (newsroom/timeouts.py): busy, try again."""
+    if not timeouts.is_timeout(exc):
+        raise exc
+    detail = "The request took too long and was stopped; try again later or narrow it."
+    response = api.create_response(request, {"detail": detail}, status=503)
+    response["Retry-After"] = str(timeouts.RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.get(

@@ -91,3 +91,20 @@ def insert(table: str | type[models.Model], columns: Sequence[str], rows: Iterab
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {into} VALUES ({marks})", list(rows))
+
+
+def analyze(*loaded: type[models.Model] | str) -> None:
+    """Give the planner statistics of what a load wrote (PostgreSQL's ``ANALYZE``):
+    before autovacuum reaches them, or where it is off, a table loaded in bulk
+    looks empty, and plans made for a few rows run for minutes on thousands.
+    Each table named or of a model in ``loaded``, with the models' many-to-many
+    links; SQLite plans without them."""
+    if connection.vendor != "postgresql":
+        return
+    tables = {t for t in loaded if isinstance(t, str)}
+    for model in (m for m in loaded if not isinstance(m, str)):
+        tables.add(model._meta.db_table)
+        tables |= {f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(quote(t) for t in sorted(tables))}")

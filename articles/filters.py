@@ -71,8 +71,11 @@ def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
     return {
         kind.name: [
             (thing.slug, str(thing))
-            for thing in fields[kind.name]
-            .queryset.filter(**{kind.news_link: newest})
+            # named by published stories, so public whatever the kind's rule
+            for thing in kind.model.objects.filter(
+                search.among(kind.news_link.removesuffix("__in"), newest)
+            )
+            .order_by(getattr(kind.model, "slug_source", "name"))
             .distinct()[:MAX_OPTIONS]
         ]
         for kind in LISTED_BY_NEWS

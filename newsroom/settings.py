@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "newsroom.replicas.ReplicaMiddleware",
+    # each statement of a request bounded in time (PostgreSQL): newsroom/timeouts.py
+    "newsroom.timeouts.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: the view's own figures
@@ -168,6 +170,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # site's is, so that tests see the same locking.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
+
+# How long one SQL statement may run on PostgreSQL, in milliseconds (newsroom/timeouts.py):
+# readers' and the desk's below the worker's own limit (GUNICORN_TIMEOUT, 30 s), so that
+# a statement is stopped rather than left running for a killed worker; jobs longer.
+READER_STATEMENT_TIMEOUT = env.int("READER_STATEMENT_TIMEOUT", default=10_000)
+DESK_STATEMENT_TIMEOUT = env.int("DESK_STATEMENT_TIMEOUT", default=25_000)
+JOBS_STATEMENT_TIMEOUT = env.int("JOBS_STATEMENT_TIMEOUT", default=300_000)
 
 # Read replicas (newsroom/replicas.py): readers' queries go to them while they
 # answer and keep up, everything else to the primary.

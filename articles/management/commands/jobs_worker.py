@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from newsroom import metrics
+from newsroom import metrics, timeouts
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--metrics-port", type=int, default=0, help="0: none")
 
     def handle(self, *args, metrics_port: int, **options):
+        timeouts.for_jobs()
         if metrics_port:
             metrics.serve_worker(metrics_port)
         call_command("procrastinate", "worker")

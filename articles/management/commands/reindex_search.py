@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import search
+from articles import bulk, search
 from articles.models import Article
 
 
@@ -9,4 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = search.index_many(Article.objects.all())
+        bulk.analyze(Article, search.WORDS_TABLE)  # the index's statistics, new
         self.stdout.write(f"Indexed {count} stories.")

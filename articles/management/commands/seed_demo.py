@@ -52,6 +52,11 @@ LINKS = (
 )
 # What a story's search document names.
 NAMED = ("tags", "countries", "organizations", "people", "authors")
+# What a load writes, analysed at its end (bulk.analyze).
+LOADED = (
+    Article, Author, Byline, Country, Event, Organization, Outcome, Participant, Person,
+    Section, Tag, TaggedArticle, search.WORDS_TABLE,
+)  # fmt: skip
 ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng", "Viện", "Hiệp hội"]
 
 
@@ -100,8 +105,11 @@ class Command(BaseCommand):
         for count in self.load(batches, sections, entities, jobs):
             done += count
             self.stdout.write(f"  {done} stories ({time.monotonic() - started:.0f} s)")
+        bulk.analyze(*LOADED)
         seconds = time.monotonic() - started
-        self.stdout.write(f"Added {stories} stories, indexed for search, in {seconds:.0f} s.")
+        self.stdout.write(
+            f"Added {stories} stories, indexed for search and analysed, in {seconds:.0f} s."
+        )
 
     def load(self, batches, sections, entities, jobs: int) -> Iterator[int]:
         """Each batch in a transaction of its own; with ``jobs`` > 1, in that many
