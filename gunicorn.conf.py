@@ -32,3 +32,11 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def worker_exit(server, worker):
+    """A worker that ends (recycled by max_requests, a reload, a stop) sends the
+    edge's purges its saves asked for first (newsroom/edge.py)."""
+    from newsroom import edge
+
+    edge.flush()

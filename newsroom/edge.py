@@ -9,10 +9,12 @@ Purges are sent to ``EDGE_CACHE_URL`` once the transaction commits, so that a
 save never waits on the edge: by the queue's worker (``jobs.py``) where there is
 one, each purge a job written with the save and retried until the edge takes
 it; by a background thread of this process otherwise, tried again, then
-logged. The app says which keys mean what (``articles``): this layer knows
-nothing of stories.
+logged, and waited for when the process ends (a command, a script, a gunicorn
+worker recycled or reloaded), so that no purge is lost with it. The app says
+which keys mean what (``articles``): this layer knows nothing of stories.
 """
 
+import atexit
 import contextlib
 import logging
 import queue
@@ -34,6 +36,9 @@ PURGE_HEADER = "xkey-purge"
 # Keys per purge request: one header line stays well under the edge's limit.
 BATCH = 200
 RETRIES = (0.5, 2, 8)  # seconds between attempts
+# How long a process that ends waits for its purges still unsent (an edge that is down
+# would otherwise hold it for every retry).
+FLUSH_SECONDS = 15
 
 log = logging.getLogger(__name__)
 _shown: ContextVar[set[str] | None] = ContextVar("shown", default=None)
@@ -86,9 +91,16 @@ def send_purge(keys: list[str]) -> None:
     _send(set(keys))
 
 
-def wait() -> None:
-    """Until every purge asked for so far has been sent (or given up on)."""
-    _sender.join()
+def wait(timeout: float | None = None) -> bool:
+    """Until every purge asked for so far has been sent (or given up on), or
+    ``timeout`` seconds have passed: whether none is left."""
+    return _sender.join(timeout)
+
+
+def flush() -> None:
+    """This process ends: its purges still unsent go first, for a while."""
+    if not wait(FLUSH_SECONDS):
+        log.error("edge purges left unsent as the process ended")
 
 
 def _send(keys: set[str]) -> bool:
@@ -122,12 +134,21 @@ class Sender:
     def put(self, keys: set[str]) -> None:
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
+                if self.thread is None:  # daemon threads still run while atexit's do
+                    atexit.register(flush)
                 self.thread = threading.Thread(target=self.run, name="edge-purges", daemon=True)
                 self.thread.start()
         self.queue.put(keys)
 
-    def join(self) -> None:
-        self.queue.join()
+    def join(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.queue.all_tasks_done:
+            while self.queue.unfinished_tasks:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self.queue.all_tasks_done.wait(left)
+        return True
 
     def run(self) -> None:
         while True:

@@ -2,6 +2,7 @@
 port in front of the live server, and the purges the app sends it."""
 
 import datetime
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -222,3 +223,76 @@ def test_the_app_s_metrics_are_never_served_through_the_edge(varnish, live_serve
             urllib.request.urlopen(varnish + path, timeout=10)
         assert refused.value.code == 404, path
         assert b"django_http" not in refused.value.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_from_a_command_that_ends_at_once_still_purges_the_edge(varnish, settings):
+    """No queue: purges go from a thread of the saving process, which waits for
+    them when it ends, so a save from ``manage.py shell`` (or a cron script) is not
+    left stale at the edge for a day."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    settings.CONTENT_CACHE = False  # the app's own cache is this process's memory here
+    story = ArticleFactory(headline="Tin trước khi sửa")
+    edge.wait()
+    url = varnish + story.get_absolute_url()
+    get(url)
+    assert get(url)[0] == "HIT"
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{database['NAME']}"
+    else:
+        database_url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    code = (
+        "from articles.models import Article; "
+        f"story = Article.objects.get(pk={story.pk}); "
+        "story.headline = 'Tin đã sửa từ lệnh'; story.save()"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "EDGE_CACHE_URL": varnish + "/"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    status, html, _ = get(url)
+    assert (status, "Tin đã sửa từ lệnh" in html) == ("MISS", True)
+
+
+def test_a_gunicorn_worker_that_ends_sends_its_purges_first(settings, monkeypatch, tmp_path):
+    """gunicorn.conf.py's worker_exit (a worker recycled by max_requests, a reload)
+    waits for the purges its saves asked for."""
+    import http.server
+    import runpy
+    import threading
+
+    received = []
+
+    class Edge(http.server.BaseHTTPRequestHandler):
+        def do_PURGE(self):
+            time.sleep(0.3)  # an edge that takes its time
+            received.append(self.headers[edge.PURGE_HEADER])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Edge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.EDGE_CACHE_URL = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        edge._sender.put({"article-1", "home"})
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the file sets it
+        hooks = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+        hooks["worker_exit"](None, None)
+        assert received == ["article-1 home"]
+    finally:
+        server.shutdown()
