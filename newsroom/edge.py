@@ -18,12 +18,14 @@ import atexit
 import contextlib
 import logging
 import queue
+import re
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +35,11 @@ from . import jobs, metrics, replicas
 
 HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"
+# What the edge's VCL was written for (the desk's address, the session cookie's name),
+# sent with each request it passes on: an app with other settings keeps nothing there.
+DESK_HEADER = "X-Edge-Desk"
+TEMPLATE = Path(__file__).resolve().parent.parent / "deploy/varnish/default.vcl"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9._~/-]*$")
 # Keys per purge request: one header line stays well under the edge's limit.
 BATCH = 200
 RETRIES = (0.5, 2, 8)  # seconds between attempts
@@ -70,6 +77,59 @@ def label(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
     if keys:
         response[HEADER] = " ".join(sorted(keys))
     return response
+
+
+def desk_marker() -> str:
+    """The desk's address and the session cookie's name, as the VCL names them."""
+    return f"/{settings.ADMIN_URL} {settings.SESSION_COOKIE_NAME}"
+
+
+def vcl(template: str | None = None) -> str:
+    """The edge's VCL (``deploy/varnish/default.vcl``) for this site's settings: the
+    desk's address (``ADMIN_URL``) and the session cookie (``SESSION_COOKIE_NAME``)
+    go to the app uncached, cookies and all (``manage.py edge_vcl``)."""
+    admin, cookie = settings.ADMIN_URL, settings.SESSION_COOKIE_NAME
+    if not (_SAFE_NAME.match(admin) and _SAFE_NAME.match(cookie)):
+        raise ValueError("ADMIN_URL and SESSION_COOKIE_NAME: letters, digits, . _ ~ / - only")
+    text = TEMPLATE.read_text() if template is None else template
+    replaced = (
+        ('is written for ADMIN_URL "admin/" and the cookie "sessionid"',
+         f'is written for ADMIN_URL "{admin}" and the cookie "{cookie}"'),
+        ('req.url ~ "^/admin/"', f'req.url ~ "^{re.escape("/" + admin)}"'),
+        ('(^|;\\s*)sessionid=', f"(^|;\\s*){re.escape(cookie)}="),
+        (f'set req.http.{DESK_HEADER} = "/admin/ sessionid";',
+         f'set req.http.{DESK_HEADER} = "{desk_marker()}";'),
+    )  # fmt: skip
+    for old, new in replaced:
+        if old not in text:
+            raise ValueError(f"the VCL template no longer says {old}")
+        text = text.replace(old, new)
+    return text
+
+
+class EdgeSettingsMiddleware:
+    """A page asked for by an edge whose VCL was written for another desk address
+    or session cookie is not kept there (no ``xkey``), and the error is logged: such
+    an edge would send the desk's requests through the cache without cookies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.warned = False
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        given = request.headers.get(DESK_HEADER)
+        if given is not None and given != desk_marker() and HEADER in response:
+            del response[HEADER]
+            if not self.warned:
+                self.warned = True
+                log.error(
+                    "the edge's VCL was written for %r, this site is %r: nothing is kept "
+                    "there until it is written again (manage.py edge_vcl)",
+                    given,
+                    desk_marker(),
+                )
+        return response
 
 
 def purge(keys: Iterable[str]) -> None:

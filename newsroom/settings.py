@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",  # first: every response says its id
+    "newsroom.edge.EdgeSettingsMiddleware",  # nothing kept by an edge set up for another desk
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # newsroom/metrics.py
     "django.middleware.security.SecurityMiddleware",
     # Kept pages are served from here, as the middleware below left them, before
@@ -136,6 +137,9 @@ ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 ROOT_URLCONF = "newsroom.urls"
+# The session cookie's name: the edge passes requests carrying it to the app
+# (`manage.py edge_vcl` writes the VCL for it and ADMIN_URL).
+SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="sessionid")
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")  # an unguessable path keeps bots off the sign-in
 
 TEMPLATES = [

@@ -296,3 +296,58 @@ def test_a_gunicorn_worker_that_ends_sends_its_purges_first(settings, monkeypatc
         assert received == ["article-1 home"]
     finally:
         server.shutdown()
+
+
+def test_the_vcl_is_written_for_the_site_s_desk_address_and_session_cookie():
+    """``manage.py edge_vcl`` passes the desk at ADMIN_URL and anyone carrying
+    SESSION_COOKIE_NAME to the app, and Varnish compiles what it writes."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    env = {**os.environ, "ADMIN_URL": "ban-bien-tap/", "SESSION_COOKIE_NAME": "toasoan_phien"}
+    run = {"env": env, "cwd": settings.BASE_DIR, "capture_output": True, "text": True}
+    written = subprocess.run([sys.executable, "manage.py", "edge_vcl"], **run, check=True).stdout
+    assert 'req.url ~ "^/ban\\-bien\\-tap/"' in written and "toasoan_phien=" in written
+    assert "/admin/" not in written and "sessionid" not in written
+    vcl = Path(settings.BASE_DIR) / ".test-edge.vcl"
+    vcl.write_text(written)
+    try:
+        compiled = subprocess.run([VARNISHD, "-C", "-f", str(vcl)], capture_output=True)
+        assert compiled.returncode == 0, compiled.stderr.decode()[-2000:]
+    finally:
+        vcl.unlink()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_cookie_of_another_name_still_takes_staff_past_the_edge(
+    live_server, settings, client
+):
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    settings.SESSION_COOKIE_NAME = "toasoan_phien"
+    story = ArticleFactory(headline="Tin cho bạn đọc")
+    with Varnish(urlparse(live_server.url).port, vcl=edge.vcl()) as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        page = url + story.get_absolute_url()
+        get(page)
+        assert get(page)[0] == "HIT"
+        assert get(page, cookie="toasoan_phien=abc")[0] == "MISS"  # to the app
+        assert get(page, cookie="toasoan_phien=abc")[0] == "MISS"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edge_set_up_for_another_session_cookie_keeps_nothing(live_server, settings, caplog):
+    """The VCL as shipped names ``sessionid``; a site whose cookie is another would
+    have staff's requests answered from the cache: the app says so and keeps nothing
+    there."""
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    settings.SESSION_COOKIE_NAME = "toasoan_phien"
+    story = ArticleFactory(headline="Tin cho bạn đọc")
+    with Varnish(urlparse(live_server.url).port) as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        page = url + story.get_absolute_url()
+        assert [get(page)[0] for _ in range(3)] == ["MISS", "MISS", "MISS"]
+    assert "the edge's VCL was written for" in caplog.text

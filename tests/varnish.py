@@ -26,14 +26,17 @@ class Varnish:
     """``with Varnish(backend_port) as url:`` varnishd runs, finds the app healthy,
     and is gone afterwards."""
 
-    def __init__(self, backend_port: int, port: int | None = None, memory: str = "64m"):
+    def __init__(
+        self, backend_port: int, port: int | None = None, memory: str = "64m", vcl: str = ""
+    ):
         self.backend_port, self.port, self.memory = backend_port, port or free_port(), memory
+        self.vcl = vcl  # the project's VCL as it is, unless given
         self.url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> str:
         self.workdir = Path(tempfile.mkdtemp(prefix="edge-"))
         self.workdir.chmod(0o755)  # varnishd's workers read it as their own user
-        vcl = (ROOT / "deploy/varnish/default.vcl").read_text()
+        vcl = self.vcl or (ROOT / "deploy/varnish/default.vcl").read_text()
         if '.port = "8000";' not in vcl:
             raise RuntimeError("the VCL's backend is no longer 127.0.0.1:8000")
         vcl_file = self.workdir / "default.vcl"

@@ -3,7 +3,9 @@
 # keys the app names in their xkey header, for as long as its s-maxage says (at
 # most until a scheduled story goes live); the app purges by key when something
 # changes (newsroom/edge.py: PURGE with an xkey-purge header, from loopback).
-# The desk and signed-in staff go straight to the app, cookies and all.
+# The desk and signed-in staff go straight to the app, cookies and all. This file
+# is written for ADMIN_URL "admin/" and the cookie "sessionid": `manage.py edge_vcl`
+# prints it for the site's own settings.
 vcl 4.1;
 
 import std;
@@ -48,7 +50,10 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # The desk (ADMIN_URL, "admin/" unless set), and anyone signed in.
+    # The desk (ADMIN_URL) and anyone signed in (SESSION_COOKIE_NAME): written for
+    # the site's settings by `manage.py edge_vcl`; the app keeps nothing at an edge
+    # whose VCL names others (newsroom/edge.py).
+    set req.http.X-Edge-Desk = "/admin/ sessionid";
     if (req.url ~ "^/admin/" || req.http.Cookie ~ "(^|;\s*)sessionid=") {
         return (pass);
     }
