@@ -42,6 +42,10 @@ MAX_CAPTION_WORDS = 8
 MAX_NAME_WORDS = 5
 MIN_PARAGRAPH_WORDS = 6
 SHORT_LINE = 120  # characters: page furniture is never longer
+# A story's copy, page and all, is a few hundred lines: more is not one story, and
+# is refused before it is read (every rule below then reads a bounded text).
+MAX_LINES = 3_000
+MAX_GLUED_WORD = 60  # characters: a longer "word" is no heading glued to another
 
 DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 TIME = re.compile(r"\b(\d{1,2})\s*[:hg]\s*(\d{2})\b")
@@ -232,6 +236,8 @@ def _unglue(heading: str, tokens: set[str]) -> list[str]:
     """``… SpaceX và GoogleSpaceX`` -> the heading and the sub-heading glued to
     it, when both halves of the last word stand alone elsewhere in the text."""
     head, _, last = heading.rpartition(" ")
+    if len(last) > MAX_GLUED_WORD:
+        return [heading]
     for i in range(2, len(last) - 1):
         left, right = last[:i], last[i:]
         if left[-1].islower() and right[0].isupper() and {left, right} <= tokens:
@@ -249,12 +255,16 @@ def _head(lines: list[str], wire: Wire) -> int:
     (the last title above it), the story's time and byline. Returns where the
     story's text begins."""
     start = next((n for n, line in enumerate(lines) if _is_paragraph(line)), len(lines))
+    # where the first title that is not a name stands: a name below it is a byline
+    first_title = next(
+        (n for n, a in enumerate(lines[:start]) if _is_title(a) and not _is_name(a)), start
+    )
     headline, above = None, None
     for n in range(start - 1, -1, -1):
         line = lines[n]
         if _is_time_line(line) or BYLINE_LABEL.match(line) or _is_furniture(line):
             continue
-        if _is_name(line) and any(_is_title(a) and not _is_name(a) for a in lines[:n]):
+        if _is_name(line) and first_title < n:
             continue  # a byline under the headline
         if _is_title(line):
             headline = n
@@ -330,4 +340,9 @@ def decode(data: bytes) -> str:
         raise ValueError("không phải văn bản (có ký tự NUL)")
     if not text.strip():
         raise ValueError("tệp rỗng")
+    if (
+        text.count("\n") > MAX_LINES
+        and sum(map(bool, map(str.strip, text.splitlines()))) > MAX_LINES
+    ):
+        raise ValueError(f"quá dài cho một bài: hơn {MAX_LINES} dòng có chữ")
     return text
