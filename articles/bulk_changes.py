@@ -1,8 +1,9 @@
-"""A change asked of many stories at once: each story moved (or tagged) by a
-job through the desk's rules (``workflow``), with its revision and its entry
-in the desk's log, the work's progress kept on a ``BulkChange`` the desk can
-watch. A job run again (retried, or left by a dead worker) goes on from the
-last batch it finished: each batch and its progress commit together.
+"""A change asked of many stories at once: each story moved (or tagged, or
+each file of copy read into a draft) by a job through the desk's rules
+(``workflow``), with its revision and its entry in the desk's log, the work's
+progress kept on a ``BulkChange`` the desk can watch. A job run again (retried,
+or left by a dead worker) goes on from the last batch it finished: each batch
+and its progress commit together.
 
 Without a queue there is no worker: the request that asks, and each refresh of
 the change's progress page, do the next batches for ``settings.BULK_CHANGE_SECONDS``,
@@ -22,7 +23,8 @@ from django.utils.translation import gettext as _
 from newsroom import jobs, page_cache
 
 from . import search, workflow
-from .models import Article, BulkChange
+from .imports import import_copy
+from .models import Article, BulkChange, CopyFile
 
 BATCH = 100
 # At most this many stories in one change: past it, the desk narrows the list first.
@@ -45,6 +47,24 @@ def start(user, stories: QuerySet, *, to_status: str = "", tag: str = "") -> Bul
         story_ids=sorted(ids),
         total=len(ids),
     )
+    return _begin(change)
+
+
+def start_import(user, files: list[tuple[str, bytes]], outlet=None) -> BulkChange:
+    """Files of copy (name, bytes) to be made drafts for ``user``, one at a time,
+    kept until read: the job starts now, or goes on at each look at its page."""
+    with transaction.atomic():
+        change = BulkChange.objects.create(
+            kind=BulkChange.Kind.IMPORT, user=user, outlet=outlet, total=len(files)
+        )
+        CopyFile.objects.bulk_create(
+            CopyFile(change=change, position=n, name=name[:255], data=data)
+            for n, (name, data) in enumerate(files)
+        )
+    return _begin(change)
+
+
+def _begin(change: BulkChange) -> BulkChange:
     if jobs.queued():
         jobs.defer("desk.bulk_change", lock=f"bulk-change-{change.pk}", change=change.pk)
     else:
@@ -79,6 +99,39 @@ def _batch(pk: int) -> bool:
         change.finished_at = timezone.now()
         change.save(update_fields=["finished_at"])
         return False
+    if change.kind == BulkChange.Kind.IMPORT:
+        _import_next(change)
+    else:
+        _change_next(change)
+    return True
+
+
+def _import_next(change: BulkChange) -> None:
+    """The next file of copy read into a draft (or found already imported, or
+    refused with the reason), then deleted: one file a batch, each a few tenths
+    of a second at most (wire.py reads a bounded text)."""
+    copy = CopyFile.objects.filter(change=change, position=change.done).first()
+    if copy is None:
+        change.refuse(None, "", _("tệp không còn"))
+    elif change.user is None:
+        change.refuse(None, copy.name, _("người yêu cầu không còn"))
+    else:
+        result = import_copy(copy.name, bytes(copy.data), outlet=change.outlet, user=change.user)
+        if result.error:
+            change.refuse(None, copy.name, result.error)
+        else:
+            change.story_ids.append(result.article.pk)
+            if result.created:
+                change.changed += 1
+            else:
+                change.unchanged += 1
+        copy.delete()
+    change.done += 1
+    change.save(update_fields=["done", "changed", "unchanged", "refused_count", "refusals",
+                               "story_ids"])  # fmt: skip
+
+
+def _change_next(change: BulkChange) -> None:
     ids = change.story_ids[change.done : change.done + BATCH]
     # What each story's revision and purge read, as it was before the change: a tag
     # added is saved (and kept in the revision) on its own.
@@ -105,7 +158,6 @@ def _batch(pk: int) -> bool:
                 change.refuse(pk, story.headline, str(refusal))
     change.done += len(ids)
     change.save(update_fields=["done", "changed", "unchanged", "refused_count", "refusals"])
-    return True
 
 
 def _already_so(change: BulkChange, story: Article) -> bool:

@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 
 # Retried at 1, 2, 4, 8, 16 s: a store or an edge that blinks, not one that is down for long.
 RETRY = RetryStrategy(max_attempts=5, exponential_wait=1)
+# Two lanes, each with a worker of its own (``manage.py jobs_worker``): jobs that may
+# take minutes (renditions of a large picture, imports, changes to many stories) on
+# LONG, so that edge purges, indexing and scheduled stories going live never wait
+# behind them on DEFAULT.
+DEFAULT, LONG = "default", "long"
 
 
 def queued() -> bool:

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import caching, search, tasks
-from articles.models import Article
+from articles.models import Article, BulkChange, CopyFile
 from newsroom import edge, jobs
 from newsroom.request_id import carried
 from tests.factories import ArticleFactory, image_upload
@@ -115,12 +115,16 @@ def waiting(name: str | None = None) -> list[tuple[str, str]]:
         return [row for row in cursor.fetchall() if name in (None, row[0])]
 
 
-def work(app) -> None:
-    """A worker runs every job waiting, then stops (with a connection of its
-    own, as ``manage.py procrastinate worker`` has)."""
+def work(app, queues: list[str] | None = None) -> None:
+    """A worker runs every job waiting (on ``queues``, or all), then stops (with a
+    connection of its own, as ``manage.py procrastinate worker`` has)."""
     with app.replace_connector(app.connector.get_worker_connector()) as worker:
         worker.run_worker(
-            wait=False, install_signal_handlers=False, listen_notify=False, delete_jobs="never"
+            queues=queues,
+            wait=False,
+            install_signal_handlers=False,
+            listen_notify=False,
+            delete_jobs="never",
         )
 
 
@@ -259,20 +263,29 @@ def test_a_job_already_waiting_leaves_the_save_whole(queue):
 
 @needs_queue
 @pytest.mark.django_db(transaction=True)
-def test_the_desk_s_multi_file_import_is_a_job_per_file(queue, client):
+def test_the_desk_s_multi_file_import_is_a_job_on_the_long_lane(queue, client):
+    """Files of copy are one import job, on the lane of long jobs: a worker of the
+    default lane (purges, indexing, stories going live) never waits behind it."""
     client.force_login(User.objects.create_superuser("bientap", password="x"))
     files = [
         SimpleUploadedFile(path.name, path.read_bytes(), "text/plain")
         for path in (FILE_000, FILE_001, FILE_000)  # one of them twice
     ]
     response = client.post("/admin/articles/article/import/", {"files": files})
-    assert response.status_code == 200
-    assert "Đang nhập" in response.text and FILE_001.name in response.text
-    assert waiting("wire.import") == [("wire.import", "todo")] * 3
+    change = BulkChange.objects.get()
+    assert response.status_code == 302 and response["Location"] == change.get_absolute_url()
+    assert waiting("desk.bulk_change") == [("desk.bulk_change", "todo")]
     assert not Article.objects.exists()
-    work(queue)
+    work(queue, queues=["default"])  # the default lane's worker leaves it
+    assert waiting("desk.bulk_change") == [("desk.bulk_change", "todo")]
+    work(queue, queues=["long"])
     drafts = Article.objects.filter(wire_fingerprint__isnull=False)
     assert drafts.count() == 2 and {d.created_by.username for d in drafts} == {"bientap"}
+    change.refresh_from_db()
+    assert (change.done, change.changed, change.unchanged) == (3, 2, 1) and change.finished_at
+    page = client.get(change.get_absolute_url()).text
+    assert all(d.headline[:30] in page for d in drafts)
+    assert not CopyFile.objects.exists()  # each file deleted once read
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ hold them, other outlets' layouts read by the same rules, each text once."""
 
 import datetime
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,54 @@ def test_the_import_page_searches_for_the_outlet_rather_than_listing_every_one(d
     bad = SimpleUploadedFile(FILE_001.name, b"x", "text/plain")
     refused = desk.post("/admin/articles/article/import/", {"files": [bad], "outlet": "abc"})
     assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+
+
+TWO_MB = 2 * 1024 * 1024
+HOSTILE = {
+    "two-word names": "Xin Chào\n" * 250_000,
+    "two-word lines": "xin chào\n" * 250_000,
+    "one line": "a" * TWO_MB,
+    "one line of words": "chào " * 400_000,
+    "dates": "21/05/2025 17:05\n" * 120_000,
+    "buttons": "chia sẻ copy link\n" * 110_000,
+    "punctuation": ".\n" * 1_000_000,
+    "a heading with one endless word": "Tin\nMột câu có đủ sáu từ ở đây.\nA" + "a" * 1_900_000,
+    "3,000 long lines": ("Một câu " + "chữ " * 170 + "Xin Chào\n") * 2_900,
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_copy_of_any_shape_is_read_or_refused_in_a_fraction_of_a_second(shape):
+    """Reading is linear in the copy, and copy of more lines than any story is refused
+    before it is read: 2 MB of two-word lines took 6 s of CPU, and fifty of them a
+    worker's whole time limit."""
+    from articles.wire import decode
+
+    data = HOSTILE[shape].encode()[:TWO_MB]
+    started = time.process_time()
+    try:
+        read(decode(data.decode(errors="ignore").encode()))
+    except ValueError as refusal:
+        assert "quá dài" in str(refusal)
+    assert time.process_time() - started < 1.0
+
+
+def test_many_files_are_an_import_whose_page_shows_each_result(client, reporter):
+    """More than a few files: the request reads what fits its time and answers with
+    the import's page (drafts made, files refused and why), never the worker's limit."""
+    client.force_login(reporter)
+    url = reverse("admin:articles_article_import")
+    hostile = [
+        SimpleUploadedFile(f"dai-{n}.txt", HOSTILE["two-word lines"].encode()[:TWO_MB])
+        for n in range(6)
+    ]
+    good = SimpleUploadedFile("000.txt", FILE_000.read_bytes(), "text/plain")
+    started = time.process_time()
+    response = client.post(url, {"files": [*hostile, good]})
+    assert time.process_time() - started < 5
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("quá dài cho một bài") == 6 and "dai-5.txt" in page
+    draft = Article.objects.get(wire_fingerprint__isnull=False)
+    assert draft.created_by == reporter and f"#{draft.pk}" in page
+    assert "7 / 7" in page

@@ -119,7 +119,7 @@ class BulkChangeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "user", "created_at", "progress", "finished_at"]
     list_select_related = ["user"]
     fields = ["kind", "to_status", "tag_name", "user", "created_at", "progress", "changed",
-              "unchanged", "refused_count", "why_refused", "finished_at"]  # fmt: skip
+              "unchanged", "refused_count", "why_refused", "drafts", "finished_at"]  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -156,8 +156,27 @@ class BulkChangeAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description=_("lý do không đổi"))
     def why_refused(self, change: BulkChange):
         rows = format_html_join(
-            "", '<li><a href="{}">#{}</a> {}: {}</li>',
-            ((reverse("admin:articles_article_change", args=[pk]), pk, headline, why)
-             for pk, headline, why in change.refusals),
+            "", "<li>{}{}: {}</li>",
+            ((_story_link(pk), headline, why) for pk, headline, why in change.refusals),
         )  # fmt: skip
         return format_html("<ul>{}</ul>", rows) if rows else "–"
+
+    @admin.display(description=_("bản nháp từ các tệp"))
+    def drafts(self, change: BulkChange):
+        """The drafts an import made or found (the first hundred)."""
+        if change.kind != BulkChange.Kind.IMPORT or not change.story_ids:
+            return "–"
+        stories = Article.objects.only("headline", "sapo").in_bulk(change.story_ids[:100])
+        rows = format_html_join(
+            "", "<li>{}{}</li>",
+            ((_story_link(pk), stories[pk]) for pk in change.story_ids[:100] if pk in stories),
+        )  # fmt: skip
+        return format_html("<ul>{}</ul>", rows)
+
+
+def _story_link(pk: int | None):
+    if pk is None:  # a file of copy that made no story
+        return ""
+    return format_html(
+        '<a href="{}">#{}</a> ', reverse("admin:articles_article_change", args=[pk]), pk
+    )

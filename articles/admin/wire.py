@@ -2,25 +2,27 @@
 (imports.py), each text once, with what was cut shown on the draft; and the
 story form's entity suggestions (suggest.py)."""
 
-import base64
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import jobs
 
+from .. import bulk_changes
 from ..imports import import_copy
 from ..models import Article, Organization
 from ..suggest import SOURCES, find
-from ..tasks import import_wire
 from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
+# Read while the editor waits: a few files (each read in well under a second); more
+# are an import job whose page shows how far it is, as changes to many stories are.
+FILES_IN_REQUEST = 3
 
 
 class MultipleFiles(forms.ClearableFileInput):
@@ -65,29 +67,20 @@ class ImportForm(forms.Form):
 def import_view(model_admin: admin.ModelAdmin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    results, queued = [], []
+    results = []
     site = model_admin.admin_site
     form = ImportForm(request.POST or None, request.FILES or None, admin_site=site)
     if request.method == "POST" and form.is_valid():
         outlet = form.cleaned_data["outlet"]
         files = form.cleaned_data["files"]
-        if len(files) > 1 and jobs.queued():
-            # many files: each a job of the queue's worker, the desk not kept waiting
-            for upload in files:
-                data = base64.b64encode(upload.read()).decode()
-                jobs.defer(
-                    import_wire,
-                    name=upload.name,
-                    data=data,
-                    outlet=outlet and outlet.pk,
-                    user=request.user.pk,
-                )
-                queued.append(upload.name)
-        else:
-            results = [
-                import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
-                for upload in files
-            ]
+        if len(files) > FILES_IN_REQUEST or (len(files) > 1 and jobs.queued()):
+            copies = [(upload.name, upload.read()) for upload in files]
+            change = bulk_changes.start_import(request.user, copies, outlet)
+            return redirect(change.get_absolute_url())
+        results = [
+            import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
+            for upload in files
+        ]
         form = ImportForm(admin_site=site)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -95,7 +88,6 @@ def import_view(model_admin: admin.ModelAdmin, request):
         "title": _("Nhập tin"),
         "form": form,
         "results": results,
-        "queued": queued,
     }
     return TemplateResponse(request, "admin/articles/article/import.html", context)
 

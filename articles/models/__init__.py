@@ -11,7 +11,7 @@ from .base import (
     validate_timezone,
 )
 from .corrections import Correction
-from .desk import BulkChange, StateChange
+from .desk import BulkChange, CopyFile, StateChange
 from .entities import (
     Author,
     Country,
@@ -37,6 +37,7 @@ __all__ = [
     "BulkChange",
     "Byline",
     "CleanTags",
+    "CopyFile",
     "Correction",
     "Country",
     "CountryAlias",

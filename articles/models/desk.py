@@ -5,6 +5,7 @@ lawyers read it (the desk's "Nhật ký")."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,13 +64,15 @@ class StateChange(models.Model):
 
 
 class BulkChange(models.Model):
-    """A change asked of many stories at once (a move through the workflow, or
-    a tag added), made story by story by a job through the desk's rules
-    (``articles/bulk_changes.py``), its progress here for the desk to follow."""
+    """A change asked of many stories at once (a move through the workflow, a
+    tag added, or files of copy made drafts), made story by story by a job
+    through the desk's rules (``articles/bulk_changes.py``), its progress here
+    for the desk to follow."""
 
     class Kind(models.TextChoices):
         MOVE = "move", _("chuyển trạng thái")
         TAG = "tag", _("thêm thẻ")
+        IMPORT = "import", _("nhập tin")
 
     # The refusals kept to show (all are counted).
     REFUSALS_KEPT = 50
@@ -77,6 +80,15 @@ class BulkChange(models.Model):
     kind = models.CharField(_("việc"), max_length=8, choices=Kind)
     to_status = models.CharField(_("sang"), max_length=10, choices=Article.Status, blank=True)
     tag_name = models.CharField(_("thẻ"), max_length=100, blank=True)
+    # copy imported: the outlet chosen for every file (none: read from each banner)
+    outlet = models.ForeignKey(
+        "articles.Organization",
+        verbose_name=_("báo nguồn"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người yêu cầu"),
@@ -101,13 +113,39 @@ class BulkChange(models.Model):
         verbose_name_plural = _("việc hàng loạt")
 
     def __str__(self):
+        if self.kind == self.Kind.IMPORT:
+            return _("Nhập tin: %(count)d tệp") % {"count": self.total}
         if self.kind == self.Kind.TAG:
             what = _("Thêm thẻ “%(tag)s”") % {"tag": self.tag_name}
         else:
             what = _("Chuyển sang “%(status)s”") % {"status": self.get_to_status_display()}
         return _("%(what)s: %(count)d bài") % {"what": what, "count": self.total}
 
+    def get_absolute_url(self) -> str:
+        return reverse("admin:articles_bulkchange_change", args=[self.pk])
+
     def refuse(self, story: int, headline: str, why: str) -> None:
         self.refused_count += 1
         if len(self.refusals) < self.REFUSALS_KEPT:
             self.refusals.append([story, headline, why])
+
+
+class CopyFile(models.Model):
+    """A file of copy waiting to be read into a draft by an import (``BulkChange``
+    of kind ``import``): kept until its turn, then deleted."""
+
+    change = models.ForeignKey(BulkChange, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(_("tệp"), max_length=255)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["change", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "position"], name="unique_copy_file")
+        ]
+        verbose_name = _("tệp chờ nhập")
+        verbose_name_plural = _("tệp chờ nhập")
+
+    def __str__(self):
+        return self.name
