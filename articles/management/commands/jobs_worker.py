@@ -39,7 +39,9 @@ class Command(BaseCommand):
         if metrics_port:
             metrics.serve_worker(metrics_port)
         if queues:
-            call_command("procrastinate", "worker", *queues)
+            call_command(
+                "procrastinate", "worker", "--queues", ",".join(queues), "--name", queues[0]
+            )
             return
         manage = str(settings.BASE_DIR / "manage.py")
         long_lane = subprocess.Popen(
@@ -47,7 +49,9 @@ class Command(BaseCommand):
             preexec_fn=_end_with_parent,
         )
         try:
-            call_command("procrastinate", "worker", jobs.DEFAULT)
+            call_command(
+                "procrastinate", "worker", "--queues", jobs.DEFAULT, "--name", jobs.DEFAULT
+            )
         finally:
             long_lane.terminate()
             try:
