@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .bounded import among
 from .caching import remember
 from .kinds import KINDS, Kind
 from .models import Article
@@ -73,7 +74,7 @@ def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
             (thing.slug, str(thing))
             # named by published stories, so public whatever the kind's rule
             for thing in kind.model.objects.filter(
-                search.among(kind.news_link.removesuffix("__in"), newest)
+                among(kind.news_link.removesuffix("__in"), newest)
             )
             .order_by(getattr(kind.model, "slug_source", "name"))
             .distinct()[:MAX_OPTIONS]

@@ -30,18 +30,7 @@ from contextvars import ContextVar
 import nh3
 from django.apps import apps
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -49,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsroom import jobs
 
 from . import tsvector
+from .bounded import among
 from .slugs import fold
 from .tsvector import WEIGHTS
 
@@ -301,33 +291,10 @@ def _search_postgres(articles, query, words):
 
 
 def _newest(articles, query) -> QuerySet:
-    """The newest ``CANDIDATES`` stories matching ``query`` (found in the GIN index).
-
-    Asked as ``pk = ANY(ARRAY(…))``, which PostgreSQL runs once (an InitPlan), not
-    ``pk IN (…)``: without statistics (a fresh load that autovacuum has not reached)
-    the planner took the archive for a few rows and ran the ``IN`` once per story,
-    a search of 100,000 stories taking minutes."""
+    """The newest ``CANDIDATES`` stories matching ``query`` (found in the GIN index),
+    asked so that a table never analysed is not read once per story (bounded.py)."""
     newest = articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")
     return articles.filter(among("pk", newest[:CANDIDATES]))
-
-
-class _IsAny(Func):
-    """``value = ANY(array)``."""
-
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
-
-
-def among(field: str, ids: QuerySet) -> Func:
-    """A condition: ``field`` is one of the values ``ids`` (a query of one column,
-    often sliced) gives, asked so that PostgreSQL runs that query once whatever its
-    statistics say (``= ANY(ARRAY(…))``); ``IN`` elsewhere."""
-    if not _is_postgres():
-        return Q(**{f"{field}__in": ids})
-    from django.contrib.postgres.expressions import ArraySubquery
-
-    return _IsAny(F(field), ArraySubquery(ids))
 
 
 def _respelled(words: list[str]):

@@ -242,18 +242,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             # Readers' listings use two partial indexes in migration 0006, written in
             # SQL because SQLite cannot say NULLS LAST in an index (its DESC already is).
         ]
-        constraints = [
-            # A story has at most one published translation in each language; drafts
-            # of others may wait (articles/models/translated.py).
-            models.UniqueConstraint(
-                fields=["translation_of", "language"],
-                condition=Q(status="published"),
-                name="one_published_translation_per_language",
-            ),
-            models.CheckConstraint(
-                condition=~Q(translation_of=F("pk")), name="not_own_translation"
-            ),
-        ]
+        constraints = Translated.Meta.constraints
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
     def save(self, *args, **kwargs):

@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +64,17 @@ class Translated(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            # At most one published translation in each language; drafts of others wait.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=Q(status="published"),
+                name="one_published_translation_per_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")), name="not_own_translation"
+            ),
+        ]
 
     def clean_translation(self):
         """A translation names its original, in another language; a story that has
