@@ -252,3 +252,11 @@ def test_many_files_are_an_import_whose_page_shows_each_result(client, reporter)
     draft = Article.objects.get(wire_fingerprint__isnull=False)
     assert draft.created_by == reporter and f"#{draft.pk}" in page
     assert "7 / 7" in page
+
+
+def test_one_import_takes_at_most_twenty_megabytes(client, reporter):
+    client.force_login(reporter)
+    files = [SimpleUploadedFile(f"{n}.txt", b"x" * (TWO_MB - 10)) for n in range(11)]
+    response = client.post(reverse("admin:articles_article_import"), {"files": files})
+    assert response.status_code == 200 and "tối đa 20 MB" in response.content.decode()
+    assert not Article.objects.exists()

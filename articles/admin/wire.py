@@ -20,6 +20,7 @@ from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
+MAX_REQUEST_BYTES = 20 * 1024 * 1024  # all the files of one import
 # Read while the editor waits: a few files (each read in well under a second); more
 # are an import job whose page shows how far it is, as changes to many stories are.
 FILES_IN_REQUEST = 3
@@ -44,6 +45,8 @@ class CopyFiles(forms.FileField):
                 raise forms.ValidationError(
                     _("“%(name)s” quá lớn cho một bài (tối đa 2 MB).") % {"name": upload.name}
                 )
+        if sum(upload.size for upload in files) > MAX_REQUEST_BYTES:
+            raise forms.ValidationError(_("Mỗi lần nhập tối đa 20 MB: hãy chia thành nhiều lần."))
         return files
 
 
