@@ -238,6 +238,9 @@ CACHES = {
     "limits": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "toasoan_limits",
+        # never culled while in force (Django culls past 300 entries by default, which
+        # would let a flood of asks from many addresses lift an account's limit)
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
     },
 }
 # Content (whole readers' pages, the section menu) is cached only where every
