@@ -43,6 +43,8 @@ class AccountsForm(PasswordResetForm):
 @jobs.task("accounts.password_reset_mail")
 def send_reset_mail(email: str, accounts: list[int], domain: str, use_https: bool) -> None:
     """The reset mail to ``accounts`` (those the address matched, within their limit)."""
+    if not accounts:
+        return
     form = AccountsForm({"email": email})
     if form.is_valid():
         form.only = set(accounts)
@@ -65,20 +67,22 @@ class PasswordResetView(AdminPage, auth_views.PasswordResetView):
         email = form.cleaned_data["email"]
         if take_slot(f"password-reset:client:{client_address(self.request)}",
                      REQUESTS_PER_ADDRESS_PER_HOUR):  # fmt: skip
+            users = list(form.get_users(email))
             accounts = [
                 user.pk
-                for user in form.get_users(email)
+                for user in users
                 if take_slot(f"password-reset:account:{user.pk}", RESETS_PER_HOUR)
             ]
-            if accounts:
-                jobs.defer(
-                    send_reset_mail,
-                    after_response=True,
-                    email=email,
-                    accounts=accounts,
-                    domain=self.request.get_host(),
-                    use_https=self.request.is_secure(),
-                )
+            if not users:  # the same writes as for an account, so the same time taken
+                take_slot(f"password-reset:nobody:{email.casefold()}", RESETS_PER_HOUR)
+            jobs.defer(  # for nobody, too: a job that sends nothing
+                send_reset_mail,
+                after_response=True,
+                email=email,
+                accounts=accounts,
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+            )
         # the "done" page, as Django's view would answer after sending
         return super(auth_views.PasswordResetView, self).form_valid(form)
 

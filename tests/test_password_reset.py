@@ -122,3 +122,36 @@ def test_the_limit_holds_across_processes(client, editor):
     caches["default"].clear()  # another worker's memory: nothing of the count there
     ask(client, "bientap@toasoan.vn")
     assert len(mail.outbox) == 3
+
+
+def test_a_known_and_an_unknown_address_cost_the_same_work(client, editor, monkeypatch):
+    """Until the response, the same statements and one job either way (a job that
+    sends nothing for nobody): neither the time taken nor the queue tells whether an
+    address is known. The mail itself goes after the response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom import jobs, password_reset
+
+    deferred, counts = [], []
+    defer, form_valid = jobs.defer, password_reset.PasswordResetView.form_valid
+
+    def noting(job, **kwargs):
+        deferred.append(kwargs.get("accounts"))
+        return defer(job, **kwargs)
+
+    def counted(self, form):
+        with CaptureQueriesContext(connection) as queries:
+            response = form_valid(self, form)
+        counts.append(len(queries))
+        return response
+
+    monkeypatch.setattr(jobs, "defer", noting)
+    monkeypatch.setattr(password_reset.PasswordResetView, "form_valid", counted)
+    for email, address in (
+        ("bientap@toasoan.vn", "203.0.113.1"),
+        ("khong-ai@toasoan.vn", "203.0.113.2"),
+    ):
+        client.post(f"{ADMIN}password_reset/", {"email": email}, REMOTE_ADDR=address)
+    assert counts[0] == counts[1] > 0
+    assert deferred == [[editor.pk], []] and len(mail.outbox) == 1
