@@ -159,13 +159,15 @@ for relation in (
 # The cached pages that showed what changed are dropped, here and at the edge (surrogates.py).
 @receiver(post_save, sender=Article)
 def purge_saved_story(sender, instance, **kwargs):
-    page_cache.purge(surrogates.story_changed(instance, getattr(instance, "_stored", None)))
+    stored = getattr(instance, "_stored", None)
+    hard = surrogates.withdrawn(instance, stored)  # unpublished: gone from the edge outright
+    page_cache.purge(surrogates.story_changed(instance, stored), hard=hard)
 
 
 @receiver(pre_delete, sender=Article)
 def purge_deleted_story(sender, instance, **kwargs):
     stored = {field: getattr(instance, field) for field in surrogates.PLACE}
-    page_cache.purge(surrogates.story_changed(instance, stored, gone=True))
+    page_cache.purge(surrogates.story_changed(instance, stored, gone=True), hard=True)
 
 
 def purge_row(sender, instance, **kwargs):

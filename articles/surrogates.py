@@ -21,6 +21,7 @@ Three kinds of key:
 """
 
 from django.db import models
+from django.utils import timezone
 
 from newsroom import edge
 
@@ -73,6 +74,19 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
         if stored and stored["section_id"]:
             keys.add(f"list-section-{stored['section_id']}")
     return keys
+
+
+def withdrawn(story, stored: dict | None, *, gone: bool = False) -> bool:
+    """Whether a save (``stored``: the row before) or deletion takes a story away
+    from readers: its pages must then go from the edge outright, never to be
+    served again as a stale copy, even while no app server answers."""
+    now = timezone.now()
+
+    def public(status, published_at) -> bool:
+        return status == story.Status.PUBLISHED and (published_at is None or published_at <= now)
+
+    was = bool(stored) and public(stored["status"], stored["published_at"])
+    return was and (gone or not public(story.status, story.published_at))
 
 
 def named_by(story) -> set[str]:

@@ -34,7 +34,8 @@ from django.http import HttpResponse
 from . import jobs, metrics, replicas
 
 HEADER = "xkey"
-PURGE_HEADER = "xkey-purge"
+PURGE_HEADER = "xkey-purge"  # dropped outright: never served again, not even in an outage
+SOFT_PURGE_HEADER = "xkey-softpurge"  # kept as a stale copy, served only while no app answers
 # What the edge's VCL was written for (the desk's address, the session cookie's name),
 # sent with each request it passes on: an app with other settings keeps nothing there.
 DESK_HEADER = "X-Edge-Desk"
@@ -132,23 +133,25 @@ class EdgeSettingsMiddleware:
         return response
 
 
-def purge(keys: Iterable[str]) -> None:
+def purge(keys: Iterable[str], *, hard: bool = False) -> None:
     """Have the edge drop every response that showed any of ``keys``, once the
-    current transaction commits (nothing, if it rolls back)."""
+    current transaction commits (nothing, if it rolls back): as stale copies it
+    serves only while no app server answers (an edit), or outright (``hard``: a
+    story withdrawn, which no reader may be shown again, even in an outage)."""
     keys = set(keys)
     if not keys or not settings.EDGE_CACHE_URL:
         return
     if jobs.queued():
         # the edge's purges one after another, in the order they were asked for
-        jobs.defer(send_purge, keys=sorted(keys), lock="edge-purge")
+        jobs.defer(send_purge, keys=sorted(keys), hard=hard, lock="edge-purge")
     else:
-        transaction.on_commit(lambda: _sender.put(keys))
+        transaction.on_commit(lambda: _sender.put(keys, hard=hard))
 
 
 @jobs.task("edge.purge")
-def send_purge(keys: list[str]) -> None:
+def send_purge(keys: list[str], hard: bool = True) -> None:
     replicas.record_write()  # the worker may come before the save's own process does
-    _send(set(keys))
+    _send(set(keys), hard=hard)
 
 
 def wait(timeout: float | None = None) -> bool:
@@ -163,13 +166,14 @@ def flush() -> None:
         log.error("edge purges left unsent as the process ended")
 
 
-def _send(keys: set[str]) -> bool:
+def _send(keys: set[str], *, hard: bool = True) -> bool:
     ordered = sorted(keys)
+    header = PURGE_HEADER if hard else SOFT_PURGE_HEADER
     for start in range(0, len(ordered), BATCH):
         request = urllib.request.Request(
             settings.EDGE_CACHE_URL,
             method="PURGE",
-            headers={PURGE_HEADER: " ".join(ordered[start : start + BATCH])},
+            headers={header: " ".join(ordered[start : start + BATCH])},
         )
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
@@ -187,18 +191,18 @@ class Sender:
     requests, not a hundred)."""
 
     def __init__(self):
-        self.queue: queue.Queue[set[str]] = queue.Queue()
+        self.queue: queue.Queue[tuple[set[str], bool]] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def put(self, keys: set[str]) -> None:
+    def put(self, keys: set[str], hard: bool = True) -> None:
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
                 if self.thread is None:  # daemon threads still run while atexit's do
                     atexit.register(flush)
                 self.thread = threading.Thread(target=self.run, name="edge-purges", daemon=True)
                 self.thread.start()
-        self.queue.put(keys)
+        self.queue.put((keys, hard))
 
     def join(self, timeout: float | None = None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -215,17 +219,20 @@ class Sender:
             batches = [self.queue.get()]
             while not self.queue.empty():
                 batches.append(self.queue.get_nowait())
-            keys = set().union(*batches)
+            hard = set().union(*(keys for keys, hard in batches if hard))
+            soft = set().union(*(keys for keys, hard in batches if not hard)) - hard
             try:
-                self.deliver(keys)
+                for keys, is_hard in ((hard, True), (soft, False)):
+                    if keys:
+                        self.deliver(keys, hard=is_hard)
             finally:
                 for _ in batches:
                     self.queue.task_done()
 
-    def deliver(self, keys: set[str]) -> None:
+    def deliver(self, keys: set[str], *, hard: bool = True) -> None:
         for pause in (*RETRIES, None):
             try:
-                _send(keys)
+                _send(keys, hard=hard)
                 return
             except (OSError, urllib.error.URLError) as error:
                 if pause is None:

@@ -68,7 +68,8 @@ ENDED = "pages:ended"  # a new token each time one ends (its keys' versions writ
 VERSION = "pages:key:"  # + a key: the number of its last purge
 CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
 _purged_here = 0  # purges this process has ended
-_pending: ContextVar[set[str] | None] = ContextVar("purges_pending", default=None)  # batched()
+# batched(): the keys purged inside the block, soft and hard
+_pending: ContextVar[dict[bool, set[str]] | None] = ContextVar("purges_pending", default=None)
 KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
 _GZIP = re.compile(r"\bgzip\b")
@@ -130,25 +131,28 @@ def _edge_age(response: HttpResponse, current: dict) -> HttpResponse:
 def batched():
     """Purge once, at the block's end, every key purged inside it: a change to
     many stories would otherwise purge the front page once per story."""
-    pending: set[str] = set()
+    pending: dict[bool, set[str]] = {False: set(), True: set()}
     token = _pending.set(pending)
     try:
         yield
     finally:
         _pending.reset(token)
-        purge(pending)
+        purge(pending[True], hard=True)
+        purge(pending[False] - pending[True])
 
 
-def purge(keys) -> None:
+def purge(keys, *, hard: bool = False) -> None:
     """Drop every page that shows any of ``keys``, here and at the edge. Here at
     once and again when the transaction commits, so that a page another request
-    renders in between, from what the database held before, is not kept either."""
+    renders in between, from what the database held before, is not kept either.
+    At the edge an edit's pages stay as stale copies, for when no app server
+    answers; ``hard`` (a story withdrawn) drops them outright (edge.py)."""
     keys = set(keys)
     if not keys:
         return
     pending = _pending.get()
     if pending is not None:
-        pending |= keys
+        pending[hard] |= keys
         return
     # The replicas are told the change's place in the primary's log before the
     # pages are dropped, once it is committed (replicas.py).
@@ -158,7 +162,7 @@ def purge(keys) -> None:
     if connection.in_atomic_block:
         transaction.on_commit(replicas.record_write)
         transaction.on_commit(lambda: _forget(keys))
-    edge.purge(keys)
+    edge.purge(keys, hard=hard)
 
 
 def _forget(keys: set[str]) -> None:

@@ -110,8 +110,8 @@ def test_purges_name_what_changed_once_the_save_commits(
     db, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.EDGE_CACHE_URL = "http://edge.invalid/"
-    sent = []
-    monkeypatch.setattr(edge._sender, "put", sent.append)
+    sent, kinds = [], []
+    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True: sent.append(keys))
     section = Section.objects.create(name="Kinh tế")
     story = ArticleFactory(section=section)
     draft = ArticleFactory(status=Article.Status.DRAFT, section=section)
@@ -135,6 +135,18 @@ def test_purges_name_what_changed_once_the_save_commits(
         story.save()
     keys = set().union(*sent)
     assert {f"list-section-{section.pk}", f"list-section-{story.section_id}", "home"} <= keys
+
+    # an edit's pages stay at the edge as stale copies; a story withdrawn goes outright
+    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True: kinds.append(hard))
+    with django_capture_on_commit_callbacks(execute=True):
+        story.headline = "Sửa lần nữa"
+        story.save()
+        story.status = Article.Status.DRAFT
+        story.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory().delete()
+    # the edit soft, the unpublishing hard; a new story's saves soft, its deletion hard
+    assert kinds[:2] == [False, True] and True not in kinds[2:-1] and kinds[-1] is True
 
 
 @pytest.mark.django_db
@@ -351,3 +363,38 @@ def test_an_edge_set_up_for_another_session_cookie_keeps_nothing(live_server, se
         page = url + story.get_absolute_url()
         assert [get(page)[0] for _ in range(3)] == ["MISS", "MISS", "MISS"]
     assert "the edge's VCL was written for" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_leaves_a_stale_copy_for_an_outage_and_a_withdrawal_leaves_none(
+    live_server, settings
+):
+    """An edit soft-purges: while no app server answers the edge serves the page as
+    it was, and once one does the next reader gets the new one. An unpublished
+    story is purged outright: never served again, not even in an outage."""
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    edited = ArticleFactory(headline="Tin trước khi sửa")
+    withdrawn = ArticleFactory(headline="Tin sắp bị gỡ")
+    edge_varnish = Varnish(urlparse(live_server.url).port)
+    with edge_varnish as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        pages = {story.pk: url + story.get_absolute_url() for story in (edited, withdrawn)}
+        for page in pages.values():
+            get(page)
+            assert get(page)[0] == "HIT"
+        edited.headline = "Tin đã sửa"
+        edited.save()
+        withdrawn.status = Article.Status.DRAFT
+        withdrawn.save()
+        edge.wait()
+
+        edge_varnish.set_health("sick")  # no app server answers
+        status, html, _ = get(pages[edited.pk])
+        assert "Tin trước khi sửa" in html  # the stale copy, rather than an error
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(pages[withdrawn.pk])
+        assert refused.value.code == 503  # nothing of the withdrawn story is left
+
+        edge_varnish.set_health("auto")
+        status, html, _ = get(pages[edited.pk])
+        assert (status, "Tin đã sửa" in html) == ("MISS", True)

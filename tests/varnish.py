@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VARNISHSTAT = shutil.which("varnishstat") or "/usr/bin/varnishstat"
+VARNISHADM = shutil.which("varnishadm") or "/usr/bin/varnishadm"
 
 
 def free_port() -> int:
@@ -64,6 +65,12 @@ class Varnish:
         self.process.wait(timeout=10)
         self.process.stdout.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def set_health(self, state: str) -> None:
+        """The app backend taken for ``sick`` (as if no app server answered) or back to
+        ``auto`` (its probe decides), with varnishadm."""
+        command = [VARNISHADM, "-n", str(self.workdir / "n"), "backend.set_health", "app", state]
+        subprocess.run(command, capture_output=True, check=True)
 
     def counters(self) -> dict[str, int]:
         """Its own counters (``varnishstat``): ``MAIN.cache_hit``, ``MAIN.cache_miss``..."""

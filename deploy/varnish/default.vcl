@@ -37,8 +37,14 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
         }
+        # An edit: the old copies kept as stale, served only while no app server
+        # answers (grace). A story withdrawn: dropped outright, never served again.
+        if (req.http.xkey-softpurge) {
+            set req.http.purged = xkey.softpurge(req.http.xkey-softpurge);
+            return (synth(200, "Soft-purged " + req.http.purged));
+        }
         if (!req.http.xkey-purge) {
-            return (synth(400, "An xkey-purge header names what to purge"));
+            return (synth(400, "An xkey-purge or xkey-softpurge header names what to purge"));
         }
         set req.http.purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.purged));
@@ -59,10 +65,11 @@ sub vcl_recv {
     }
     # Readers: no cookie reaches the app, so all share one copy of a page.
     unset req.http.Cookie;
-    # With the app up, a copy past its time is served while a fresh one is
-    # fetched for at most 10 seconds; with the app down, for hours (grace).
+    # With the app up, a copy past its time (or soft-purged by an edit) is never
+    # served: the reader waits for the fresh one; with the app down, stale copies
+    # are served for hours (grace).
     if (std.healthy(req.backend_hint)) {
-        set req.grace = 10s;
+        set req.grace = 0s;
     }
     return (hash);
 }
