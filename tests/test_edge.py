@@ -389,7 +389,7 @@ def test_an_edit_leaves_a_stale_copy_for_an_outage_and_a_withdrawal_leaves_none(
         edge.wait()
 
         edge_varnish.set_health("sick")  # no app server answers
-        status, html, _ = get(pages[edited.pk])
+        html = get(pages[edited.pk])[1]
         assert "Tin trước khi sửa" in html  # the stale copy, rather than an error
         with pytest.raises(urllib.error.HTTPError) as refused:
             get(pages[withdrawn.pk])
@@ -398,3 +398,33 @@ def test_an_edit_leaves_a_stale_copy_for_an_outage_and_a_withdrawal_leaves_none(
         edge_varnish.set_health("auto")
         status, html, _ = get(pages[edited.pk])
         assert (status, "Tin đã sửa" in html) == ("MISS", True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_the_app_cannot_make_is_served_from_the_copy_the_edge_has(
+    live_server, settings, monkeypatch
+):
+    """Stale if error: an app server answering 500 (its database down) for a page the
+    edge still holds as a stale copy gets the copy served, not the error; a page it
+    never held still gets the error, and a withdrawn story's page stays gone."""
+    from articles import story_page
+
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    kept = ArticleFactory(headline="Tin đã có ở biên")
+    never = ArticleFactory(headline="Tin chưa ai đọc")
+    with Varnish(urlparse(live_server.url).port) as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        get(url + kept.get_absolute_url())
+        kept.headline = "Tin đã sửa"
+        kept.save()  # an edit: soft-purged, a stale copy kept
+        edge.wait()
+
+        def broken(self, request, *args, **kwargs):
+            raise RuntimeError("the database is down")
+
+        monkeypatch.setattr(story_page.ArticleDetailView, "get", broken)
+        html = get(url + kept.get_absolute_url())[1]
+        assert "Tin đã có ở biên" in html
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            get(url + never.get_absolute_url())
+        assert failed.value.code == 500

@@ -29,6 +29,9 @@ acl purgers {
 }
 
 sub vcl_recv {
+    if (req.restarts == 0) {
+        unset req.http.X-Stale-If-Error;  # the edge's own mark (vcl_deliver), not a reader's
+    }
     # One id per request, from here to the app's logs and jobs (newsroom/request_id.py).
     if (req.http.X-Request-ID !~ "^[A-Za-z0-9._-]{8,64}$") {
         set req.http.X-Request-ID = "edge-" + req.xid;
@@ -68,19 +71,26 @@ sub vcl_recv {
     # With the app up, a copy past its time (or soft-purged by an edit) is never
     # served: the reader waits for the fresh one; with the app down, stale copies
     # are served for hours (grace).
-    if (std.healthy(req.backend_hint)) {
+    if (req.http.X-Stale-If-Error) {
+        set req.grace = 6h;  # asked again after an error: any copy kept will do
+    } else if (std.healthy(req.backend_hint)) {
         set req.grace = 0s;
     }
     return (hash);
 }
 
 sub vcl_backend_response {
+    # A refresh in the background that fails keeps the copy there is.
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);
+    }
     # Only what the app marked as a readers' response is kept: its keys, and how
     # long the edge may keep it (s-maxage; none without EDGE_CACHE_URL).
     if (!beresp.http.xkey || beresp.status != 200 || beresp.http.Set-Cookie
         || beresp.http.Cache-Control !~ "s-maxage") {
         set beresp.uncacheable = true;
         set beresp.ttl = 0s;
+        set beresp.grace = 0s;  # no mark of it outlives it to hide a stale copy
         return (deliver);
     }
     set beresp.grace = 6h;
@@ -96,6 +106,14 @@ sub vcl_backend_error {
 }
 
 sub vcl_deliver {
+    # A reader's page the app could not make (a 5xx: its database down, a statement
+    # stopped): asked again once, taking the copy the edge still has, if any (stale
+    # if error). A withdrawn story's copies were purged outright: none is left.
+    if (resp.status >= 500 && req.restarts == 0 && !req.http.X-Stale-If-Error
+        && (req.method == "GET" || req.method == "HEAD") && !req.http.Cookie) {
+        set req.http.X-Stale-If-Error = "1";
+        return (restart);
+    }
     set resp.http.X-Cache = "MISS";
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
