@@ -15,6 +15,7 @@ from articles.models import Article, Correction
 from tests.browser_form import form_values, post_form
 from tests.factories import ArticleFactory
 from tests.seed import STORY_000
+from tests.tools import sitemap_pages
 
 pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -54,10 +55,10 @@ def test_an_editor_corrects_a_published_story_in_public(client, seed, editor):
     assert "Đính chính" in notes and "09:15, 22/05/2025" in notes and "số trạm mặt đất" in notes
     assert _json_ld(html)["dateModified"] == "2025-05-22T09:15:00+07:00"
     assert 'content="2025-05-22T09:15:00+07:00"' in html  # article:modified_time
-    sitemap = ET.fromstring(client.get("/sitemap-stories.xml").content)
     lastmods = {
         u.find("s:loc", NS).text: getattr(u.find("s:lastmod", NS), "text", None)
-        for u in sitemap.findall("s:url", NS)
+        for xml in sitemap_pages(client)
+        for u in ET.fromstring(xml).findall("s:url", NS)
     }
     assert lastmods["http://testserver" + STORY_000].startswith("2025-05-22T09:15:00")
     atom = feedparser.parse(client.get("/atom/").content).entries

@@ -14,6 +14,7 @@ from django.urls import reverse
 from articles.models import Article, Section
 from tests.factories import ArticleFactory, SectionFactory
 from tests.seed import STORY_000
+from tests.tools import sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +39,6 @@ def translate(original: Article, **fields) -> Article:
 
 def alternates(html: str) -> dict[str, str]:
     return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
-
-
-def sitemap_pages(client, name: str = "stories") -> list[bytes]:
-    """Every page of one sitemap, as the index lists them (ids run high on
-    PostgreSQL, whose sequences go on between tests: not all on page 1)."""
-    index = client.get("/sitemap.xml").content.decode()
-    pages = re.findall(rf"<loc>http://testserver(/sitemap-{name}\.xml[^<]*)</loc>", index)
-    return [client.get(page.replace("&amp;", "&")).content for page in pages]
 
 
 def json_ld(html: str) -> dict:
