@@ -173,7 +173,9 @@ class Edge(http.server.BaseHTTPRequestHandler):
             Edge.fail -= 1
             self.send_response(503)
         else:
-            Edge.purged.append(self.headers[edge.PURGE_HEADER])
+            # an edit's pages soft-purged, a withdrawn story's purged outright
+            keys = self.headers[edge.PURGE_HEADER] or self.headers[edge.SOFT_PURGE_HEADER]
+            Edge.purged.append(keys)
             self.send_response(200)
         self.end_headers()
 
@@ -328,3 +330,77 @@ def test_a_job_carries_the_id_of_the_request_that_asked_for_it(queue):
         assert cursor.fetchall() == [("edge-abcdef12",)]
     work(queue)  # and the jobs run with it: the task takes it
     assert set(waiting("images.renditions")) == {("images.renditions", "succeeded")}
+
+
+@needs_queue
+def test_the_worker_survives_its_database_restarting():
+    """Procrastinate's worker stops itself when its listener loses the database (a
+    primary restarted): ``jobs_worker`` starts it again, and it works on once the
+    database is back, with nobody restarting it by hand."""
+    import shutil
+    import tempfile
+    import time
+
+    import psycopg
+
+    from deploy.backup import Instance, free_port, postgres_bin
+    from tests.tools import need
+
+    need(
+        (postgres_bin() / "initdb").exists(),
+        "PostgreSQL's server programs are missing (apt-get install postgresql-15)",
+    )
+    need(os.geteuid() == 0, "the test starts PostgreSQL as its user: run as root")
+    home = Path(tempfile.mkdtemp(prefix="toasoan-worker-", dir="/var/tmp"))
+    home.chmod(0o755)  # PostgreSQL's user goes through
+    database = Instance(home / "data", free_port())
+    database.create({"fsync": "off"})
+    database.start()
+    worker = None
+    try:
+        env = {**os.environ, "DATABASE_URL": database.url(), "JOBS_QUEUE": "1", "DEBUG": "1"}
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "procrastinate", "-v0"], env=env, check=True)
+        worker = subprocess.Popen(  # both lanes, each in a process of its own
+            [*manage, "jobs_worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        def beating_since(moment: float) -> bool:
+            """Both lanes' workers have said they are alive since ``moment``."""
+            try:
+                with psycopg.connect(database.url(), connect_timeout=2) as conn:
+                    (beating,) = conn.execute(
+                        "SELECT count(*) FROM procrastinate_workers"
+                        " WHERE extract(epoch FROM last_heartbeat) > %s",
+                        [moment],
+                    ).fetchone()
+            except psycopg.OperationalError:
+                return False
+            return beating == 2
+
+        def wait_for(condition, seconds: float) -> bool:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                if condition():
+                    return True
+                time.sleep(0.5)
+            return False
+
+        assert wait_for(lambda: beating_since(0), 30), "the workers never started"
+        database.stop()
+        time.sleep(3)
+        database.start()
+        restarted = time.time()
+        assert wait_for(lambda: beating_since(restarted + 1), 60), "no workers after the restart"
+        assert worker.poll() is None  # the same command, still working
+    finally:
+        if worker is not None:
+            worker.terminate()
+            output = worker.communicate(timeout=30)[1]
+            print(output[-3000:])
+        database.stop()
+        shutil.rmtree(home, ignore_errors=True)

@@ -230,32 +230,3 @@ def test_the_job_worker_serves_its_own_figures(monkeypatch):
     assert ran == [("procrastinate", "worker", "--queues", "default", "--name", "default")]
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     assert "toasoan_job_runs_total" in text and "toasoan_edge_purge_requests_total" in text
-
-
-def test_the_job_worker_works_each_lane_in_a_process_of_its_own(monkeypatch):
-    """By default the long lane (renditions, imports, changes to many stories) gets a
-    worker process of its own, ended with this one, so purges never wait behind it."""
-    from django.core.management import call_command
-
-    from articles.management.commands import jobs_worker
-    from newsroom import timeouts
-
-    ran, started = [], []
-
-    class Process:
-        def __init__(self, args, **kwargs):
-            started.append(args)
-            self.ended = False
-
-        def terminate(self):
-            started.append("terminated")
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr(jobs_worker.subprocess, "Popen", Process)
-    monkeypatch.setattr(jobs_worker, "call_command", lambda *args: ran.append(args))
-    monkeypatch.setattr(timeouts, "_process_limit_ms", None)
-    call_command("jobs_worker")
-    assert ran == [("procrastinate", "worker", "--queues", "default", "--name", "default")]
-    assert started[0][-3:] == ["jobs_worker", "--queue", "long"] and started[1] == "terminated"

@@ -2,7 +2,8 @@
 # varnish and varnish-modules). Readers' responses are kept under the surrogate
 # keys the app names in their xkey header, for as long as its s-maxage says (at
 # most until a scheduled story goes live); the app purges by key when something
-# changes (newsroom/edge.py: PURGE with an xkey-purge header, from loopback).
+# changes (newsroom/edge.py: PURGE from loopback, with an xkey-softpurge header for
+# an edit, xkey-purge for a story withdrawn).
 # The desk and signed-in staff go straight to the app, cookies and all. This file
 # is written for ADMIN_URL "admin/" and the cookie "sessionid": `manage.py edge_vcl`
 # prints it for the site's own settings.
@@ -80,8 +81,10 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    # A refresh in the background that fails keeps the copy there is.
-    if (beresp.status >= 500 && bereq.is_bgfetch) {
+    # A page the app could not make (a 5xx: its database down, a statement stopped)
+    # leaves the copy kept, if any, untouched: a refresh in the background keeps it,
+    # and a reader's request is asked again for it (vcl_synth, stale if error).
+    if (beresp.status >= 500 && (bereq.is_bgfetch || !bereq.http.X-Stale-If-Error)) {
         return (abandon);
     }
     # Only what the app marked as a readers' response is kept: its keys, and how
@@ -103,17 +106,23 @@ sub vcl_backend_error {
     if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
+    if (!bereq.http.X-Stale-If-Error) {
+        return (abandon);  # as a 5xx: the copy kept, if any, is asked for (vcl_synth)
+    }
 }
 
-sub vcl_deliver {
-    # A reader's page the app could not make (a 5xx: its database down, a statement
-    # stopped): asked again once, taking the copy the edge still has, if any (stale
-    # if error). A withdrawn story's copies were purged outright: none is left.
-    if (resp.status >= 500 && req.restarts == 0 && !req.http.X-Stale-If-Error
+sub vcl_synth {
+    # Stale if error: a reader's page no app server could make is asked again once,
+    # taking the copy the edge still keeps (a soft-purged or expired one). A
+    # withdrawn story's copies were purged outright: none is left to take.
+    if (resp.status == 503 && req.restarts == 0 && !req.http.X-Stale-If-Error
         && (req.method == "GET" || req.method == "HEAD") && !req.http.Cookie) {
         set req.http.X-Stale-If-Error = "1";
         return (restart);
     }
+}
+
+sub vcl_deliver {
     set resp.http.X-Cache = "MISS";
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
