@@ -15,12 +15,18 @@ import xkey;
 backend app {
     .host = "127.0.0.1";
     .port = "8000";
+    # /healthz touches no database and answers in a millisecond; on a busy 2-core
+    # machine (a worker starting, renditions) it has taken seconds. A node is taken
+    # out after 6 of its last 8 probes failed (about 12 s of silence), each allowed
+    # 3 s, and back after 3 good ones: a few slow answers no longer take a working
+    # node out, and a dead one is skipped sooner by the retry in vcl_backend_error.
     .probe = {
         .url = "/healthz";
         .interval = 2s;
-        .timeout = 1s;
-        .window = 3;
-        .threshold = 2;
+        .timeout = 3s;
+        .window = 8;
+        .threshold = 3;
+        .initial = 3;
     }
 }
 
