@@ -13,7 +13,7 @@ from that page's rows alone, and goes no deeper than ``MAX_PAGE``.
 from collections.abc import Callable
 from typing import Any
 
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -21,7 +21,7 @@ from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 
-from newsroom import timeouts
+from newsroom import timeouts, unavailable
 
 from .amounts import outcome_amount
 from .api_schemas import (
@@ -190,13 +190,16 @@ def bad_filter(request, exc):
 
 
 @api.exception_handler(OperationalError)
-def statement_too_slow(request, exc):
-    """A statement stopped by its time limit (newsroom/timeouts.py): busy, try again."""
-    if not timeouts.is_timeout(exc):
-        raise exc
-    detail = "The request took too long and was stopped; try again later or narrow it."
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """A statement stopped by its time limit, or a database out of reach
+    (newsroom/unavailable.py): a 503, try again."""
+    if timeouts.is_timeout(exc):
+        detail = "The request took too long and was stopped; try again later or narrow it."
+    else:
+        detail = "The database is not answering; try again in a moment."
     response = api.create_response(request, {"detail": detail}, status=503)
-    response["Retry-After"] = str(timeouts.RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
     return response
 
 

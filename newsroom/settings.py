@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a statement stopped, or the database out of reach: a 503, never a 500 (its
+    # process_exception after the replicas', which answer from the primary first)
+    "newsroom.unavailable.DatabaseUnavailableMiddleware",
     "newsroom.replicas.ReplicaMiddleware",
     # each statement of a request bounded in time (PostgreSQL): newsroom/timeouts.py
     "newsroom.timeouts.StatementTimeoutMiddleware",

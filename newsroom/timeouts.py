@@ -20,10 +20,8 @@ from contextlib import ExitStack, suppress
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.db.backends.signals import connection_created
-from django.http import HttpRequest, HttpResponse
-from django.template import loader
+from django.http import HttpRequest
 
-RETRY_AFTER_SECONDS = 30
 _process_limit_ms: int | None = None  # for connections outside requests: the job worker's
 
 
@@ -78,17 +76,6 @@ def is_timeout(error: BaseException) -> bool:
     )
 
 
-def too_slow(request: HttpRequest) -> HttpResponse:
-    """The page for a request whose statement ran past its limit: busy, try again."""
-    page = loader.get_template("503.html").render(
-        {"request_id": getattr(request, "id", None)}, request
-    )
-    response = HttpResponse(page, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class StatementTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,9 +90,6 @@ class StatementTimeoutMiddleware:
             for alias in aliases:
                 stack.enter_context(connections[alias].execute_wrapper(limited))
             return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        return too_slow(request) if is_timeout(exception) else None
 
 
 def _on_connect(sender, connection, **kwargs) -> None:

@@ -80,3 +80,32 @@ def test_the_api_answers_a_statement_past_its_limit_with_a_503(client, settings,
     response = client.get("/api/stories")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "too long" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
+    client, settings, monkeypatch, language
+):
+    """The primary restarting under a save: the desk says saving is paused, with a
+    503 and Retry-After, and shows back what was typed, in the desk's language."""
+    from django.contrib.auth.models import User
+    from django.db import OperationalError
+
+    from articles import workflow
+
+    client.force_login(User.objects.create_superuser("bientap", password="x"))
+    if language == "en":
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection failed: the database system is shutting down")
+
+    monkeypatch.setattr(workflow, "check", down)  # the form judges the move: no database
+    typed = {"headline": "Tin gõ dở <b>đậm</b>", "sapo": "Sapo chưa lưu.", "password": "x"}
+    response = client.post(f"/{settings.ADMIN_URL}articles/article/add/", typed)
+    page = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Tin gõ dở &lt;b&gt;đậm&lt;/b&gt;" in page and "Sapo chưa lưu." in page
+    assert 'name="password"' not in page and ">x<" not in page
+    said = {"vi": "Cơ sở dữ liệu đang tạm ngừng", "en": "The database is paused"}
+    assert said[language] in page
