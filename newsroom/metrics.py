@@ -90,7 +90,36 @@ class State:
             )
             for task, status, count in cursor.fetchall():
                 waiting.add_metric([task, status], count)
+            # How long the job first due has waited for a worker, by lane; how many
+            # workers said they were alive in the last 10 s: a worker down or stuck
+            # shows in these within a scrape, whatever the backlog.
+            cursor.execute(
+                "SELECT j.queue_name, EXTRACT(EPOCH FROM now() - coalesce(j.scheduled_at, e.at))"
+                " FROM (SELECT DISTINCT ON (queue_name) id, queue_name, scheduled_at"
+                "       FROM procrastinate_jobs WHERE status = 'todo'"
+                "       AND (scheduled_at IS NULL OR scheduled_at <= now())"
+                "       ORDER BY queue_name, id) j"
+                " LEFT JOIN LATERAL (SELECT min(at) AS at FROM procrastinate_events"
+                "                    WHERE job_id = j.id) e ON true"
+            )
+            oldest = GaugeMetricFamily(
+                "toasoan_jobs_oldest_waiting_seconds",
+                "How long the job first due on each lane has waited for a worker",
+                labels=["queue"],
+            )
+            for queue, seconds in cursor.fetchall():
+                oldest.add_metric([queue], float(seconds or 0))
+            cursor.execute(
+                "SELECT count(*) FROM procrastinate_workers"
+                " WHERE last_heartbeat > now() - interval '10 seconds'"
+            )
+            alive = GaugeMetricFamily(
+                "toasoan_workers_alive", "Job workers that said they were alive in 10 s"
+            )
+            alive.add_metric([], cursor.fetchone()[0])
         yield waiting
+        yield oldest
+        yield alive
 
     def archive(self):
         with connection.cursor() as cursor:

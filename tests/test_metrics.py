@@ -176,6 +176,10 @@ def test_the_queue_and_the_wal_archive_are_read_at_each_scrape(client, settings)
         found = scrape(client)
         assert value(found, "toasoan_jobs", task="wire.import", status="todo") == 2
         assert ("toasoan_wal_archive_failures", ()) in found
+        # no worker here: the imports' lane has a job waiting, and no worker is alive
+        oldest = ("toasoan_jobs_oldest_waiting_seconds", (("queue", "long"),))
+        assert oldest in found and 0 <= found[oldest] < 60
+        assert found[("toasoan_workers_alive", ())] == 0
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM procrastinate_jobs")
