@@ -174,19 +174,29 @@ def save(
     if article.pk is None and article.created_by_id is None:
         article.created_by = user
     article.updated_by = user
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError as error:  # another translation published meanwhile
-        if (holder := article.translation_slot_holder()) is None:
-            raise
-        raise PermissionDenied(slot_taken(holder)) from error
+    _save_into_its_place(article)
     if restored:
         brought_back = stored.status == NEW
         Action = StateChange.Action
         note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
     record(article, user, stored.status)
     return article
+
+
+def _save_into_its_place(article: Article) -> None:
+    """Save ``article``; a translation being published, in a savepoint, so that one
+    published by someone else meanwhile (the unique index's refusal) is a refusal
+    naming it rather than an error. Any other save needs no savepoint."""
+    if not (article.status == Status.PUBLISHED and article.translation_of_id):
+        article.save()
+        return
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError as error:
+        if (holder := article.translation_slot_holder()) is None:
+            raise
+        raise PermissionDenied(slot_taken(holder)) from error
 
 
 def was_published(article: Article, stored: Stored) -> bool:
