@@ -85,14 +85,14 @@ def desk_marker() -> str:
     return f"/{settings.ADMIN_URL} {settings.SESSION_COOKIE_NAME}"
 
 
-def vcl(template: str | None = None) -> str:
+def vcl() -> str:
     """The edge's VCL (``deploy/varnish/default.vcl``) for this site's settings: the
     desk's address (``ADMIN_URL``) and the session cookie (``SESSION_COOKIE_NAME``)
     go to the app uncached, cookies and all (``manage.py edge_vcl``)."""
     admin, cookie = settings.ADMIN_URL, settings.SESSION_COOKIE_NAME
     if not (_SAFE_NAME.match(admin) and _SAFE_NAME.match(cookie)):
         raise ValueError("ADMIN_URL and SESSION_COOKIE_NAME: letters, digits, . _ ~ / - only")
-    text = TEMPLATE.read_text() if template is None else template
+    text = TEMPLATE.read_text()
     replaced = (
         ('is written for ADMIN_URL "admin/" and the cookie "sessionid"',
          f'is written for ADMIN_URL "{admin}" and the cookie "{cookie}"'),
