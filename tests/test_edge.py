@@ -325,13 +325,19 @@ def test_the_vcl_is_written_for_the_site_s_desk_address_and_session_cookie():
     written = subprocess.run([sys.executable, "manage.py", "edge_vcl"], **run, check=True).stdout
     assert 'req.url ~ "^/ban\\-bien\\-tap/"' in written and "toasoan_phien=" in written
     assert "/admin/" not in written and "sessionid" not in written
-    vcl = Path(settings.BASE_DIR) / ".test-edge.vcl"
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="edge-vcl-"))
+    folder.chmod(0o755)  # varnishd reads it as its own user, wherever the checkout is
+    vcl = folder / "edge.vcl"
     vcl.write_text(written)
+    vcl.chmod(0o644)
     try:
         compiled = subprocess.run([VARNISHD, "-C", "-f", str(vcl)], capture_output=True)
         assert compiled.returncode == 0, compiled.stderr.decode()[-2000:]
     finally:
-        vcl.unlink()
+        shutil.rmtree(folder)
 
 
 @pytest.mark.django_db(transaction=True)
