@@ -29,7 +29,7 @@ from contextvars import ContextVar
 
 import nh3
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
 from django.utils.html import escape
@@ -277,7 +277,7 @@ def _search_postgres(articles, query, words):
     # word then costs a pass over every story.
     if not candidates.exists():
         # Nothing matched word for word: perhaps a typo. Try the nearest spellings.
-        folded = exact = _respelled(words)
+        folded = exact = _respelled(words, using=articles.db)
         if folded is None:
             return articles.none()
         candidates = _newest(articles, folded)
@@ -297,13 +297,14 @@ def _newest(articles, query) -> QuerySet:
     return articles.filter(among("pk", newest[:CANDIDATES]))
 
 
-def _respelled(words: list[str]):
+def _respelled(words: list[str], using: str):
     """Each word OR the archive's words nearest to it in spelling, all of them
-    ANDed; None if one of them is like nothing the archive holds."""
+    ANDed; None if one of them is like nothing the archive holds. Read where the
+    stories are (``using``: a reader's replica)."""
     from django.contrib.postgres.search import SearchQuery
 
     combined = None
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         for word in words:
             cursor.execute(
                 f"SELECT word FROM {WORDS_TABLE} WHERE word %% %s "

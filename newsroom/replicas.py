@@ -1,7 +1,7 @@
 """Readers' queries on the read replicas (``DATABASE_REPLICA_URLS``), everything
 else on the primary.
 
-A reader's request (not signed in, a GET or HEAD: ``ReplicaMiddleware``)
+A reader's request (a GET or HEAD with no session: ``ReplicaMiddleware``)
 reads from a replica; writes, the desk, signed-in users, the worker and
 commands use the primary, so an editor always reads what they just wrote.
 A replica is used only while it answers, lags the primary by at most
@@ -136,16 +136,26 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
+def is_readers(request: HttpRequest) -> bool:
+    """A reader's request: one that writes nothing and carries no session (whoever
+    is signed in has one), so that what it shows may be read from a replica."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
 class ReplicaMiddleware:
-    """Marks a reader's request (no one signed in, nothing written) as one the
-    replicas may answer; the choice is made at its first query."""
+    """Marks a reader's request as one the replicas may answer, before the page
+    cache (whose reads are the reader's too); the choice is made at its first
+    query. With the primary down, readers' pages still come from a replica that
+    has seen the last change."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        readers = request.method in ("GET", "HEAD") and not (user and user.is_authenticated)
+        readers = is_readers(request)
         marked, chosen = _readers.set(readers), _chosen.set(None)
         try:
             return self.get_response(request)

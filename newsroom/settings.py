@@ -58,6 +58,14 @@ MIDDLEWARE = [
     "newsroom.edge.EdgeSettingsMiddleware",  # nothing kept by an edge set up for another desk
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # newsroom/metrics.py
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, whose reads (the generation, what is scheduled) are a
+    # reader's too: a statement stopped, or the database out of reach, is a 503, never
+    # a 500 (its process_exception after the replicas', which answer from the primary
+    # first; a failure outside a view: handler500); a reader's reads go to a replica
+    # that has seen the last change; each statement bounded in time (PostgreSQL).
+    "newsroom.unavailable.DatabaseUnavailableMiddleware",
+    "newsroom.replicas.ReplicaMiddleware",
+    "newsroom.timeouts.StatementTimeoutMiddleware",
     # Kept pages are served from here, as the middleware below left them, before
     # any of it, URL resolution and the view: newsroom/page_cache.py.
     "newsroom.page_cache.PageCacheMiddleware",
@@ -70,12 +78,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # a statement stopped, or the database out of reach: a 503, never a 500 (its
-    # process_exception after the replicas', which answer from the primary first)
-    "newsroom.unavailable.DatabaseUnavailableMiddleware",
-    "newsroom.replicas.ReplicaMiddleware",
-    # each statement of a request bounded in time (PostgreSQL): newsroom/timeouts.py
-    "newsroom.timeouts.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: the view's own figures

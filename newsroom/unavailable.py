@@ -7,11 +7,13 @@ be reached (the primary restarting, the network lost), ends the request with a
 shown back on the page, to copy, since it could not be saved.
 """
 
+import sys
+
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
-from . import timeouts
+from . import request_id, timeouts
 
 RETRY_AFTER_SECONDS = 30
 # What a form sends that is no one's typing.
@@ -61,3 +63,12 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         return unavailable(request, exception) if is_unavailable(exception) else None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the database failing outside a view (the page cache's reads,
+    a middleware's) is a 503 too; any other error the 500 page."""
+    error = sys.exc_info()[1]
+    if error is not None and is_unavailable(error):
+        return unavailable(request, error)
+    return request_id.server_error(request)

@@ -14,7 +14,7 @@ from newsroom import password_reset
 from newsroom.metrics import metrics_view
 from newsroom.page_cache import cache_public_page
 
-handler500 = "newsroom.request_id.server_error"  # the page shows the id to quote
+handler500 = "newsroom.unavailable.server_error"  # the id to quote; the database down: a 503
 
 # Readers' pages in Vietnamese at /, in English under /en/.
 urlpatterns = [

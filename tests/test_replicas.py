@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import workflow
+from articles import caching, workflow
 from articles.models import Article
 from newsroom import replicas
 from tests.factories import ArticleFactory
@@ -80,9 +80,7 @@ class SimpleReplica:
             cursor.execute(statement)
 
     def caught_up(self) -> None:
-        """Until it has replayed all the primary has written; and the content's
-        generation read (from the primary, by the page cache, once per change)."""
-        Client().get("/")
+        """Until it has replayed all the primary has written."""
         replicas.record_write()
         for _ in range(100):
             replicas._state.clear()
@@ -143,6 +141,30 @@ def test_a_lagging_replica_never_shows_a_hidden_story(fresh, client, settings):
     fresh.caught_up()
     response, on_replica, on_primary = reader_get(client, story.get_absolute_url())
     assert response.status_code == 404 and on_replica > 0 and on_primary == 0
+
+
+def primary_down(execute, sql, params, many, context):
+    raise OperationalError("connection failed: the database system is shutting down")
+
+
+@db
+def test_with_the_primary_down_readers_pages_are_made_from_the_replica(fresh, client):
+    """The page cache's reads included (the content's generation, what is scheduled
+    next): not one statement for the primary, whose outage is a 503 only to the desk."""
+    story = ArticleFactory(headline="Đọc khi bản chính tắt", status=Article.Status.PUBLISHED)
+    caching.bump()  # a change: what is scheduled next is read again
+    fresh.caught_up()
+    editor = Client()
+    editor.force_login(User.objects.create_superuser("bientap", password="x"))
+    with connection.execute_wrapper(primary_down):
+        for url in (story.get_absolute_url(), "/", "/tin-moi/"):
+            response, on_replica, on_primary = reader_get(client, url)
+            assert response.status_code == 200, url
+            assert "Đọc khi bản chính tắt" in response.text and on_primary == 0, url
+        response, on_replica, on_primary = reader_get(client, "/tim-kiem/?q=hoa+ky")
+        assert response.status_code == 200 and on_replica > 0 and on_primary == 0
+        desk = editor.get(f"/{django_settings.ADMIN_URL}articles/article/")
+        assert desk.status_code == 503 and desk["Retry-After"] == "30"
 
 
 @db

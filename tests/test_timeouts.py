@@ -109,3 +109,24 @@ def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
     assert 'name="password"' not in page and ">x<" not in page
     said = {"vi": "Cơ sở dữ liệu đang tạm ngừng", "en": "The database is paused"}
     assert said[language] in page
+
+
+@pytest.mark.urls("newsroom.urls")
+def test_the_database_out_of_reach_before_the_view_is_a_503_too(client, monkeypatch):
+    """The page cache reads the content's generation before any view runs: the
+    database failing there is the same 503 as in a view, not a 500."""
+    from django.db import OperationalError
+
+    from articles import caching
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection failed: the database system is starting up")
+
+    monkeypatch.setattr(caching, "_next_scheduled", down)
+    caching.bump()  # what is scheduled next must be read again
+    client.raise_request_exception = False  # answered as a server would
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
