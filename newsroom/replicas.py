@@ -139,10 +139,7 @@ class ReplicaRouter:
 def is_readers(request: HttpRequest) -> bool:
     """A reader's request: one that writes nothing and carries no session (whoever
     is signed in has one), so that what it shows may be read from a replica."""
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 class ReplicaMiddleware:
