@@ -15,12 +15,21 @@ pgBackRest repository there (a full backup is taken at the start; ``make backup
 PGBACKREST_CONFIG=/var/tmp/toasoan-cluster/pgbackrest.conf`` takes another).
 Prometheus (deploy/prometheus/, at 127.0.0.1:9090) scrapes the app servers, the
 worker and the edge's exporter. Everything is started here, on ports of its own.
+
+The job workers run as a server runs them (deploy/systemd/): each lane's unit's
+command, started again ``RestartSec`` after it ends, whatever ended it:
+
+    python deploy/cluster.py kill worker-long   # its process killed, as by the OOM
+                                                # killer: it is back in 2 s by itself
+    python deploy/cluster.py stop primary       # PostgreSQL stopped (start: again)
 """
 
+import contextlib
 import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -42,7 +51,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 DATABASE = "toasoan_cluster"
 NODES = {"app1": 8001, "app2": 8002}
 EDGE, PRIMARY_PORT, REPLICA, REDIS, STORE = 8080, 5434, 5433, 6380, 8333
-PROMETHEUS, WORKER_METRICS, EDGE_METRICS = 9090, 9101, 9131
+PROMETHEUS, EDGE_METRICS = 9090, 9131  # the worker's figures: its unit's --metrics-port
 PRIMARY = f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -161,9 +170,10 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def edge_vcl() -> str:
-    """The project's VCL with the app nodes for its one backend: a round-robin
-    director over them, each probed, a node that stops answering skipped."""
-    vcl = (ROOT / "deploy/varnish/default.vcl").read_text()
+    """The site's VCL (``manage.py edge_vcl``, for the cluster's settings) with the
+    app nodes for its one backend: a round-robin director over them, each probed,
+    a node that stops answering skipped."""
+    vcl = run(PY, "manage.py", "edge_vcl", capture_output=True).stdout
     single = re.search(r"backend app \{.*?\n\}\n", vcl, re.DOTALL).group(0)
     backends = "".join(
         single.replace("backend app", f"backend {name}").replace('"8000"', f'"{port}"')
@@ -178,7 +188,65 @@ def edge_vcl() -> str:
     )
 
 
+# The lanes' job workers, as deploy/systemd/ runs them on a server.
+UNITS = {"worker": "toasoan-worker.service", "worker-long": "toasoan-worker-long.service"}
+
+
+def unit(name: str) -> tuple[list[str], dict[str, str], float]:
+    """What the systemd unit of ``name`` runs (``ExecStart``, in this checkout
+    rather than /srv/toasoan), with its ``Environment``, and ``RestartSec``."""
+    text = (ROOT / "deploy/systemd" / UNITS[name]).read_text()
+
+    def setting(key: str) -> str:
+        return re.search(rf"^{key}=(.*)$", text, re.MULTILINE).group(1)
+
+    command = shlex.split(setting("ExecStart").replace("/srv/toasoan", str(ROOT)))
+    env = dict(pair.split("=", 1) for pair in shlex.split(setting("Environment")))
+    return command, env, float(setting("RestartSec"))
+
+
+def supervise(name: str) -> None:
+    """Run ``name``'s unit as systemd does with ``Restart=always``: started again
+    ``RestartSec`` after it ends; on SIGTERM, stopped with it. Its main process's
+    pid is in ``.cluster/NAME.main.pid`` (``kill NAME`` kills that one)."""
+    command, env, pause = unit(name)
+    stopping = False
+
+    def stop(*args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping:
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+        (HOME / f"{name}.main.pid").write_text(str(process.pid))
+        while process.poll() is None:
+            if stopping:
+                process.terminate()
+                process.wait()
+                break
+            time.sleep(0.1)
+        print(f"{name}: ended with {process.returncode}, again in {pause:g} s", flush=True)
+        deadline = time.monotonic() + pause
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+def crash(name: str) -> None:
+    """``name``'s process killed at once (SIGKILL), as by the OOM killer: a
+    supervised part (a unit) starts again by itself; any other stays down."""
+    main = HOME / f"{name}.main.pid"
+    if name in UNITS and main.exists():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(main.read_text()), signal.SIGKILL)
+    elif name == "primary":
+        primary().kill()
+    else:
+        kill(name, signal.SIGKILL)
+
+
 STARTS = {
+    "primary": lambda: primary().start(),
     "replica": lambda: replica("start", REPLICA),
     "redis": lambda: spawn(
         "redis", "redis-server", "--port", str(REDIS), "--bind", "127.0.0.1", "--save", ""
@@ -186,9 +254,10 @@ STARTS = {
     "store": lambda: spawn(
         "store", PY, "-m", "tests.objectstore", "--port", str(STORE), "--dir", str(HOME / "media")
     ),
-    "worker": lambda: spawn(
-        "worker", PY, "manage.py", "jobs_worker", "--metrics-port", str(WORKER_METRICS)
-    ),
+    **{
+        name: (lambda name=name: spawn(name, PY, "deploy/cluster.py", "supervise", name))
+        for name in UNITS
+    },
     "edge-metrics": lambda: spawn(
         "edge-metrics",
         "prometheus-varnish-exporter",
@@ -238,6 +307,8 @@ def _wait_store() -> None:
 def stop(name: str) -> None:
     if name == "replica":
         replica("stop")
+    elif name == "primary":
+        primary().stop()
     else:
         kill(name)
 
@@ -267,7 +338,7 @@ def up() -> None:
     (HOME / "signins.json").write_text(json.dumps(signins))
     run(PY, "manage.py", "collectstatic", "--noinput", "-v0")
     print("== app servers, worker, edge")
-    for name in (*NODES, "worker"):
+    for name in (*NODES, *UNITS):
         start(name)
     (SHARED / "edge.vcl").write_text(edge_vcl())
     vcl = str(SHARED / "edge.vcl")
@@ -296,7 +367,7 @@ Toà soạn runs on loopback:
   PostgreSQL                 {env["DATABASE_URL"]} (replica at port {REPLICA})
   Redis                      {env["REDIS_URL"]}
   media (SeaweedFS)          {env["MEDIA_STORAGE_URL"]}
-  worker                     manage.py jobs_worker (log: .cluster/worker.log)
+  job workers                deploy/systemd's units (logs: .cluster/worker*.log)
   Prometheus                 http://127.0.0.1:{PROMETHEUS}/ (alerts: /alerts)
   backups                    PGBACKREST_CONFIG={BACKUPS} make backup
 Sign-ins:""")
@@ -306,7 +377,7 @@ Sign-ins:""")
 
 
 def down(quiet: bool = False) -> None:
-    for name in ("prometheus", "edge-metrics", "edge", *NODES, "worker", "store", "redis"):
+    for name in ("prometheus", "edge-metrics", "edge", *NODES, *UNITS, "store", "redis"):
         kill(name)
     if REPLICA_DIR.exists():
         replica("down")
@@ -321,7 +392,9 @@ def main() -> None:
     action, *names = sys.argv[1:] or ["up"]
     if action in ("start", "stop", "kill"):
         for name in names:
-            {"start": start, "stop": stop, "kill": lambda n: kill(n, signal.SIGKILL)}[action](name)
+            {"start": start, "stop": stop, "kill": crash}[action](name)
+    elif action == "supervise":
+        supervise(*names)
     else:
         {"up": up, "down": down}[action]()
 

@@ -12,6 +12,9 @@ it; by a background thread of this process otherwise, tried again, then
 logged, and waited for when the process ends (a command, a script, a gunicorn
 worker recycled or reloaded), so that no purge is lost with it. The app says
 which keys mean what (``articles``): this layer knows nothing of stories.
+Every purge is sent twice, the second ``AGAIN_SECONDS`` later, for the copies in
+flight when the first arrived; a page made while something it shows was purged
+is sent without its keys, so the edge does not keep it (``page_cache.py``).
 """
 
 import atexit
@@ -47,6 +50,9 @@ RETRIES = (0.5, 2, 8)  # seconds between attempts
 # How long a process that ends waits for its purges still unsent (an edge that is down
 # would otherwise hold it for every retry).
 FLUSH_SECONDS = 15
+# Each purge is sent again this long after: a copy an app server was sending the edge
+# as the first arrived (made just before the change) would otherwise be kept for a day.
+AGAIN_SECONDS = 3
 
 log = logging.getLogger(__name__)
 _shown: ContextVar[set[str] | None] = ContextVar("shown", default=None)
@@ -144,8 +150,10 @@ def purge(keys: Iterable[str], *, hard: bool = False) -> None:
     if jobs.queued():
         # the edge's purges one after another, in the order they were asked for
         jobs.defer(send_purge, keys=sorted(keys), hard=hard, lock="edge-purge")
+        if AGAIN_SECONDS:  # once more, in no order: a lock would hold up those after it
+            jobs.defer(send_purge, keys=sorted(keys), hard=hard, delay=AGAIN_SECONDS)
     else:
-        transaction.on_commit(lambda: _sender.put(keys, hard=hard))
+        transaction.on_commit(lambda: _sender.put(keys, hard=hard, again=AGAIN_SECONDS))
 
 
 @jobs.task("edge.purge")
@@ -195,7 +203,12 @@ class Sender:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def put(self, keys: set[str], hard: bool = True) -> None:
+    def put(self, keys: set[str], hard: bool = True, again: float = 0) -> None:
+        """Send a purge of ``keys``; and once more ``again`` seconds later, if given."""
+        if again:
+            timer = threading.Timer(again, self.put, (keys, hard))
+            timer.daemon = True
+            timer.start()
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
                 if self.thread is None:  # daemon threads still run while atexit's do

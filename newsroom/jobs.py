@@ -79,6 +79,7 @@ def defer(
     queueing_lock: str | None = None,
     lock: str | None = None,
     after_response: bool = False,
+    delay: float = 0,
     **kwargs,
 ) -> None:
     """Run ``job`` (a task, or the name of one: a model need not import the
@@ -88,7 +89,8 @@ def defer(
     waiting one reads the latest state when it runs). ``lock``: jobs with the
     same one run one after the other, never at once. ``after_response``: without
     a queue, a request's job runs once its response has been sent, so that how
-    long the response took says nothing of what the job does.
+    long the response took says nothing of what the job does. ``delay``: on the
+    queue, run no sooner than that many seconds from now (without one: now).
     """
     if isinstance(job, str):
         job = app.tasks[job]
@@ -102,7 +104,8 @@ def defer(
     # One is waiting: it will do. In a savepoint, since the refusal is an error
     # of the database's, which would abort the save's whole transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
-        deferred = job.configure(queueing_lock=queueing_lock, lock=lock)
+        later = {"schedule_in": {"seconds": delay}} if delay else {}
+        deferred = job.configure(queueing_lock=queueing_lock, lock=lock, **later)
         deferred.defer(**kwargs, request_id=request_id.current.get())
 
 

@@ -254,7 +254,8 @@ class Lookup:
         if not _keepable(response):
             return False
         made = versions_since(response.get(edge.HEADER, "").split(), self.started)
-        if made is None:
+        if made is None:  # it may show what was just purged: not for the edge either
+            del response[edge.HEADER]
             return False
         versions, checked = made
         # Whole seconds, and later than any copy of this page made before it.

@@ -26,6 +26,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _edge_purges_once(monkeypatch):
+    """Each purge is sent to the edge once, not again seconds later, when a test and
+    its edge may be gone (tests/test_edge.py tries the second one)."""
+    from newsroom import edge
+
+    monkeypatch.setattr(edge, "AGAIN_SECONDS", 0)
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts on the Vietnamese site: the test client runs requests in
     this thread, and one for an English page leaves English active, in which

@@ -26,6 +26,9 @@ def test_every_service_is_started_again_whenever_it_ends():
     assert any(c.endswith("jobs_worker --queue long") for c in commands.values())
     for path in UNITS:
         assert unit(path)["Service"]["Restart"] == "always", path.name
+        # systemd's default gives up after 5 starts in 10 s: a database down for
+        # longer would leave the service stopped for good
+        assert unit(path)["Unit"]["StartLimitIntervalSec"] == "0", path.name
 
 
 def test_systemd_reads_the_units(tmp_path):

@@ -111,7 +111,7 @@ def test_purges_name_what_changed_once_the_save_commits(
 ):
     settings.EDGE_CACHE_URL = "http://edge.invalid/"
     sent, kinds = [], []
-    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True: sent.append(keys))
+    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True, **_: sent.append(keys))
     section = Section.objects.create(name="Kinh tế")
     story = ArticleFactory(section=section)
     draft = ArticleFactory(status=Article.Status.DRAFT, section=section)
@@ -137,7 +137,7 @@ def test_purges_name_what_changed_once_the_save_commits(
     assert {f"list-section-{section.pk}", f"list-section-{story.section_id}", "home"} <= keys
 
     # an edit's pages stay at the edge as stale copies; a story withdrawn goes outright
-    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True: kinds.append(hard))
+    monkeypatch.setattr(edge._sender, "put", lambda keys, hard=True, **_: kinds.append(hard))
     with django_capture_on_commit_callbacks(execute=True):
         story.headline = "Sửa lần nữa"
         story.save()
@@ -434,3 +434,88 @@ def test_a_page_the_app_cannot_make_is_served_from_the_copy_the_edge_has(
         with pytest.raises(urllib.error.HTTPError) as failed:
             get(url + never.get_absolute_url())
         assert failed.value.code == 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_purge_is_sent_again_for_the_copies_in_flight(settings, monkeypatch):
+    """A copy an app server was sending the edge as a purge arrived (made just
+    before the change) would be kept a day: each purge goes again a moment later."""
+    settings.EDGE_CACHE_URL = "http://edge.invalid/"
+    monkeypatch.setattr(edge, "AGAIN_SECONDS", 0.3)
+    sent = []
+    monkeypatch.setattr(
+        edge, "_send", lambda keys, hard=True: sent.append((time.monotonic(), keys, hard))
+    )
+    story = ArticleFactory(headline="Tin sẽ gỡ")
+    time.sleep(0.5)  # the story's publication purged twice
+    edge.wait()
+    sent.clear()
+    story.status = Article.Status.DRAFT
+    story.save()
+    edge.wait()
+    outright = [(when, keys) for when, keys, hard in sent if f"article-{story.pk}" in keys]
+    assert len(outright) == 1 and all(hard for *_, hard in sent)  # at once, outright
+    time.sleep(0.6)
+    edge.wait()
+    (first, keys), (again, keys_again) = [
+        (when, keys) for when, keys, hard in sent if hard and f"article-{story.pk}" in keys
+    ]
+    assert keys_again == keys and again - first >= 0.3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_made_while_what_it_shows_was_purged_is_not_for_the_edge(
+    client, settings, monkeypatch
+):
+    """The page an edit's purge overtook says nothing the edge could keep it by."""
+    from newsroom import page_cache
+
+    settings.EDGE_CACHE_URL = "http://edge.invalid/"
+    monkeypatch.setattr(edge, "_send", lambda keys, hard=True: None)
+    story = ArticleFactory(headline="Tin trước khi sửa")
+    made = page_cache.Lookup.store
+
+    def purged_meanwhile(lookup, response):
+        story.headline = "Tin đã sửa"
+        story.save()  # as another request's save, while this page was being made
+        return made(lookup, response)
+
+    monkeypatch.setattr(page_cache.Lookup, "store", purged_meanwhile)
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200 and "Tin trước khi sửa" in response.text
+    assert edge.HEADER not in response
+    monkeypatch.undo()
+    settings.EDGE_CACHE_URL = "http://edge.invalid/"
+    monkeypatch.setattr(edge, "_send", lambda keys, hard=True: None)
+    response = client.get(story.get_absolute_url())
+    assert "Tin đã sửa" in response.text and f"article-{story.pk}" in response[edge.HEADER]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_the_database_cannot_take_gets_the_app_s_answer_through_the_edge(
+    varnish, monkeypatch
+):
+    """A save while the database is down: the edge passes on the app's 503 (saving
+    is paused, what was typed shown back), not an error page of its own."""
+    import re
+
+    import requests
+    from django.contrib.auth.views import LoginView
+    from django.db import OperationalError
+
+    desk = requests.Session()
+    page = desk.get(f"{varnish}/admin/login/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection failed: the database system is shutting down")
+
+    monkeypatch.setattr(LoginView, "post", down)
+    response = desk.post(
+        f"{varnish}/admin/login/",
+        data={"username": "bientap", "password": "x", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{varnish}/admin/login/"},
+        timeout=10,
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "Cơ sở dữ liệu đang tạm ngừng" in response.text and "bientap" in response.text

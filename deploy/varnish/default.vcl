@@ -89,8 +89,11 @@ sub vcl_recv {
 sub vcl_backend_response {
     # A page the app could not make (a 5xx: its database down, a statement stopped)
     # leaves the copy kept, if any, untouched: a refresh in the background keeps it,
-    # and a reader's request is asked again for it (vcl_synth, stale if error).
-    if (beresp.status >= 500 && (bereq.is_bgfetch || !bereq.http.X-Stale-If-Error)) {
+    # and a reader's request is asked again for it (vcl_synth, stale if error). What
+    # passes (the desk, a save) gets the app's own answer: "saving is paused", and
+    # what was typed.
+    if (beresp.status >= 500 && !bereq.uncacheable
+        && (bereq.is_bgfetch || !bereq.http.X-Stale-If-Error)) {
         return (abandon);
     }
     # Only what the app marked as a readers' response is kept: its keys, and how

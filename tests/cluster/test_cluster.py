@@ -2,8 +2,6 @@
 readers, a reporter and an editor use it over HTTP, then with one part at a
 time stopped. ``make cluster-check``; never part of the suite."""
 
-import io
-import json
 import re
 import subprocess
 import time
@@ -13,108 +11,26 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
-from PIL import Image
 
-from tests.browser_form import form_values
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-HOME = ROOT / ".cluster"
-EDGE = "http://127.0.0.1:8080"
-NODES = ("http://127.0.0.1:8001", "http://127.0.0.1:8002")
-STORE = "http://127.0.0.1:8333/media"
-ADD = "/admin/articles/article/add/"
-DOWN_NOTICE = "Kho ảnh đang không phản hồi"
-
-if not (HOME / "env.json").exists():
-    pytest.exit("no cluster is running here: make cluster first", returncode=2)
-ENV = json.loads((HOME / "env.json").read_text())
-SIGNINS = json.loads((HOME / "signins.json").read_text())
-
-
-def sql(statement: str, *params):
-    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as connection:
-        return connection.execute(statement, params).fetchall()
-
-
-def part(action: str, name: str) -> None:
-    """Start or stop one part of the cluster."""
-    command = [str(ROOT / ".venv/bin/python"), "deploy/cluster.py", action, name]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=120)
-
-
-def until(check, seconds: float = 30, every: float = 0.2):
-    deadline = time.monotonic() + seconds
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {seconds} s: {check.__doc__ or check}")
-        time.sleep(every)
-    return result
-
-
-def sign_in(username: str, password: str | None = None, base: str = EDGE) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    session.post(
-        f"{base}/admin/login/?next=/admin/",
-        data={
-            "username": username,
-            "password": password or SIGNINS[username],
-            "csrfmiddlewaretoken": token,
-        },
-        headers={"Referer": f"{base}/admin/login/"},
-    )
-    session.base = base
-    return session
-
-
-def picture(size=(1200, 800)) -> bytes:
-    """A PNG whose every pixel differs: decoding it takes its time."""
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def save_form(session, url: str, files=None, **changes) -> requests.Response:
-    data = form_values(session.get(session.base + url).text)
-    data.update({name: [value] for name, value in changes.items()})
-    return session.post(
-        session.base + url,
-        data=data,
-        files=files,
-        headers={"Referer": session.base + url},
-        allow_redirects=False,
-    )
-
-
-def write_story(reporter, headline: str, image: bytes) -> requests.Response:
-    return save_form(
-        reporter,
-        ADD,
-        files={"image": ("anh.png", image, "image/png")},
-        headline=headline,
-        sapo="Mở đầu của bài viết.",
-        image_alt="Ảnh minh hoạ",
-        status="review",
-    )
-
-
-def story_row(headline: str) -> tuple[int, str, str, dict]:
-    rows = sql(
-        "SELECT id, slug, image, image_renditions FROM articles_article WHERE headline = %s",
-        headline,
-    )
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def get(url: str) -> requests.Response:
-    return requests.get(url, timeout=10)
-
-
-def unique() -> str:
-    return uuid.uuid4().hex[:8]
+from tests.cluster.tools import (
+    DOWN_NOTICE,
+    EDGE,
+    ENV,
+    HOME,
+    NODES,
+    ROOT,
+    STORE,
+    get,
+    part,
+    picture,
+    save_form,
+    sign_in,
+    sql,
+    story_row,
+    unique,
+    until,
+    write_story,
+)
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +241,7 @@ def test_object_storage_stops_uploads_are_refused_and_nothing_stored_is_lost(pub
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
 
 
-def test_the_worker_dies_in_the_middle_of_a_job_and_it_runs_again_once(reporter):
+def test_the_worker_dies_in_the_middle_of_a_job_is_back_by_itself_and_runs_it_once(reporter):
     headline = f"Tin ảnh lớn {unique()}"
     assert write_story(reporter, headline, picture((6000, 4000))).status_code == 302
     _, _, image, _ = story_row(headline)
@@ -339,12 +255,12 @@ def test_the_worker_dies_in_the_middle_of_a_job_and_it_runs_again_once(reporter)
         )
 
     until(taken, 30, every=0.02)
-    part("kill", "worker")  # SIGKILL: no chance to finish or to give the job back
+    before = (HOME / "worker-long.main.pid").read_text()
+    part("kill", "worker-long")  # SIGKILL: no chance to finish or to give the job back
     assert "webp" not in story_row(headline)[3]
-    part("start", "worker")
 
     def made():
-        """its renditions made, after the worker's restart"""
+        """its renditions made, by the long lane's worker started again by itself"""
         return "webp" in story_row(headline)[3]
 
     until(made, 60)
@@ -352,7 +268,8 @@ def test_the_worker_dies_in_the_middle_of_a_job_and_it_runs_again_once(reporter)
     assert set(renditions) == {"480", "960", "1600"}
     for name in renditions.values():
         assert get(f"{STORE}/{name}").status_code == 200
-    log = (HOME / "worker.log").read_text(errors="replace")
+    assert (HOME / "worker-long.main.pid").read_text() != before
+    log = (HOME / "worker-long.log").read_text(errors="replace")
     job = rf"Job images\.renditions\[\d+\]\([^)]*'{re.escape(image)}'[^)]*\)"
     assert len(re.findall(rf"Starting job {job[4:]}", log)) == 2  # begun, killed, begun again
     assert len(re.findall(rf"{job} ended with status: Success", log)) == 1
