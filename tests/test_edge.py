@@ -5,6 +5,7 @@ import datetime
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -519,3 +520,79 @@ def test_a_save_the_database_cannot_take_gets_the_app_s_answer_through_the_edge(
     )
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "Cơ sở dữ liệu đang tạm ngừng" in response.text and "bientap" in response.text
+
+
+def read(page: str) -> tuple[int, bool]:
+    """Its status, and whether it is the stale copy."""
+    try:
+        return 200, "Tin trước khi sửa" in get(page)[1]
+    except urllib.error.HTTPError as error:
+        return error.code, False
+
+
+class Flaky:
+    """An app server that can fall over: forwards to ``port`` while up, and while
+    down drops each connection without a word (as a process killed would)."""
+
+    def __init__(self, port: int):
+        import http.server
+        import threading
+
+        flaky = self
+
+        class Forward(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if not flaky.up:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{self.path}") as answer:
+                        status, headers, body = answer.status, answer.headers, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, headers, body = error.code, error.headers, error.read()
+                self.send_response(status)
+                for name, value in headers.items():
+                    if name.lower() not in ("connection", "transfer-encoding", "date", "server"):
+                        self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.up = True
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_app_server_gone_mid_outage_never_hides_the_stale_copy(live_server, settings):
+    """Every app server gone (connections dropped) before the probe notices: each
+    reader of an edited page gets its stale copy, however many ask, and not the
+    error the edge's refresh in the background met."""
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    story = ArticleFactory(headline="Tin trước khi sửa")
+    app = Flaky(urlparse(live_server.url).port)
+    try:
+        with Varnish(app.port) as url:
+            settings.EDGE_CACHE_URL = url + "/"
+            page = url + story.get_absolute_url()
+            get(page)
+            assert get(page)[0] == "HIT"
+            story.headline = "Tin đã sửa"
+            story.save()  # soft-purged: a stale copy kept
+            edge.wait()
+            app.up = False
+            with ThreadPoolExecutor(8) as readers:  # at once: they wait on one fetch
+                answers = list(readers.map(lambda _: read(page), range(80)))
+            assert answers == [(200, True)] * 80
+            app.up = True
+            assert "Tin đã sửa" in get(page)[1]
+    finally:
+        app.close()

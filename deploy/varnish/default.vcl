@@ -115,9 +115,17 @@ sub vcl_backend_error {
     if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
-    if (!bereq.http.X-Stale-If-Error) {
-        return (abandon);  # as a 5xx: the copy kept, if any, is asked for (vcl_synth)
+    # A refresh in the background that failed leaves the stale copy as it was; a
+    # reader's request is asked again for it (vcl_synth, stale if error).
+    if (bereq.is_bgfetch || !bereq.http.X-Stale-If-Error) {
+        return (abandon);
     }
+    # The error page itself is never kept: as the newest copy, it would hide the
+    # stale one from the readers after.
+    set beresp.ttl = 0s;
+    set beresp.grace = 0s;
+    set beresp.keep = 0s;
+    set beresp.uncacheable = true;
 }
 
 sub vcl_synth {

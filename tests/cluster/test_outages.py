@@ -196,6 +196,14 @@ def jobs_waiting(task: str) -> int:
     return count
 
 
+def hard_purges_waiting() -> int:
+    ((count,),) = sql(
+        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'edge.purge'"
+        " AND status IN ('todo', 'doing') AND (args->>'hard')::boolean"
+    )
+    return count
+
+
 def main_pid(name: str) -> str:
     return (HOME / f"{name}.main.pid").read_text()
 
@@ -257,7 +265,10 @@ def test_both_app_servers_stop_for_10_s_and_the_edge_serves_its_copies(editor, c
         assert save_form(chief, unpublish, status="draft").status_code == 302
         until(lambda: get(EDGE + withdrawn).status_code == 404, 10)
         purged = time.monotonic()
-        time.sleep(5)  # the listings it was on are held again, without it
+        # The pages it was on go outright twice (the second purge for copies in
+        # flight): held again, without it, only after that.
+        until(lambda: not hard_purges_waiting(), 30)
+        time.sleep(3)
         stopped = time.monotonic()
         for node in ("app1", "app2"):
             part("stop", node)
