@@ -23,6 +23,7 @@ from tests.cluster.tools import (
     get,
     part,
     picture,
+    prometheus,
     save_form,
     sign_in,
     sql,
@@ -105,13 +106,6 @@ def test_an_edit_is_seen_through_the_edge_at_once(published, editor):
 def searches(base: str, count: int) -> list[int]:
     """Readers' pages the caches cannot have: each reads the database."""
     return [get(f"{base}/tim-kiem/?q=hoa+ky+{unique()}").status_code for _ in range(count)]
-
-
-PROMETHEUS = "http://127.0.0.1:9090"
-
-
-def prometheus(path: str, **params) -> dict:
-    return requests.get(f"{PROMETHEUS}/api/v1/{path}", params=params, timeout=10).json()["data"]
 
 
 def test_prometheus_scrapes_every_part_and_no_alert_fires(published):

@@ -23,6 +23,7 @@ from tests.cluster.tools import (
     get,
     part,
     picture,
+    prometheus,
     save_form,
     sign_in,
     sql,
@@ -332,3 +333,31 @@ def test_the_long_worker_dies_mid_job_and_a_scheduled_story_goes_live_on_time(ed
     assert main_pid("worker-long") != before  # started again by itself
     print(f"long worker killed mid-job: the scheduled story listed at the edge {late:.1f} s "
           f"after its time; renditions made after the worker came back")  # fmt: skip
+
+
+def test_a_worker_down_for_good_raises_the_alert_and_every_alert_clears_after():
+    """Stopped with its supervisor (not merely killed): Prometheus says so within two
+    minutes. Once every part is back, every alert the faults raised clears (the
+    desk's 503s while the primary was down are 5xx: ServerErrors, for 5 minutes)."""
+
+    def firing():
+        """WorkersMissing firing in Prometheus"""
+        return any(
+            a["labels"]["alertname"] == "WorkersMissing" and a["state"] == "firing"
+            for a in prometheus("alerts")["alerts"]
+        )
+
+    assert not firing()
+    part("stop", "worker")
+    stopped = time.monotonic()
+    try:
+        until(firing, 120, 2)
+        print(f"worker stopped: WorkersMissing firing after {time.monotonic() - stopped:.0f} s")
+    finally:
+        part("start", "worker")
+
+    def quiet():
+        """no alert firing or pending in Prometheus"""
+        return not [a for a in prometheus("alerts")["alerts"] if a["state"] != "inactive"]
+
+    until(quiet, 480, 5)

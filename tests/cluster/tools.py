@@ -115,3 +115,10 @@ def get(url: str) -> requests.Response:
 
 def unique() -> str:
     return uuid.uuid4().hex[:8]
+
+
+PROMETHEUS = "http://127.0.0.1:9090"
+
+
+def prometheus(path: str, **params) -> dict:
+    return requests.get(f"{PROMETHEUS}/api/v1/{path}", params=params, timeout=10).json()["data"]
