@@ -124,6 +124,7 @@ cluster-down:
 cluster-bench: install
 	$(PY) bench/cluster.py
 
-# End to end against the running cluster, faults included: prints pytest's summary.
+# End to end against the running cluster, faults included: prints pytest's summary
+# and the figures each outage test printed (-rP).
 cluster-check: install
-	CLUSTER_CHECK=1 $(PY) -m pytest tests/cluster -p no:cacheprovider
+	CLUSTER_CHECK=1 $(PY) -m pytest tests/cluster -p no:cacheprovider -rP

@@ -35,16 +35,6 @@ from tests.cluster.tools import (
 
 
 @pytest.fixture(scope="module")
-def reporter():
-    return sign_in("phongvien")
-
-
-@pytest.fixture(scope="module")
-def editor():
-    return sign_in("bientapvien")
-
-
-@pytest.fixture(scope="module")
 def published(reporter, editor):
     """A reporter writes with a picture, an editor publishes."""
     headline = f"Tin thử cụm máy {unique()}"

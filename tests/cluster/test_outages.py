@@ -25,7 +25,6 @@ from tests.cluster.tools import (
     picture,
     prometheus,
     save_form,
-    sign_in,
     sql,
     story_row,
     unique,
@@ -209,16 +208,6 @@ def main_pid(name: str) -> str:
     return (HOME / f"{name}.main.pid").read_text()
 
 
-@pytest.fixture(scope="module")
-def editor():
-    return sign_in("bientapvien")
-
-
-@pytest.fixture(scope="module")
-def chief():
-    return sign_in("admin")
-
-
 @pytest.fixture
 def edited(chief):
     """A published story the editor will keep saving."""
@@ -292,8 +281,9 @@ def test_both_app_servers_stop_for_10_s_and_the_edge_serves_its_copies(editor, c
           f"withdrawn story shown 0 times after its purge")  # fmt: skip
 
 
-def test_the_long_worker_dies_mid_job_and_a_scheduled_story_goes_live_on_time(editor, edited):
-    reporter = sign_in("phongvien")
+def test_the_long_worker_dies_mid_job_and_a_scheduled_story_goes_live_on_time(
+    reporter, editor, edited
+):
     headline = f"Tin ảnh rất lớn {unique()}"
     assert write_story(reporter, headline, picture((6000, 4000))).status_code == 302
     _, _, image, _ = story_row(headline)
