@@ -15,6 +15,7 @@ from .models import (
     Author,
     BulkChange,
     Byline,
+    CopyFile,
     Correction,
     Country,
     CountryAlias,
@@ -136,9 +137,13 @@ for model in (Country, CountryAlias, Organization, OrganizationAlias, Person, Pe
         signal.connect(suggest.names_changed, sender=model, dispatch_uid=f"names-{model.__name__}")
 
 # Every text stored is fit for XML; any change to the newsroom's content makes
-# every cached page stale (see caching.py). A change to many stories is the desk's
-# record of its work, on no reader's page: its progress purges nothing.
-CONTENT = [m for m in apps.get_app_config("articles").get_models() if m is not BulkChange]
+# every cached page stale (see caching.py). The desk's records of its own work (its
+# log, a change to many stories, the files of an import) are on no reader's page:
+# writing them purges nothing.
+DESK_RECORDS = (StateChange, BulkChange, CopyFile)
+CONTENT = [
+    m for m in apps.get_app_config("articles").get_models() if not issubclass(m, DESK_RECORDS)
+]
 for model in apps.get_app_config("articles").get_models():
     pre_save.connect(
         strip_forbidden_characters, sender=model, dispatch_uid=f"text-{model.__name__}"

@@ -341,3 +341,21 @@ def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, n
     html = client.get("/tin-moi/").content.decode()
     names = set(form_values(html, None)) - {"language", "next", "csrfmiddlewaretoken"}
     assert {"q", "date_after", "organization"} <= names <= QUERY_PARAMETERS, names
+
+
+def test_the_desk_s_own_records_purge_nothing(newsroom, monkeypatch, editor):
+    """A line of the desk's log, a change to many stories and an import's file are
+    on no reader's page: writing them keeps every page and piece kept."""
+    from articles.models import BulkChange, StateChange
+    from newsroom import page_cache
+
+    story = Article.objects.published().first()
+    purged = []
+    monkeypatch.setattr(page_cache, "purge", lambda keys, **kw: purged.append(set(keys)))
+    before = caching.generation()["token"]
+    StateChange.objects.create(
+        article=story, story_pk=story.pk, headline=story.headline, user=editor,
+        from_status="review", to_status="published",
+    )  # fmt: skip
+    BulkChange.objects.create(user=editor, kind=BulkChange.Kind.MOVE, to_status="published")
+    assert caching.generation()["token"] == before and purged == []
