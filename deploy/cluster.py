@@ -86,7 +86,8 @@ def environment() -> dict[str, str]:
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "PGBACKREST_CONFIG": str(BACKUPS),  # /metrics reads the last backup's age
     }
-    saved.write_text(json.dumps(env, indent=1))
+    if HOME.exists():  # a cluster being made; not a look at its VCL from a checkout
+        saved.write_text(json.dumps(env, indent=1))
     return env
 
 
