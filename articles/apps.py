@@ -11,7 +11,8 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import page_cache
 
-        from . import caching, search, signals, tasks  # noqa: F401
+        from . import caching, handlers, search, tasks  # noqa: F401
+        from .freshness import handlers as freshness_handlers  # noqa: F401
 
-        page_cache.configure(caching.GENERATION_KEY, caching.generation, caching.QUERY_PARAMETERS)
+        page_cache.configure(caching.SCHEDULE_KEY, caching.schedule, caching.QUERY_PARAMETERS)
         connection_created.connect(search.teach_sqlite_unicode_lower)

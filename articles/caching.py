@@ -1,26 +1,20 @@
-"""The content's generations: when the pieces of pages kept in the cache stop
-being current, and when pages change by themselves.
+"""When readers' pages change by themselves: a scheduled story goes live, or
+a front-page pin ends.
 
-Whole pages are kept by the surrogate keys of what they show and purged by
-key when it changes (``surrogates.py``, ``newsroom/page_cache.py``). Small
-pieces many pages share (the section menu, the filter form and its lists) are
-kept by *generation*, with ``remember`` and ``{% cache %}``: any save or delete
-of the newsroom's content starts a new one (signals.py calls ``bump``), and
-they are made again on the next request.
-
-The generation also carries the time the next scheduled story goes live or a
-front-page pin ends, when nothing is saved: at that moment a new generation
-starts by itself and the listings of the stories that went live are purged.
+Everything kept for readers (whole pages, their pieces) is keyed by what it
+shows (``surrogates.py``) and purged when that changes; no save starts the
+whole site again. Time alone changes pages at scheduled moments: the next one
+is kept in the cache (``SCHEDULE_KEY``) and read with every page looked up.
+Once it has passed, whichever comes first (a reader's request, a save, the
+periodic job ``stories.go_live``) purges the listings of the stories that went
+live and the home page's pins, and the next moment is read again. A save that
+may move a moment (a story's status or time, a pin) has it read again.
 How whole pages are kept and served is the HTTP layer's, which this app
 configures when it is ready (apps.py).
 """
 
 import datetime
-import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,7 +25,7 @@ from . import surrogates
 from .kinds import KINDS
 from .models import Article, Pin
 
-GENERATION_KEY = "pages:generation"
+SCHEDULE_KEY = "pages:schedule"
 # The query parameters readers' pages read: paging, search, the filters, the
 # sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
 # rendered but not kept: anyone could make endless cache entries with them.
@@ -43,48 +37,49 @@ QUERY_PARAMETERS = frozenset(
     }
 )
 UNKNOWN = "unknown"
-DAY = 24 * 60 * 60
-T = TypeVar("T")
 
 
-def _new_generation() -> dict:
-    previous = cache.get(GENERATION_KEY) or {"due": None}
+def _moment_passed() -> dict:
+    """A schedule to be read again, once the moment the one kept was for, if it
+    has passed, has purged what changed at it."""
+    previous = cache.get(SCHEDULE_KEY) or {"due": None}
     now = timezone.now().timestamp()
     if isinstance(previous["due"], int | float) and now >= previous["due"]:
         # whichever comes first, a request, a save or the periodic job, tells the pages
         metrics.SCHEDULED_DELAY.observe(now - previous["due"])
         page_cache.purge(_went_live(since=previous["due"]))
-    return {"token": uuid.uuid4().hex, "due": UNKNOWN}
+    return {"due": UNKNOWN}
 
 
-def _start_generation() -> None:
-    cache.set(GENERATION_KEY, _new_generation(), None)
+def _read_again() -> None:
+    cache.set(SCHEDULE_KEY, _moment_passed(), None)
 
 
-def bump(**kwargs) -> None:
-    """Start a new generation: every kept piece is stale from now on.
+def reschedule(**kwargs) -> None:
+    """Have the next scheduled moment read again: a save may have moved it.
 
-    Again when the surrounding transaction commits, so that a piece made by
+    Again when the surrounding transaction commits, so that a moment read by
     another request between this call and the commit is not kept either.
     """
-    _start_generation()
+    _read_again()
     if connection.in_atomic_block:
-        transaction.on_commit(_start_generation)
+        transaction.on_commit(_read_again)
 
 
-def generation(stored: dict | None = None, *, read: bool = True) -> dict:
-    """The current generation, starting a new one when a scheduled story has gone live.
+def schedule(stored: dict | None = None, *, read: bool = True) -> dict:
+    """When pages next change by themselves (``due``: a timestamp, or None), after
+    purging what changed at a moment that has passed.
 
     ``stored`` is the value already read from the cache, if the caller read it
     along with something else (one round trip to Redis instead of two).
     """
-    current = cache.get(GENERATION_KEY) if read else stored
+    current = cache.get(SCHEDULE_KEY) if read else stored
     now = timezone.now().timestamp()
     if current is None or (current["due"] not in (UNKNOWN, None) and now >= current["due"]):
-        current = _new_generation()
+        current = _moment_passed()
     if current["due"] == UNKNOWN:
         current["due"] = _next_scheduled()
-        cache.set(GENERATION_KEY, current, None)
+        cache.set(SCHEDULE_KEY, current, None)
     return current
 
 
@@ -117,10 +112,3 @@ def _went_live(since: float) -> set[str]:
     for story in went_live:
         keys |= surrogates.story_changed(story, None)
     return keys
-
-
-def remember(name: str, compute: Callable[[], T]) -> T:
-    """A value derived from content (the section menu, say), kept until the content changes."""
-    if not settings.CONTENT_CACHE:
-        return compute()
-    return cache.get_or_set(f"{name}:{generation()['token']}", compute, DAY)

@@ -13,6 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import edge
+
+from . import surrogates
 from .amounts import amount_text
 from .filters import ReadersFilterSet
 from .kinds import BY_NAME, Kind
@@ -51,7 +54,10 @@ def _thing_filter(kind: Kind, method) -> django_filters.ModelChoiceFilter:
 
 def _options(fields) -> dict[str, list[tuple[str, str]]]:
     """Who and what the public outcomes name, for the form's lists: the ids read
-    in one pass over the public outcomes, the names by id (kept per generation)."""
+    in one pass over the public outcomes, the names by id (kept until an outcome or
+    one of the things named changes)."""
+    kinds = (*PARTY_KINDS, BY_NAME["event"])
+    edge.show(surrogates.COMMITMENTS, *(surrogates.everything(kind.model) for kind in kinds))
     columns = [f"{role}_{suffix}" for role in ("actor", "counterpart") for suffix in PARTIES]
     rows = Outcome.objects.public().values_list("event", "event__parent", *columns)
     ids: dict[str, set[int]] = {name: set() for name in (*PARTIES, "event")}

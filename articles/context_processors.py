@@ -1,25 +1,22 @@
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from newsroom import edge
+from newsroom import blocks, edge
 
 from . import surrogates
-from .caching import DAY, generation, remember
 from .models import Section
 
 
 def navigation(request) -> dict:
     """The sections in the site header, read when a template uses them and kept
-    until the content changes (so a story page stays within its query budget);
-    and what ``{% cache %}`` fragments need to be dropped when content changes."""
-    return {
-        "nav_sections": SimpleLazyObject(menu_sections),
-        "content_version": SimpleLazyObject(lambda: generation()["token"]),
-        "fragment_seconds": DAY if settings.CONTENT_CACHE else 0,
-    }
+    until one of them changes (so a story page stays within its query budget)."""
+    return {"nav_sections": SimpleLazyObject(menu_sections)}
 
 
 def menu_sections() -> list[Section]:
-    """The sections in their order, kept until the content changes."""
+    """The sections in their order, kept until one of them changes."""
+    return blocks.kept("nav", _sections)
+
+
+def _sections() -> list[Section]:
     edge.show(surrogates.everything(Section))
-    return remember("nav", lambda: list(Section.objects.all()))
+    return list(Section.objects.all())

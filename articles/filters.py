@@ -16,9 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from newsroom import blocks, edge
+
+from . import search, surrogates
 from .bounded import among
-from .caching import remember
 from .kinds import KINDS, Kind
 from .models import Article
 from .sanitize import xml_safe_data
@@ -67,7 +68,9 @@ def _kind_filter(kind: Kind) -> django_filters.ModelChoiceFilter:
 
 
 def _in_the_news(fields) -> dict[str, list[tuple[str, str]]]:
-    """Every list at once: one cache entry for the form, not one per list."""
+    """Every list at once: one cache entry for the form, not one per list. They
+    change as the newest stories change, and as the things they name do."""
+    edge.show(surrogates.STORIES, *(surrogates.everything(k.model) for k in LISTED_BY_NEWS))
     newest = Article.objects.published().in_language().values("pk")[:IN_THE_NEWS]
     return {
         kind.name: [
@@ -88,7 +91,9 @@ class ReadersFilterSet(django_filters.FilterSet):
     so nothing XML forbids is kept (a NUL is, for the form to refuse with its
     message). The lists of the fields named in ``listed`` hold what ``compute_lists``
     finds (kept as ``lists`` until the content changes), plus the one chosen, and are
-    read only when the form is drawn, never for the API."""
+    read only when the form is drawn, never for the API. ``compute_lists`` notes
+    the keys of what its lists show (``edge.show``): they are kept until one of
+    them is purged."""
 
     lists: str = ""
     listed: list[str] = []
@@ -109,7 +114,7 @@ class ReadersFilterSet(django_filters.FilterSet):
         if name not in self._drawn:
             if self._lists is None:  # all lists at once, once per form
                 # Names are shown in the page's language: one entry per language.
-                self._lists = remember(f"{self.lists}:{get_language()}", self.compute_lists)
+                self._lists = blocks.kept(f"{self.lists}:{get_language()}", self.compute_lists)
             options = self._lists[name]
             chosen = getattr(self.form, "cleaned_data", {}).get(name)
             if chosen and (chosen.slug, str(chosen)) not in options:

@@ -60,11 +60,45 @@ class TokenInput(forms.HiddenInput):
         return ""
 
 
+class LinkedChoices(forms.ModelMultipleChoiceField):
+    """Things a story links to: those it is linked to already, read with the story
+    (``known``), are not read again to be checked; the others are, as Django's."""
+
+    known: dict[str, object] = {}
+
+    def _check_values(self, value):
+        wanted = [str(v) for v in value]
+        if self.to_field_name is None and set(wanted) <= set(self.known):
+            return [self.known[v] for v in dict.fromkeys(wanted)]
+        return super()._check_values(value)
+
+
 class DeskForm(forms.ModelForm):
     """Every form of the desk drops what XML 1.0 forbids from what was typed before
     it is validated: a name typed with a stray control character is the same
     name, for the uniqueness checks too (the models strip it again on save).
     Figures show without the trailing zeros their columns keep."""
+
+    def _get_validation_exclusions(self):
+        """A link the form's own field has found (a chosen section, an author) is
+        not looked up again by the model, unless a constraint reads it."""
+        excluded = super()._get_validation_exclusions()
+        opts = self.instance._meta
+        constrained = {
+            name for constraint in opts.constraints for name in getattr(constraint, "fields", ())
+        }
+        constrained |= {name for names in opts.unique_together for name in names}
+        fields = {field.name: field for field in opts.concrete_fields}
+        for name, field in self.fields.items():
+            if (
+                type(field) is forms.ModelChoiceField
+                and name in self.cleaned_data
+                and name in fields
+                and name not in constrained
+                and not fields[name].unique
+            ):
+                excluded.add(name)
+        return excluded
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +172,9 @@ class ArticleForm(DeskForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
+        for name, field in self.fields.items():
+            if isinstance(field, LinkedChoices) and self.instance.pk:
+                field.known = {str(thing.pk): thing for thing in self.initial.get(name) or ()}
         if "tags" in self.fields:
             self.fields["tags"].help_text = _("Các thẻ, cách nhau bằng dấu phẩy.")
         if not workflow.can_publish(self.user):
@@ -145,6 +182,23 @@ class ArticleForm(DeskForm):
         if "published_at" in self.fields and not workflow.can_publish(self.user):
             self.fields["published_at"].disabled = True
             self.fields["published_at"].help_text = _("Biên tập viên đặt thời gian xuất bản.")
+
+    def _save_m2m(self):
+        """Links and tags left as they were are not written again: each is a read
+        of what is there, and a change announced to search and to the pages."""
+        if self.instance._state.adding:
+            return super()._save_m2m()
+        opts = self.instance._meta
+        linked = {field.name for field in (*opts.many_to_many, *opts.private_fields)}
+        unchanged = {
+            name: self.cleaned_data.pop(name)
+            for name in linked & set(self.cleaned_data)
+            if name not in self.changed_data
+        }
+        try:
+            super()._save_m2m()
+        finally:
+            self.cleaned_data.update(unchanged)
 
     def _may_move(self, new) -> bool:
         try:
@@ -155,8 +209,12 @@ class ArticleForm(DeskForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and self.restoring is None:
+        if getattr(self.instance, "locked", False) and self.restoring is None:
+            self.stored = workflow.Stored.of(self.instance, self.user)  # read locked
+        elif self.instance.pk and self.restoring is None:
             self.stored = workflow.Stored.read(self.instance.pk, self.user)  # as now, locked
+        if self.stored.row is not None:
+            self.instance._stored = self.stored.row  # what the model's checks judge by too
         self._check_not_stale()
         self._check_slug_is_not_another_storys_old_address(cleaned)
         new = cleaned.get("status", self.old_status)

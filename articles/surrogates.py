@@ -108,12 +108,19 @@ def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[st
     added or removed: both ends, and the listings of whichever end lists stories
     (a story linked to an organization, an outcome to the stories reporting it),
     with a meeting's trip, which lists its meetings' stories, and a story's own
-    links."""
+    links; and, for a published story, the things of the kind it now names or no
+    longer does."""
     keys = {f"{model._meta.model_name}-{pk}" for pk in pks or ()}
     if _listed(model):
         keys |= {listing(model, pk) for pk in pks or ()}
     if _listed(type(owner)):
         keys.add(listing(owner, owner.pk))
+    # The things of a kind in the news (the filter forms' lists) change with what
+    # published stories name.
+    if model._meta.model_name in LISTED_BY and getattr(owner, "is_published", True):
+        keys.add(everything(model))
+    if type(owner)._meta.model_name in LISTED_BY:
+        keys.add(everything(type(owner)))
     events = [owner.pk] if isinstance(owner, Event) else pks if model is Event else None
     if events:
         trips = Event.objects.filter(pk__in=events).exclude(parent=None).values("parent")

@@ -52,8 +52,8 @@ def import_wire(name: str, data: str, outlet: int | None = None, user: int | Non
 @jobs.task("stories.go_live", queueing_lock="stories-go-live")
 def go_live(timestamp: int) -> None:
     """A scheduled story goes live at its moment, its listings and the edge
-    purged, with no reader needing to ask first (``caching.generation``)."""
-    caching.generation()
+    purged, with no reader needing to ask first (``caching.schedule``)."""
+    caching.schedule()
 
 
 @jobs.task("desk.bulk_change", queue=jobs.LONG)

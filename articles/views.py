@@ -19,7 +19,6 @@ from newsroom import blocks, edge
 from newsroom.page_cache import cache_public_page
 
 from . import surrogates
-from .caching import remember
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage
@@ -87,11 +86,15 @@ class FrontPageView(PublicArticleMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        # Which stories, kept until the content changes; what the page shows of
-        # them, until that changes (newsroom/blocks.py).
-        choice = remember(f"front:{get_language()}", choose)
+        # Which stories, kept until the listings or the pins change; what the page
+        # shows of them, until that changes (newsroom/blocks.py).
+        choice = blocks.kept(f"front-choice:{get_language()}", self.choose, note=False)
         front = blocks.kept(f"front:{get_language()}:{choice}", lambda: self.front(choice))
         return super().get_context_data(front=front, **kwargs)
+
+    def choose(self):
+        edge.show(*self.lists)
+        return choose()
 
     def front(self, choice) -> str:
         page = front_page(choice, menu_sections())

@@ -10,7 +10,8 @@ story that has left the desk, or bring back a deleted story.
 Every road that changes a story (the form, the list actions, restoring a
 revision, recovering a deleted story, any other code) saves it through
 ``save`` or ``transition``, which judge the move against the status the
-database holds *now* and record it.
+database holds *now*, read once and locked, and announce it (``signals.py``:
+the desk's log, search and the readers' pages' freshness subscribe).
 """
 
 import datetime
@@ -22,7 +23,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signals
 from .models import Article, Byline, StateChange
+from .models.revised import STORED_FIELDS
 from .models.translated import slot_taken
 
 Status = Article.Status
@@ -94,34 +97,34 @@ def check(user, article: Article, old: str, new: str) -> None:
 @dataclass(frozen=True)
 class Stored:
     """A story as the database holds it, read (and locked) before anything
-    writes over it: what every move is judged against."""
+    writes over it: what every move is judged against, and the row the save
+    hands on (``Article.stored``) rather than reading it again."""
 
     status: str = NEW
     updated_at: datetime.datetime | None = None
     updated_by_id: int | None = None
     # Judged while the row still says what it says now (a restore rewrites its bylines too).
     editable: bool = True
+    row: dict | None = None  # the row as read (None: not read here)
 
     @classmethod
     def read(cls, pk, user=None) -> "Stored":
         """The stored story ``pk`` (``Stored()`` if there is none), locked until
         the transaction ends."""
-        article = (
-            Article.objects.select_for_update()
-            .only("status", "updated_at", "updated_by", "created_by")
-            .filter(pk=pk)
-            .first()
-        )
-        if article is None:
+        row = Article.objects.select_for_update().filter(pk=pk).values(*STORED_FIELDS).first()
+        if row is None:
             return cls()
+        return cls.of(Article(pk=pk, **row), user)
+
+    @classmethod
+    def of(cls, article: Article, user=None) -> "Stored":
+        """``article`` as read from the database (and locked) by the caller, not
+        changed since."""
+        row = {name: getattr(article, name) for name in STORED_FIELDS}
+        for name in ("image",):  # as ``values()`` gives a file: its name
+            row[name] = row[name].name or ""
         editable = user is None or can_edit(user, article)
-        return cls(article.status, article.updated_at, article.updated_by_id, editable)
-
-
-def record(article: Article, user, old: str) -> None:
-    """Note a change of status that has just been saved."""
-    if old != article.status:
-        note(article, user, StateChange.Action.MOVE, from_status=old or "")
+        return cls(row["status"], row["updated_at"], row["updated_by_id"], editable, row)
 
 
 def note(article: Article, user, action: str, text: str = "", **fields) -> StateChange:
@@ -146,7 +149,6 @@ def delete(article: Article, user) -> None:
     article.delete()
 
 
-@transaction.atomic
 def save(
     article: Article, user, stored: Stored | None = None, *, restored: bool = False
 ) -> Article:
@@ -159,28 +161,34 @@ def save(
     ``published_at`` with now unless one is set (a time in the future schedules
     the story); a translation is published only into a free place. The move is recorded, and
     ``restored`` (the story's saved fields are a revision written back, or a
-    deleted story brought back) is noted too.
+    deleted story brought back) is noted too. A caller that hands over
+    ``stored`` has read and locked it in its own transaction, and judged
+    nothing yet that could fail half-way: the save needs no savepoint of its own.
     """
-    if stored is None:
-        stored = Stored.read(article.pk, user) if article.pk else Stored()
-    if not stored.editable:
-        raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
-    check(user, article, stored.status, article.status)
-    if article.status == Status.PUBLISHED:
-        if holder := article.translation_slot_holder():
-            raise PermissionDenied(slot_taken(holder))
-        if article.published_at is None and not was_published(article, stored):
-            article.published_at = timezone.now()
-    if article.pk is None and article.created_by_id is None:
-        article.created_by = user
-    article.updated_by = user
-    _save_into_its_place(article)
-    if restored:
-        brought_back = stored.status == NEW
-        Action = StateChange.Action
-        note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
-    record(article, user, stored.status)
-    return article
+    with transaction.atomic(savepoint=stored is None):
+        if stored is None:
+            stored = Stored.read(article.pk, user) if article.pk else Stored()
+        if not stored.editable:
+            raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
+        check(user, article, stored.status, article.status)
+        if article.status == Status.PUBLISHED:
+            if holder := article.translation_slot_holder():
+                raise PermissionDenied(slot_taken(holder))
+            if article.published_at is None and not was_published(article, stored):
+                article.published_at = timezone.now()
+        if article.pk is None and article.created_by_id is None:
+            article.created_by = user
+        article.updated_by = user
+        if stored.row is not None:
+            article._stored = stored.row  # read once, locked: the save is judged by it too
+        _save_into_its_place(article)
+        if restored:
+            brought_back = stored.status == NEW
+            Action = StateChange.Action
+            note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
+        if stored.status != article.status:
+            signals.story_moved.send(Article, story=article, from_status=stored.status, user=user)
+        return article
 
 
 def _save_into_its_place(article: Article) -> None:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -266,14 +267,60 @@ def test_not_found_is_not_cached(client, newsroom):
     assert len(queries) > 0
 
 
-def test_a_change_inside_a_transaction_starts_a_generation_again_at_commit(
+def test_a_story_scheduled_inside_a_transaction_is_read_as_the_next_moment_at_commit(
     newsroom, django_capture_on_commit_callbacks
 ):
+    """A page made between the save and the commit read the moment as it was: the
+    commit has it read again."""
+    moment = timezone.now() + datetime.timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        newsroom["a"].save()
-        during = caching.generation()["token"]
+        story = newsroom["a"]
+        story.published_at = moment
+        story.save()
+        cache.set(caching.SCHEDULE_KEY, {"due": None}, None)  # another request read it then
     assert callbacks
-    assert caching.generation()["token"] != during
+    assert caching.schedule()["due"] == pytest.approx(moment.timestamp())
+
+
+def test_a_save_that_moves_no_moment_leaves_the_schedule_as_it_was(newsroom, monkeypatch):
+    caching.schedule()
+    reads = []
+    read = caching._next_scheduled
+    monkeypatch.setattr(caching, "_next_scheduled", lambda: reads.append(1) or read())
+    story = newsroom["a"]
+    story.headline = "Chỉ sửa tiêu đề"
+    story.save()
+    caching.schedule()
+    assert reads == []
+    story.published_at = timezone.now() + datetime.timedelta(hours=1)
+    story.save()
+    caching.schedule()
+    assert reads == [1]
+
+
+def test_saving_a_story_keeps_what_does_not_show_it(client, seed, monkeypatch):
+    """No site-wide generation: a story's save leaves the filter form's lists, the
+    section menu and a search page that does not find it as they were kept."""
+    from articles import context_processors, filters
+
+    made = []
+    for module, name in ((filters, "_in_the_news"), (context_processors, "_sections")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, real=real, name=name: made.append(name) or real(*a)
+        )
+    search = {"q": "không bài nào có những chữ này"}
+    assert client.get("/tin-moi/").status_code == 200 and client.get("/tim-kiem/", search)
+    assert sorted(made) == ["_in_the_news", "_sections"]
+    story = Article.objects.published().first()
+    story.headline = "Tiêu đề đã sửa"
+    story.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tim-kiem/", search).status_code == 200
+    assert len(queries) == 0  # the whole page, kept
+    page = client.get("/tin-moi/").content.decode()  # shows the story: made again
+    assert "Tiêu đề đã sửa" in page
+    assert sorted(made) == ["_in_the_news", "_sections"]  # its lists and menu were kept
 
 
 def test_the_page_cache_can_be_turned_off(client, newsroom, settings):
@@ -352,10 +399,11 @@ def test_the_desk_s_own_records_purge_nothing(newsroom, monkeypatch, editor):
     story = Article.objects.published().first()
     purged = []
     monkeypatch.setattr(page_cache, "purge", lambda keys, **kw: purged.append(set(keys)))
-    before = caching.generation()["token"]
+    caching.schedule()
     StateChange.objects.create(
         article=story, story_pk=story.pk, headline=story.headline, user=editor,
         from_status="review", to_status="published",
     )  # fmt: skip
     BulkChange.objects.create(user=editor, kind=BulkChange.Kind.MOVE, to_status="published")
-    assert caching.generation()["token"] == before and purged == []
+    assert purged == []
+    assert cache.get(caching.SCHEDULE_KEY)["due"] != caching.UNKNOWN  # nothing to read again

@@ -58,7 +58,7 @@ def test_a_pin_ending_is_when_the_cached_front_page_changes(client, seed):
     story = ArticleFactory(headline="Ghim một giờ")
     until = timezone.now() + datetime.timedelta(hours=1)
     Pin.objects.create(article=story, slot="lead", until=until)
-    assert caching.generation()["due"] == pytest.approx(until.timestamp())
+    assert caching.schedule()["due"] == pytest.approx(until.timestamp())
 
 
 def test_each_section_shows_its_latest(client, seed):

@@ -295,7 +295,7 @@ def test_a_scheduled_story_goes_live_at_its_moment_with_no_reader_asking(monkeyp
     """The periodic job (every 15 s on the worker) purges the listings it enters."""
     moment = timezone.now() + datetime.timedelta(minutes=5)
     story = ArticleFactory(status=Article.Status.PUBLISHED, published_at=moment)
-    caching.generation()  # a reader's page was made: it knows the moment to come
+    caching.schedule()  # a reader's page was made: it knows the moment to come
     purged = []
     monkeypatch.setattr(caching.page_cache, "purge", lambda keys: purged.append(set(keys)))
     tasks.go_live(timestamp=0)

@@ -150,7 +150,7 @@ def test_purges_sent_and_failed_are_counted(client, settings):
 def test_jobs_run_and_the_delay_of_a_scheduled_story_are_counted(client, monkeypatch):
     moment = timezone.now() + datetime.timedelta(minutes=5)
     ArticleFactory(status=Article.Status.PUBLISHED, published_at=moment)
-    caching.generation()
+    caching.schedule()
     before = scrape(client)
     later = moment + datetime.timedelta(seconds=7)
     monkeypatch.setattr(timezone, "now", lambda: later)

@@ -149,10 +149,10 @@ def primary_down(execute, sql, params, many, context):
 
 @db
 def test_with_the_primary_down_readers_pages_are_made_from_the_replica(fresh, client):
-    """The page cache's reads included (the content's generation, what is scheduled
-    next): not one statement for the primary, whose outage is a 503 only to the desk."""
+    """The page cache's reads included (what is scheduled next): not one statement
+    for the primary, whose outage is a 503 only to the desk."""
     story = ArticleFactory(headline="Đọc khi bản chính tắt", status=Article.Status.PUBLISHED)
-    caching.bump()  # a change: what is scheduled next is read again
+    caching.reschedule()  # a change: what is scheduled next is read again
     fresh.caught_up()
     editor = Client()
     editor.force_login(User.objects.create_superuser("bientap", password="x"))

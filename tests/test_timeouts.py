@@ -113,7 +113,7 @@ def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
 
 @pytest.mark.urls("newsroom.urls")
 def test_the_database_out_of_reach_before_the_view_is_a_503_too(client, monkeypatch):
-    """The page cache reads the content's generation before any view runs: the
+    """The page cache reads what is scheduled next before any view runs: the
     database failing there is the same 503 as in a view, not a 500."""
     from django.db import OperationalError
 
@@ -123,7 +123,7 @@ def test_the_database_out_of_reach_before_the_view_is_a_503_too(client, monkeypa
         raise OperationalError("connection failed: the database system is starting up")
 
     monkeypatch.setattr(caching, "_next_scheduled", down)
-    caching.bump()  # what is scheduled next must be read again
+    caching.reschedule()  # what is scheduled next must be read again
     client.raise_request_exception = False  # answered as a server would
     response = client.get("/")
     assert response.status_code == 503 and response["Retry-After"] == "30"

@@ -1,4 +1,4 @@
-"""The desk's search for stories: the readers' index (articles/search.py), so
+"""The desk's search for stories: the readers' index (articles/search/), so
 that `hoa ky` finds `Hoa Kỳ`, a byline or an entity's other name finds the
 stories naming them, matches are ranked, and no pass over the archive is made;
 a story's slug (or its address, pasted) finds that story."""

@@ -5,10 +5,10 @@ import functools
 
 import reversion
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .. import search, workflow
-from ..forms import ArticleForm, editor_policy
+from ..forms import ArticleForm, LinkedChoices, editor_policy
 from ..models import Article, Byline, Correction, Pin, TaggedArticle
 from ..revisions import compare
 from ..story_page import ArticlePreviewView
@@ -192,6 +192,35 @@ class ArticleAdmin(BulkActions, DeskSearch, LabelledAutocomplete, TranslationsAd
         if self.choosing_original(request):
             shown |= self.originals(request)
         return shown.order_by(*(self.get_ordering(request) or Article._meta.ordering))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", LinkedChoices)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The story with what its form and its revision read (its links, its tags
+        with their names), each read once. To be saved, it is read locked until
+        the save's transaction ends: the form judges the save (workflow.Stored)
+        against what the database holds until it is done."""
+        saving = request.method == "POST" and transaction.get_connection().in_atomic_block
+        if saving and from_field is None:
+            try:
+                pk = Article._meta.pk.to_python(object_id)
+                queryset = self.get_queryset(request).select_for_update(of=("self",))
+                story = queryset.get(pk=pk)
+            except (Article.DoesNotExist, ValidationError, ValueError):
+                return None
+            story.locked = True
+        else:
+            story = super().get_object(request, object_id, from_field)
+        if story is not None:
+            tagged = TaggedArticle.objects.select_related("tag")
+            prefetch_related_objects(
+                [story],
+                *("countries", "organizations", "people", "events"),
+                Prefetch("taggedarticle_set", queryset=tagged),
+            )
+        return story
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

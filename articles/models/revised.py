@@ -12,6 +12,13 @@ EDITORIAL_FIELDS = (
     *("headline", "sapo", "body"),
     *("image", "image_alt", "image_caption", "image_credit"),
 )
+# A story's row as stored before a save, as far as the save is judged by it: the
+# desk's rules, its revision time, its address and its place in the listings.
+STORED_FIELDS = (
+    *("slug", "status", "published_at", "section_id", "language", "translation_of_id"),
+    *("created_by_id", "updated_at", "updated_by_id"),
+    *EDITORIAL_FIELDS,
+)
 
 
 class Revised(models.Model):
@@ -32,18 +39,25 @@ class Revised(models.Model):
         value = getattr(self, name)
         return (value.name or "") if name == "image" else value
 
+    def stored(self) -> dict | None:
+        """The row as the database holds it before this save (None if it holds
+        none), read once per save: the desk hands over the row it has read and
+        locked already (workflow.py), and every other road reads it here."""
+        if "_stored" not in self.__dict__:
+            rows = type(self)._base_manager.filter(pk=self.pk)
+            self._stored = None if self.pk is None else rows.values(*STORED_FIELDS).first()
+        return self._stored
+
+    def forget_stored(self) -> dict | None:
+        """The row ``stored`` gave, forgotten once the save is over: the next save
+        of this instance reads it again."""
+        return self.__dict__.pop("_stored", None)
+
     def revises(self) -> bool:
         """Whether saving now changes what readers could already read, judged
-        against the row as stored (read here, on a save, rather than kept from
+        against the row as stored (read once per save, rather than kept from
         every read of every story)."""
-        if self.pk is None:
-            return False
-        stored = (
-            type(self)
-            ._base_manager.filter(pk=self.pk)
-            .values("status", "published_at", *EDITORIAL_FIELDS)
-            .first()
-        )
+        stored = self.stored()
         if stored is None or stored["status"] != "published":
             return False
         if stored["published_at"] is not None and stored["published_at"] > timezone.now():

@@ -89,7 +89,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         return self.filter(**{f"{relation}__in": things})
 
     def search(self, query: str):
-        """Stories matching ``query``, best first (see search.py)."""
+        """Stories matching ``query``, best first (see search/)."""
         return search.search(self, query)
 
     def published(self):
@@ -246,6 +246,16 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
     def save(self, *args, **kwargs):
+        self.stored()  # before anything changes what it is judged against
+        try:
+            self._save_judged(*args, **kwargs)
+        finally:
+            self.forget_stored()
+        if self.image and "webp" not in self.image_renditions:  # left for a job
+            source = self.image.name
+            jobs.defer("images.renditions", story=self.pk, source=source, queueing_lock=source)
+
+    def _save_judged(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
         self.stamp_revision(self.updated_at)
@@ -255,22 +265,14 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             self.image_renditions = renditions_or_later(self.image)
             made = files_of(self.image_renditions)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "body",
-                "updated_at",
-                "revised_at",
-                "image_renditions",
-            }
+            derived = ("body", "updated_at", "revised_at", "image_renditions")
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         try:
             super().save(*args, **kwargs)
         except Exception:
             # A failed save leaves no files behind: renditions, nor the uploads stored.
             discard(made + [f.name for f in uploading if f._committed])
             raise
-        if self.image and "webp" not in self.image_renditions:  # left for a job
-            source = self.image.name
-            jobs.defer("images.renditions", story=self.pk, source=source, queueing_lock=source)
 
     def __str__(self):
         if self.headline:

@@ -76,12 +76,25 @@ class Translated(models.Model):
             ),
         ]
 
+    def get_constraints(self):
+        """The constraints a form checks before a save: whether a story is its own
+        translation is judged by ``clean_translation`` without a query, and the
+        database still refuses it."""
+        return [
+            (model, [c for c in constraints if c.name != "not_own_translation"])
+            for model, constraints in super().get_constraints()
+        ]
+
     def clean_translation(self):
         """A translation names its original, in another language; a story that has
         translations is an original, so it cannot be a translation itself."""
         original = self.translation_of
         if original is None:
-            if self.pk and self.translations.filter(language=self.language).exists():
+            # Its translations are in other languages than the one it had: a clash
+            # is only possible if its language changes.
+            stored = self.stored() if self.pk else None
+            moved = stored is None or stored["language"] != self.language
+            if moved and self.pk and self.translations.filter(language=self.language).exists():
                 raise ValidationError(
                     {"language": _("Bài này đã có một bản dịch bằng ngôn ngữ này.")}
                 )

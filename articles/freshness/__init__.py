@@ -1,0 +1,1 @@
+"""Readers' pages kept current: see handlers.py for what a change purges."""

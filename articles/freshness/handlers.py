@@ -1,0 +1,66 @@
+"""What a change to the newsroom's content makes stale: the cached pages that
+showed it are dropped, here and at the edge (surrogates.py), and a change that
+may move the next scheduled moment has it read again (caching.py). The desk's
+records of its own work (its log, a change to many stories, the files of an
+import) are on no reader's page: writing them purges nothing."""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from newsroom import page_cache
+
+from .. import caching, surrogates
+from ..models import Article, BulkChange, CopyFile, Pin, StateChange
+from ..signals import story_deleted, story_saved
+
+DESK_RECORDS = (StateChange, BulkChange, CopyFile)
+CONTENT = [
+    m for m in apps.get_app_config("articles").get_models() if not issubclass(m, DESK_RECORDS)
+]
+
+
+@receiver(story_saved)
+def purge_saved_story(sender, story, before, **kwargs):
+    hard = surrogates.withdrawn(story, before)  # unpublished: gone from the edge outright
+    page_cache.purge(surrogates.story_changed(story, before), hard=hard)
+    if before is None or any(before[f] != getattr(story, f) for f in ("status", "published_at")):
+        caching.reschedule()
+
+
+@receiver(story_deleted)
+def purge_deleted_story(sender, story, **kwargs):
+    stored = {field: getattr(story, field) for field in surrogates.PLACE}
+    page_cache.purge(surrogates.story_changed(story, stored, gone=True), hard=True)
+    caching.reschedule()
+
+
+@receiver(post_save, sender=Pin)
+@receiver(post_delete, sender=Pin)
+def reschedule_pins(sender, **kwargs):
+    """A pin's end is a moment the home page changes by itself."""
+    caching.reschedule()
+
+
+def purge_row(sender, instance, **kwargs):
+    page_cache.purge(surrogates.row_changed(instance))
+
+
+def purge_links(sender, instance, action, model, pk_set, **kwargs):
+    if action.startswith("post_"):
+        own = {surrogates.key(instance)}
+        if not isinstance(instance, Article):
+            own = surrogates.row_changed(instance)
+        page_cache.purge(own | surrogates.links_changed(instance, model, pk_set))
+
+
+for model in CONTENT:
+    if model is not Article:
+        post_save.connect(purge_row, sender=model, dispatch_uid=f"edge-saved-{model.__name__}")
+        post_delete.connect(purge_row, sender=model, dispatch_uid=f"edge-gone-{model.__name__}")
+    for field in model._meta.local_many_to_many:
+        if field.remote_field.through._meta.auto_created:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                purge_links, sender=through, dispatch_uid=f"edge-{through.__name__}"
+            )
