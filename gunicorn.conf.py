@@ -36,7 +36,7 @@ def child_exit(server, worker):
 
 def worker_exit(server, worker):
     """A worker that ends (recycled by max_requests, a reload, a stop) sends the
-    edge's purges its saves asked for first (newsroom/edge.py)."""
-    from newsroom import edge
+    edge's purges its saves asked for first (articles/freshness/edge.py)."""
+    from articles.freshness import edge
 
     edge.flush()

@@ -7,12 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Toà soạn")
 
     def ready(self):
+        """Each concern wires itself up: the newsroom's handlers (text, former
+        addresses, the desk's log, search), the readers' pages' freshness, the jobs."""
         from django.db.backends.signals import connection_created
 
-        from newsroom import page_cache
-
-        from . import caching, handlers, search, tasks  # noqa: F401
+        from . import handlers, search, tasks  # noqa: F401
         from .freshness import handlers as freshness_handlers  # noqa: F401
 
-        page_cache.configure(caching.SCHEDULE_KEY, caching.schedule, caching.QUERY_PARAMETERS)
         connection_created.connect(search.teach_sqlite_unicode_lower)

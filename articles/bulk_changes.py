@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from newsroom import jobs, page_cache
+from newsroom import jobs
 
 from . import search, workflow
+from .freshness import store
 from .imports import import_copy
 from .models import Article, BulkChange, CopyFile
 
@@ -139,7 +140,7 @@ def _change_next(change: BulkChange) -> None:
     read += ("bylines__author", "taggedarticle_set__tag")
     stories = Article.objects.select_related("section").prefetch_related(*read).in_bulk(ids)
     # each story indexed once, and the pages they are on purged once, at the batch's end
-    with search.batched(), page_cache.batched():
+    with search.batched(), store.batched():
         for pk in ids:
             story = stories.get(pk)
             if story is None:

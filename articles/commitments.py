@@ -13,11 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import edge
-
-from . import surrogates
 from .amounts import amount_text
 from .filters import ReadersFilterSet
+from .freshness import edge, surrogates
 from .kinds import BY_NAME, Kind
 from .models import PARTIES, Article, Event, Outcome
 from .models.base import address

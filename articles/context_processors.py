@@ -1,8 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from newsroom import blocks, edge
-
-from . import surrogates
+from .freshness import edge, pieces, surrogates
 from .models import Section
 
 
@@ -14,7 +12,7 @@ def navigation(request) -> dict:
 
 def menu_sections() -> list[Section]:
     """The sections in their order, kept until one of them changes."""
-    return blocks.kept("nav", _sections)
+    return pieces.kept("nav", _sections)
 
 
 def _sections() -> list[Section]:

@@ -16,11 +16,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import edge
-
-from . import surrogates
 from .amounts import outcome_amount
 from .commitments import chosen
+from .freshness import edge, surrogates
 from .kinds import KINDS, Kind
 from .models import Article, Byline
 from .sanitize import xml_safe

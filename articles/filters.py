@@ -16,10 +16,9 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import blocks, edge
-
-from . import search, surrogates
+from . import search
 from .bounded import among
+from .freshness import edge, pieces, surrogates
 from .kinds import KINDS, Kind
 from .models import Article
 from .sanitize import xml_safe_data
@@ -114,7 +113,7 @@ class ReadersFilterSet(django_filters.FilterSet):
         if name not in self._drawn:
             if self._lists is None:  # all lists at once, once per form
                 # Names are shown in the page's language: one entry per language.
-                self._lists = blocks.kept(f"{self.lists}:{get_language()}", self.compute_lists)
+                self._lists = pieces.kept(f"{self.lists}:{get_language()}", self.compute_lists)
             options = self._lists[name]
             chosen = getattr(self.form, "cleaned_data", {}).get(name)
             if chosen and (chosen.slug, str(chosen)) not in options:

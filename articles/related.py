@@ -15,7 +15,7 @@ publication, which in a newsroom's archive is nearly the same.
 A story page runs it only when what decides it has changed since it last did:
 ``side_lists`` keeps the ranked ids, with those of the section's latest
 ("Tin khác"), under the surrogate keys of the listings of what the story
-names, its section and its own links (``newsroom/blocks.py``): an editor's
+names, its section and its own links (``articles/freshness/pieces.py``): an editor's
 edit of a headline anywhere leaves them kept, a story published that names
 the same minister does not; made, both lists come in one query
 (``side_stories``). The page keeps what it shows of them by those ids
@@ -40,10 +40,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from newsroom import blocks, edge
-
-from . import surrogates
-from .models import Article, Event, TaggedArticle
+from .freshness import edge, pieces, surrogates
+from .models import Article, Event, Section, TaggedArticle
 
 LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
@@ -231,7 +229,7 @@ def side_lists(article: Article, limit: int = 5) -> SideLists:
         return [s.pk for s in related], [s.pk for s in more]
 
     name = f"side-lists:{article.pk}:{article.language}:{limit}"
-    return SideLists(*blocks.kept(name, ids, note=False), made)
+    return SideLists(*pieces.kept(name, ids, note=False), made)
 
 
 def deciding(article: Article) -> set[str]:
@@ -244,5 +242,5 @@ def deciding(article: Article) -> set[str]:
     for relation in ("people", "organizations", "tags"):
         keys |= {surrogates.listing(obj, obj.pk) for obj in getattr(article, relation).all()}
     if article.section_id:
-        keys.add(f"list-section-{article.section_id}")
+        keys.add(surrogates.listing(Section, article.section_id))
     return keys | {surrogates.listing(article, article.pk)}

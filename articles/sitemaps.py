@@ -12,9 +12,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from newsroom import edge
-
-from . import surrogates
+from .freshness import edge, surrogates
 from .kinds import KINDS, Kind
 from .models import Article
 from .models.base import address

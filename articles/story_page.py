@@ -11,9 +11,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
-from newsroom import blocks, edge
-
 from .coverage import event_boxes
+from .freshness import edge, pieces
 from .models import Article
 from .models.base import address, surrogate_key
 from .related import side_lists
@@ -25,7 +24,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
     sends the reader to its translation there, or else to itself: for now (a
     translation may come), so the redirect is not permanent.
 
-    Its text is kept by its address (newsroom/blocks.py) and looked for first:
+    Its text is kept by its address (articles/freshness/pieces.py) and looked for first:
     kept, the story's row is read light (``for_page``); made, whole (``for_story``)."""
 
     lists = ()  # related news is not purged by every story published
@@ -36,7 +35,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         slug = kwargs.get("slug")
         host = f"{request.scheme}://{request.get_host()}"
         try:
-            self.text = blocks.kept(f"story:{slug}:{get_language()}:{host}", self.story_parts)
+            self.text = pieces.kept(f"story:{slug}:{get_language()}:{host}", self.story_parts)
             self.object = self.whole or self.get_object(Article.objects.published().for_page())
         except Http404:
             if moved := self.renamed(slug):
@@ -65,7 +64,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         # What is beside the story, kept by the stories it lists.
         beside = f"beside:{get_language()}:{sides.related}:{sides.more}"
         return super().get_context_data(
-            parts={**self.text, "side": blocks.kept(beside, lambda: self.beside(sides))},
+            parts={**self.text, "side": pieces.kept(beside, lambda: self.beside(sides))},
             translations=story.published_translations,  # the page's other languages
             **kwargs,
         )
@@ -102,9 +101,7 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
 @method_decorator(never_cache, name="dispatch")
 class ArticlePreviewView(ArticleDetailView):
     """A story exactly as readers will see it, whatever its status. The admin
-    serves it behind staff sign-in; search engines are told to keep out."""
-
-    cache_page = False
+    serves it behind staff sign-in, never kept; search engines are told to keep out."""
 
     def get_queryset(self):
         return Article.objects.for_detail()

@@ -1,6 +1,8 @@
-"""The newsroom's jobs (``newsroom/jobs.py``): a story's picture renditions,
-copy from the wire, and scheduled stories going live at their moment. Search
-indexing is ``search.index_job``, the edge's purges ``edge.send_purge``.
+"""Every job of the newsroom, declared here once (the queue is ``newsroom/jobs.py``):
+a story's picture renditions, copy from the wire, scheduled stories going live
+at their moment, changes to many stories, search indexing and the edge's purges.
+Whoever asks for one names it (``jobs.defer("search.index", ...)``): a model
+need not import this module.
 
 Each reads what it works on when it runs and does nothing already done, so a
 job run twice (retried, or left by a dead worker) gives one result.
@@ -9,12 +11,14 @@ job run twice (retried, or left by a dead worker) gives one result.
 import base64
 import logging
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from procrastinate.contrib.django import app
 
-from newsroom import jobs, page_cache
+from newsroom import jobs
 
-from . import bulk_changes, caching, surrogates
+from . import bulk_changes, search
+from .freshness import edge, moments, store, surrogates
 from .images import discard, files_of, make_renditions
 from .imports import import_copy
 from .models import Article, Organization
@@ -34,7 +38,7 @@ def renditions(story: int, source: str) -> None:
         discard(files_of(made)[1:])  # replaced while they were made: not the original
         return
     place = {field: getattr(article, field) for field in surrogates.PLACE}
-    page_cache.purge(surrogates.story_changed(article, place))
+    store.purge(surrogates.story_changed(article, place))
 
 
 @jobs.task("wire.import", queue=jobs.LONG)
@@ -52,8 +56,20 @@ def import_wire(name: str, data: str, outlet: int | None = None, user: int | Non
 @jobs.task("stories.go_live", queueing_lock="stories-go-live")
 def go_live(timestamp: int) -> None:
     """A scheduled story goes live at its moment, its listings and the edge
-    purged, with no reader needing to ask first (``caching.schedule``)."""
-    caching.schedule()
+    purged, with no reader needing to ask first (``moments.schedule``)."""
+    moments.schedule()
+
+
+@jobs.task("search.index")
+def index_stories(model: str, ids: list[int]) -> None:
+    """Stories' search fields, read as they are when it runs: run twice, the same fields."""
+    search.index_many(apps.get_model(model).objects.filter(pk__in=ids))
+
+
+@jobs.task("edge.purge")
+def purge_edge(keys: list[str], hard: bool = True) -> None:
+    """A purge sent to the edge, retried until it takes it (freshness/edge.py)."""
+    edge.send_purge(keys, hard)
 
 
 @jobs.task("desk.bulk_change", queue=jobs.LONG)

@@ -15,14 +15,11 @@ from django.utils.translation import get_language, gettext
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
-from newsroom import blocks, edge
-from newsroom.page_cache import cache_public_page
-
-from . import surrogates
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage
 from .filters import ArticleFilter
+from .freshness import edge, pieces, surrogates
 from .frontpage import choose, front_page
 from .kinds import KINDS, Kind
 from .models import Article, Author, Country, Event, Organization, Person
@@ -35,19 +32,14 @@ FILTERING = {"page", "q", "date_after", "date_before", *(kind.name for kind in K
 
 class PublicArticleMixin:
     """Readers see published stories only, those written in the site's language,
-    twenty to a page, never counted; the page comes from the page cache unless
-    the reader is signed in."""
+    twenty to a page, never counted. Its URL says that its pages may be kept
+    (``cache_public_page`` in urls.py): they come from the page cache unless the
+    reader is signed in."""
 
     paginate_by = 20
-    cache_page = True
     # Which listings' membership the page shows, for the edge (surrogates.py);
     # the things it links to note themselves.
     lists: tuple[str, ...] = (surrogates.STORIES,)
-
-    @classmethod
-    def as_view(cls, **initkwargs):
-        view = super().as_view(**initkwargs)
-        return cache_public_page(view) if cls.cache_page else view
 
     def dispatch(self, request, *args, **kwargs):
         edge.show(*self.lists)
@@ -87,9 +79,9 @@ class FrontPageView(PublicArticleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # Which stories, kept until the listings or the pins change; what the page
-        # shows of them, until that changes (newsroom/blocks.py).
-        choice = blocks.kept(f"front-choice:{get_language()}", self.choose, note=False)
-        front = blocks.kept(f"front:{get_language()}:{choice}", lambda: self.front(choice))
+        # shows of them, until that changes (articles/freshness/pieces.py).
+        choice = pieces.kept(f"front-choice:{get_language()}", self.choose, note=False)
+        front = pieces.kept(f"front:{get_language()}:{choice}", lambda: self.front(choice))
         return super().get_context_data(front=front, **kwargs)
 
     def choose(self):

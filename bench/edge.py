@@ -62,8 +62,8 @@ def main() -> int:
     django.setup()
     from django.core.cache import cache
 
+    from articles.freshness import edge
     from articles.models import Article
-    from newsroom import edge
 
     cache.clear()
     stories = list(Article.objects.published().order_by("-published_at")[:400])

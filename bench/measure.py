@@ -1,5 +1,5 @@
 """What each public page costs in SQL on the current database: the number of
-queries, with its pieces made and with them kept (newsroom/blocks.py), whether
+queries, with its pieces made and with them kept (articles/freshness/pieces.py), whether
 any of them scans the stories table sequentially (EXPLAIN on PostgreSQL), and
 the time of the related-news and search queries alone.
 
@@ -32,10 +32,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from articles.freshness import pieces  # noqa: E402
 from articles.models import Article, Organization  # noqa: E402
 from articles.related import related_articles  # noqa: E402
 from articles.search import fold  # noqa: E402
-from newsroom import blocks  # noqa: E402
 
 SEARCH = "năng lượng"  # two common words: thousands of matches at 100k
 RARE_SEARCH = "lockheed martin"  # a name: a handful
@@ -101,14 +101,14 @@ def main() -> None:
         client.get(url)  # the first request of a process sets up translations etc.
         with CaptureQueriesContext(connection) as kept:
             client.get(url)
-        # The page's whole work: its pieces made, not taken kept (newsroom/blocks.py).
+        # The page's whole work: its pieces made, not taken kept (articles/freshness/pieces.py).
         # The fewer of two requests: what the first request after a change reads
         # once for every page (the generation's next scheduled moment, a story gone
         # live) is not the page's own work.
         made = []
         for _ in range(2):
             with (
-                mock.patch.object(blocks.edge, "is_recording", lambda: False),
+                mock.patch.object(pieces.edge, "is_recording", lambda: False),
                 CaptureQueriesContext(connection) as queries,
             ):
                 status = client.get(url).status_code

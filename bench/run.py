@@ -267,7 +267,7 @@ def render(results: dict, load: dict, args) -> tuple[str, bool]:
         f"the same {os.cpu_count()}-core machine. Uncached: the page cache off; what is kept "
         "until content changes (section menu, the filter form, its option lists, which "
         "stories the home page and a story's side show) and the pieces of pages kept until "
-        "what they show changes (a story's text, teasers: newsroom/blocks.py) still come "
+        "what they show changes (a story's text, teasers: articles/freshness/pieces.py) still come "
         "from the cache. Queries: with the pieces made (and kept). Cold: the first request "
         "after the cache was emptied. Made: nothing kept at all (CONTENT_CACHE=0), every "
         "request makes every piece, the menu included.",

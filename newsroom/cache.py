@@ -43,7 +43,7 @@ class RedisCache(DjangoRedisCache):
     def validate_key(self, key):
         """Redis takes any key. Django warns of those memcached would refuse: a
         check per key that took a fifth of the time a kept page took to serve
-        (it reads the versions of some forty keys, see page_cache.py)."""
+        (it reads the versions of some forty keys, see articles/freshness/pages.py)."""
 
 
 def _as_if_empty(name: str, answer):

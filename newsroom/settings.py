@@ -55,7 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",  # first: every response says its id
-    "newsroom.edge.EdgeSettingsMiddleware",  # nothing kept by an edge set up for another desk
+    # Nothing kept by an edge set up for another desk.
+    "articles.freshness.edge.EdgeSettingsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # newsroom/metrics.py
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, whose reads (the generation, what is scheduled) are a
@@ -67,8 +68,8 @@ MIDDLEWARE = [
     "newsroom.replicas.ReplicaMiddleware",
     "newsroom.timeouts.StatementTimeoutMiddleware",
     # Kept pages are served from here, as the middleware below left them, before
-    # any of it, URL resolution and the view: newsroom/page_cache.py.
-    "newsroom.page_cache.PageCacheMiddleware",
+    # any of it, URL resolution and the view: articles/freshness/pages.py.
+    "articles.freshness.pages.PageCacheMiddleware",
     "newsroom.middleware.ReadersGZipMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RejectNulMiddleware",
@@ -251,12 +252,12 @@ CACHES = {
 # Content (whole readers' pages, the section menu) is cached only where every
 # process sees the same cache: Redis, or runserver's single process. With
 # gunicorn's workers each keeping its own memory, one worker's edit could not
-# make another's copy stale (articles/caching.py, newsroom/page_cache.py).
+# make another's copy stale (articles/freshness/moments.py, articles/freshness/pages.py).
 CONTENT_CACHE = env.bool("CONTENT_CACHE", default=bool(REDIS_URL) or DEBUG)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # The edge cache (Varnish with xkey, deploy/varnish/default.vcl): where purges go,
 # e.g. http://127.0.0.1:6081/ (none: no edge), and how long it may keep a page
-# that nothing purges (a scheduled story's minute shortens it: newsroom/edge.py).
+# that nothing purges (a scheduled story's minute shortens it: articles/freshness/edge.py).
 EDGE_CACHE_URL = env.str("EDGE_CACHE_URL", default="")
 EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=24 * 60 * 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -9,10 +9,10 @@ from django.views.static import serve
 
 from articles import views as article_views
 from articles.api import api
+from articles.freshness.pages import cache_public_page
 from articles.sitemaps import SITEMAPS
 from newsroom import password_reset
 from newsroom.metrics import metrics_view
-from newsroom.page_cache import cache_public_page
 
 handler500 = "newsroom.unavailable.server_error"  # the id to quote; the database down: a 503
 

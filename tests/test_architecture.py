@@ -103,3 +103,53 @@ def test_the_checker_sees_a_cycle():
 def test_no_module_is_longer_than_a_reader_holds_in_mind(name):
     lines = len(modules()[name].read_text().splitlines())
     assert lines <= MAX_LINES, f"{name}: {lines} lines"
+
+
+def reaches_into(name: str, path: Path, known: set[str]) -> list[str]:
+    """The private names (``_x``) of other project modules that ``name`` uses:
+    ``module._x`` or ``from module import _x``."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text())
+    aliases: dict[str, str] = {}  # a name bound to a project module -> the module
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                if f"{base}.{alias.name}" in known:
+                    aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+                elif base in known and base != name and alias.name.startswith("_"):
+                    found.append(f"{base}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in known and alias.asname:
+                    aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            found.append(f"{aliases[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_no_module_reaches_into_another_s_private_names():
+    found = modules()
+    known = set(found)
+    reaching = {name: reaches_into(name, path, known) for name, path in found.items()}
+    assert {name: names for name, names in reaching.items() if names} == {}
+
+
+def test_the_checker_sees_a_private_name_used(tmp_path):
+    module = tmp_path / "user.py"
+    module.write_text("from articles.freshness import store\nstore._forget(set())\n")
+    assert reaches_into("articles.user", module, {"articles.freshness.store"}) == [
+        "articles.freshness.store._forget"
+    ]

@@ -1,4 +1,4 @@
-"""Pieces of readers' pages kept by what they show (newsroom/blocks.py), and the
+"""Pieces of readers' pages kept by what they show (articles/freshness/pieces.py), and the
 story page's text and links kept that way."""
 
 import pytest
@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.freshness import edge, pieces, store
 from articles.models import Article, Correction, Organization
-from newsroom import blocks, edge, page_cache
 from tests.factories import ArticleFactory
 from tests.seed import STORY_001
 
@@ -27,17 +27,17 @@ def test_a_piece_is_kept_until_a_key_it_shows_is_purged(content_cache):
         return f"piece {len(made)}"
 
     with edge.recording() as first:
-        assert blocks.kept("p", make) == "piece 1"
+        assert pieces.kept("p", make) == "piece 1"
     with edge.recording() as again:
-        assert blocks.kept("p", make) == "piece 1"
+        assert pieces.kept("p", make) == "piece 1"
     assert again == first == {"thing-1", "thing-2"}  # the page showing it is purged by them
     with edge.recording():
-        page_cache.purge({"thing-3"})
-        assert blocks.kept("p", make) == "piece 1"
-        page_cache.purge({"thing-2"})
-        assert blocks.kept("p", make) == "piece 2"
-        assert blocks.kept("p", make) == "piece 2"
-        assert blocks.kept("other", make) == "piece 3"  # another name, another piece
+        store.purge({"thing-3"})
+        assert pieces.kept("p", make) == "piece 1"
+        store.purge({"thing-2"})
+        assert pieces.kept("p", make) == "piece 2"
+        assert pieces.kept("p", make) == "piece 2"
+        assert pieces.kept("other", make) == "piece 3"  # another name, another piece
 
 
 def test_several_pieces_are_read_together_and_made_alone(content_cache):
@@ -53,9 +53,9 @@ def test_several_pieces_are_read_together_and_made_alone(content_cache):
 
     with edge.recording():
         names = {f"n{n}": make(n) for n in (1, 2, 3)}
-        assert list(blocks.kept_many(names).values()) == ["piece 1.1", "piece 2.1", "piece 3.1"]
-        page_cache.purge({"thing-2"})
-        assert list(blocks.kept_many(names).values()) == ["piece 1.1", "piece 2.2", "piece 3.1"]
+        assert list(pieces.kept_many(names).values()) == ["piece 1.1", "piece 2.1", "piece 3.1"]
+        store.purge({"thing-2"})
+        assert list(pieces.kept_many(names).values()) == ["piece 1.1", "piece 2.2", "piece 3.1"]
     assert made == [1, 2, 3, 2]
 
 
@@ -65,15 +65,15 @@ def test_a_piece_purged_while_it_was_made_or_naming_nothing_is_not_kept(content_
     def racing() -> int:
         made.append(1)
         edge.show("thing-1")
-        page_cache.purge({"thing-1"})  # an editor's save while it renders
+        store.purge({"thing-1"})  # an editor's save while it renders
         return len(made)
 
     with edge.recording():
-        assert blocks.kept("racing", racing) == 1
-        assert blocks.kept("racing", racing) == 2
-        assert blocks.kept("nothing", lambda: len(made)) == 2
+        assert pieces.kept("racing", racing) == 1
+        assert pieces.kept("racing", racing) == 2
+        assert pieces.kept("nothing", lambda: len(made)) == 2
         made.append(1)
-        assert blocks.kept("nothing", lambda: len(made)) == 3  # nothing could ever purge it
+        assert pieces.kept("nothing", lambda: len(made)) == 3  # nothing could ever purge it
 
 
 def test_nothing_is_kept_without_the_content_cache_nor_for_staff(settings):
@@ -85,10 +85,10 @@ def test_nothing_is_kept_without_the_content_cache_nor_for_staff(settings):
         return len(made)
 
     settings.CONTENT_CACHE = True
-    assert [blocks.kept("p", make) for _ in range(2)] == [1, 2]  # not a reader's page
+    assert [pieces.kept("p", make) for _ in range(2)] == [1, 2]  # not a reader's page
     settings.CONTENT_CACHE = False
     with edge.recording():
-        assert [blocks.kept("p", make) for _ in range(2)] == [3, 4]
+        assert [pieces.kept("p", make) for _ in range(2)] == [3, 4]
 
 
 def _links_read(queries) -> list[str]:
@@ -206,13 +206,13 @@ def test_a_story_asked_for_at_an_odd_address_shares_its_own(client, seed, conten
 
 def test_a_filter_value_in_error_is_not_kept(client, seed, content_cache, monkeypatch):
     names = []
-    keeping = blocks.kept_many
+    keeping = pieces.kept_many
 
     def recording(pieces, **kwargs):
         names.extend(pieces)
         return keeping(pieces, **kwargs)
 
-    monkeypatch.setattr(blocks, "kept_many", recording)
+    monkeypatch.setattr(pieces, "kept_many", recording)
     response = client.get("/tin-moi/?organization=khong-co-that")
     assert "khong-co-that" in response.content.decode()  # shown back, with its error
     assert any(name.startswith("widget:") for name in names)  # the other lists are kept

@@ -175,12 +175,12 @@ def test_on_the_queue_the_desk_follows_the_job_to_its_end(queue, client):  # noq
 
 
 def test_a_batch_purges_readers_pages_once_and_readers_see_the_change(desk, client, monkeypatch):
-    from newsroom import page_cache
+    from articles.freshness import store
 
     stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
     purged = []
-    real = page_cache._forget
-    monkeypatch.setattr(page_cache, "_forget", lambda keys: (purged.append(keys), real(keys)))
+    real = store._forget
+    monkeypatch.setattr(store, "_forget", lambda keys: (purged.append(keys), real(keys)))
     act(desk, "publish", stories)
     assert len(purged) == 1  # the whole batch's pages, at once
     assert {"home", *(f"article-{s.pk}" for s in stories)} <= purged[0]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import caching
+from articles.freshness import cache_keys, moments
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, OrganizationFactory, PersonFactory
 from tests.tools import sitemap_pages
@@ -277,24 +277,24 @@ def test_a_story_scheduled_inside_a_transaction_is_read_as_the_next_moment_at_co
         story = newsroom["a"]
         story.published_at = moment
         story.save()
-        cache.set(caching.SCHEDULE_KEY, {"due": None}, None)  # another request read it then
+        cache.set(cache_keys.SCHEDULE, {"due": None}, None)  # another request read it then
     assert callbacks
-    assert caching.schedule()["due"] == pytest.approx(moment.timestamp())
+    assert moments.schedule()["due"] == pytest.approx(moment.timestamp())
 
 
 def test_a_save_that_moves_no_moment_leaves_the_schedule_as_it_was(newsroom, monkeypatch):
-    caching.schedule()
+    moments.schedule()
     reads = []
-    read = caching._next_scheduled
-    monkeypatch.setattr(caching, "_next_scheduled", lambda: reads.append(1) or read())
+    read = moments._next_scheduled
+    monkeypatch.setattr(moments, "_next_scheduled", lambda: reads.append(1) or read())
     story = newsroom["a"]
     story.headline = "Chỉ sửa tiêu đề"
     story.save()
-    caching.schedule()
+    moments.schedule()
     assert reads == []
     story.published_at = timezone.now() + datetime.timedelta(hours=1)
     story.save()
-    caching.schedule()
+    moments.schedule()
     assert reads == [1]
 
 
@@ -382,7 +382,7 @@ def test_filter_values_that_name_nothing_are_shown_not_kept(client, newsroom):
 
 
 def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, newsroom):
-    from articles.caching import QUERY_PARAMETERS
+    from articles.freshness.pages import QUERY_PARAMETERS
     from tests.browser_form import form_values
 
     html = client.get("/tin-moi/").content.decode()
@@ -393,17 +393,17 @@ def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, n
 def test_the_desk_s_own_records_purge_nothing(newsroom, monkeypatch, editor):
     """A line of the desk's log, a change to many stories and an import's file are
     on no reader's page: writing them keeps every page and piece kept."""
+    from articles.freshness import store
     from articles.models import BulkChange, StateChange
-    from newsroom import page_cache
 
     story = Article.objects.published().first()
     purged = []
-    monkeypatch.setattr(page_cache, "purge", lambda keys, **kw: purged.append(set(keys)))
-    caching.schedule()
+    monkeypatch.setattr(store, "purge", lambda keys, **kw: purged.append(set(keys)))
+    moments.schedule()
     StateChange.objects.create(
         article=story, story_pk=story.pk, headline=story.headline, user=editor,
         from_status="review", to_status="published",
     )  # fmt: skip
     BulkChange.objects.create(user=editor, kind=BulkChange.Kind.MOVE, to_status="published")
     assert purged == []
-    assert cache.get(caching.SCHEDULE_KEY)["due"] != caching.UNKNOWN  # nothing to read again
+    assert cache.get(cache_keys.SCHEDULE)["due"] != moments.UNKNOWN  # nothing to read again

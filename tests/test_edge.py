@@ -12,9 +12,8 @@ from urllib.parse import urlparse
 import pytest
 from django.utils import timezone
 
-from articles import surrogates
+from articles.freshness import edge, surrogates
 from articles.models import Article, Section
-from newsroom import edge
 from tests.factories import ArticleFactory, OrganizationFactory, SectionFactory
 from tests.tools import need
 from tests.varnish import VARNISHD, Varnish
@@ -469,19 +468,19 @@ def test_a_page_made_while_what_it_shows_was_purged_is_not_for_the_edge(
     client, settings, monkeypatch
 ):
     """The page an edit's purge overtook says nothing the edge could keep it by."""
-    from newsroom import page_cache
+    from articles.freshness import pages
 
     settings.EDGE_CACHE_URL = "http://edge.invalid/"
     monkeypatch.setattr(edge, "_send", lambda keys, hard=True: None)
     story = ArticleFactory(headline="Tin trước khi sửa")
-    made = page_cache.Lookup.store
+    made = pages.Lookup.store
 
     def purged_meanwhile(lookup, response):
         story.headline = "Tin đã sửa"
         story.save()  # as another request's save, while this page was being made
         return made(lookup, response)
 
-    monkeypatch.setattr(page_cache.Lookup, "store", purged_meanwhile)
+    monkeypatch.setattr(pages.Lookup, "store", purged_meanwhile)
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200 and "Tin trước khi sửa" in response.text
     assert edge.HEADER not in response

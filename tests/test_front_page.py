@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import caching
+from articles.freshness import moments
 from articles.models import Article, Pin
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory, SectionFactory, image_upload
@@ -58,7 +58,7 @@ def test_a_pin_ending_is_when_the_cached_front_page_changes(client, seed):
     story = ArticleFactory(headline="Ghim một giờ")
     until = timezone.now() + datetime.timedelta(hours=1)
     Pin.objects.create(article=story, slot="lead", until=until)
-    assert caching.schedule()["due"] == pytest.approx(until.timestamp())
+    assert moments.schedule()["due"] == pytest.approx(until.timestamp())
 
 
 def test_each_section_shows_its_latest(client, seed):

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from articles.caching import QUERY_PARAMETERS
+from articles.freshness.pages import QUERY_PARAMETERS
 from articles.models import Article, Organization, Tag
 from tests.factories import ArticleFactory, image_upload
 from tests.seed import STORY_000, TRIP

@@ -19,9 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import caching, search, tasks
+from articles import search, tasks
+from articles.freshness import edge, moments
 from articles.models import Article, BulkChange, CopyFile
-from newsroom import edge, jobs
+from newsroom import jobs
 from newsroom.request_id import carried
 from tests.factories import ArticleFactory, image_upload
 from tests.test_wire import FILE_000, FILE_001
@@ -295,9 +296,9 @@ def test_a_scheduled_story_goes_live_at_its_moment_with_no_reader_asking(monkeyp
     """The periodic job (every 15 s on the worker) purges the listings it enters."""
     moment = timezone.now() + datetime.timedelta(minutes=5)
     story = ArticleFactory(status=Article.Status.PUBLISHED, published_at=moment)
-    caching.schedule()  # a reader's page was made: it knows the moment to come
+    moments.schedule()  # a reader's page was made: it knows the moment to come
     purged = []
-    monkeypatch.setattr(caching.page_cache, "purge", lambda keys: purged.append(set(keys)))
+    monkeypatch.setattr(moments.store, "purge", lambda keys: purged.append(set(keys)))
     tasks.go_live(timestamp=0)
     assert purged == []  # not yet
     later = moment + datetime.timedelta(seconds=1)

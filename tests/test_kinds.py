@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from articles.api import api
-from articles.caching import QUERY_PARAMETERS
 from articles.feeds import FEEDS
 from articles.filters import ArticleFilter
+from articles.freshness.pages import QUERY_PARAMETERS
 from articles.kinds import KINDS
 from articles.sitemaps import SITEMAPS
 from tests.factories import ArticleFactory

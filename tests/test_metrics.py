@@ -15,9 +15,9 @@ from django.db import connection
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from articles import caching, tasks
+from articles import tasks
+from articles.freshness import edge, moments
 from articles.models import Article
-from newsroom import edge
 from tests.factories import ArticleFactory
 from tests.test_production import manage, production_env
 from tests.varnish import free_port
@@ -150,7 +150,7 @@ def test_purges_sent_and_failed_are_counted(client, settings):
 def test_jobs_run_and_the_delay_of_a_scheduled_story_are_counted(client, monkeypatch):
     moment = timezone.now() + datetime.timedelta(minutes=5)
     ArticleFactory(status=Article.Status.PUBLISHED, published_at=moment)
-    caching.schedule()
+    moments.schedule()
     before = scrape(client)
     later = moment + datetime.timedelta(seconds=7)
     monkeypatch.setattr(timezone, "now", lambda: later)

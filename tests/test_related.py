@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.freshness import edge
 from articles.models import Article, Event
 from articles.related import more_from_section, related_articles, side_lists, side_stories
-from newsroom import edge
 from tests.factories import (
     ArticleFactory,
     EventFactory,

@@ -18,7 +18,8 @@ from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching, workflow
+from articles import workflow
+from articles.freshness import moments
 from articles.models import Article
 from newsroom import replicas
 from tests.factories import ArticleFactory
@@ -152,7 +153,7 @@ def test_with_the_primary_down_readers_pages_are_made_from_the_replica(fresh, cl
     """The page cache's reads included (what is scheduled next): not one statement
     for the primary, whose outage is a 503 only to the desk."""
     story = ArticleFactory(headline="Đọc khi bản chính tắt", status=Article.Status.PUBLISHED)
-    caching.reschedule()  # a change: what is scheduled next is read again
+    moments.reschedule()  # a change: what is scheduled next is read again
     fresh.caught_up()
     editor = Client()
     editor.force_login(User.objects.create_superuser("bientap", password="x"))

@@ -11,6 +11,7 @@ from django.db import connection
 
 from articles import search, tsvector
 from articles.models import Article
+from articles.search import indexing
 from articles.slugs import fold
 from tests.factories import ArticleFactory
 
@@ -125,7 +126,7 @@ def test_the_seed_stories_and_a_synthetic_archive_get_their_vectors_in_python(se
     seeds = set(Article.objects.values_list("pk", flat=True))
     call_command("seed_demo", stories=40, seed=11, stdout=StringIO())
     for article in Article.objects.prefetch_related(*search.NAMED):
-        _, texts, folded = search._texts(search.document(article))
+        _, texts, folded = indexing._texts(search.document(article))
         if article.pk not in seeds:
             assert tsvector.literal_of(texts, folded) is not None
         assert python_vector(texts) in (None, database_vector(texts))

@@ -117,13 +117,13 @@ def test_the_database_out_of_reach_before_the_view_is_a_503_too(client, monkeypa
     database failing there is the same 503 as in a view, not a 500."""
     from django.db import OperationalError
 
-    from articles import caching
+    from articles.freshness import moments
 
     def down(*args, **kwargs):
         raise OperationalError("connection failed: the database system is starting up")
 
-    monkeypatch.setattr(caching, "_next_scheduled", down)
-    caching.reschedule()  # what is scheduled next must be read again
+    monkeypatch.setattr(moments, "_next_scheduled", down)
+    moments.reschedule()  # what is scheduled next must be read again
     client.raise_request_exception = False  # answered as a server would
     response = client.get("/")
     assert response.status_code == 503 and response["Retry-After"] == "30"

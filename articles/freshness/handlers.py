@@ -1,6 +1,6 @@
 """What a change to the newsroom's content makes stale: the cached pages that
 showed it are dropped, here and at the edge (surrogates.py), and a change that
-may move the next scheduled moment has it read again (caching.py). The desk's
+may move the next scheduled moment has it read again (moments.py). The desk's
 records of its own work (its log, a change to many stories, the files of an
 import) are on no reader's page: writing them purges nothing."""
 
@@ -8,11 +8,9 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from newsroom import page_cache
-
-from .. import caching, surrogates
 from ..models import Article, BulkChange, CopyFile, Pin, StateChange
 from ..signals import story_deleted, story_saved
+from . import moments, store, surrogates
 
 DESK_RECORDS = (StateChange, BulkChange, CopyFile)
 CONTENT = [
@@ -23,27 +21,27 @@ CONTENT = [
 @receiver(story_saved)
 def purge_saved_story(sender, story, before, **kwargs):
     hard = surrogates.withdrawn(story, before)  # unpublished: gone from the edge outright
-    page_cache.purge(surrogates.story_changed(story, before), hard=hard)
+    store.purge(surrogates.story_changed(story, before), hard=hard)
     if before is None or any(before[f] != getattr(story, f) for f in ("status", "published_at")):
-        caching.reschedule()
+        moments.reschedule()
 
 
 @receiver(story_deleted)
 def purge_deleted_story(sender, story, **kwargs):
     stored = {field: getattr(story, field) for field in surrogates.PLACE}
-    page_cache.purge(surrogates.story_changed(story, stored, gone=True), hard=True)
-    caching.reschedule()
+    store.purge(surrogates.story_changed(story, stored, gone=True), hard=True)
+    moments.reschedule()
 
 
 @receiver(post_save, sender=Pin)
 @receiver(post_delete, sender=Pin)
 def reschedule_pins(sender, **kwargs):
     """A pin's end is a moment the home page changes by itself."""
-    caching.reschedule()
+    moments.reschedule()
 
 
 def purge_row(sender, instance, **kwargs):
-    page_cache.purge(surrogates.row_changed(instance))
+    store.purge(surrogates.row_changed(instance))
 
 
 def purge_links(sender, instance, action, model, pk_set, **kwargs):
@@ -51,7 +49,7 @@ def purge_links(sender, instance, action, model, pk_set, **kwargs):
         own = {surrogates.key(instance)}
         if not isinstance(instance, Article):
             own = surrogates.row_changed(instance)
-        page_cache.purge(own | surrogates.links_changed(instance, model, pk_set))
+        store.purge(own | surrogates.links_changed(instance, model, pk_set))
 
 
 for model in CONTENT:

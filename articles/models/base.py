@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom import edge
-
+from ..freshness import edge
 from ..sanitize import xml_safe
 from ..slugs import unique_slug
 
@@ -198,7 +197,7 @@ def _dump_what_natural_keys_reach_first(sender, **kwargs):
     sender.natural_key = natural_key
 
 
-class _TaggedItem(NaturallyKeyed, TaggedItemBase):
+class TaggedItem(NaturallyKeyed, TaggedItemBase):
     """Taggit's through rows, with natural keys so the fixtures load twice cleanly."""
 
     natural_key_fields = ("content_object__slug", "tag__name")

@@ -15,7 +15,7 @@ from .base import (
     NamedByStories,
     NamedByStoriesQuerySet,
     NaturallyKeyed,
-    _TaggedItem,
+    TaggedItem,
     validate_timezone,
 )
 from .entities import Country, Organization, Person, Tag, country_link
@@ -197,7 +197,7 @@ class Participant(NaturallyKeyed):
         return self.country or self.organization or self.person
 
 
-class TaggedEvent(_TaggedItem):
+class TaggedEvent(TaggedItem):
     content_object = models.ForeignKey(Event, on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_events")
 

@@ -22,7 +22,7 @@ from .base import (
     NaturallyKeyed,
     SluggedModel,
     SlugQuerySet,
-    _TaggedItem,
+    TaggedItem,
     address,
     linked,
 )
@@ -354,7 +354,7 @@ class Byline(NaturallyKeyed):
         return str(self.author)
 
 
-class TaggedArticle(_TaggedItem):
+class TaggedArticle(TaggedItem):
     content_object = models.ForeignKey(Article, on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
 

@@ -36,16 +36,14 @@ from ..slugs import fold
 from .indexing import (  # noqa: F401  (the package's public names)
     NAMED,
     WORDS_TABLE,
-    _is_postgres,
-    _texts,
     add_words,
     batched,
     document,
     fields,
     index,
     index_by_pk,
-    index_job,
     index_many,
+    is_postgres,
     names_of,
     refresh,
 )
@@ -78,7 +76,7 @@ def search(articles: QuerySet, query: str) -> QuerySet:
     words = terms(query)
     if not words:
         return articles.none()
-    if _is_postgres():
+    if is_postgres():
         return _search_postgres(articles, query, words)
     return _search_sqlite(articles, query, words)
 

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import nh3
-from django.apps import apps
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -24,7 +23,7 @@ LONGEST_WORD = 40
 WORDS_TABLE = "articles_search_word"
 
 
-def _is_postgres() -> bool:
+def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
@@ -146,13 +145,7 @@ def _index_later(model, ids: list[int]) -> None:
     label = model._meta.label
     lock = f"search:{label}:{ids[0]}" if len(ids) == 1 else None
     if ids:
-        jobs.defer(index_job, model=label, ids=ids, queueing_lock=lock)
-
-
-@jobs.task("search.index")
-def index_job(model: str, ids: list[int]) -> None:
-    """Reads the stories as they are when it runs: run twice, the same fields."""
-    index_many(apps.get_model(model).objects.filter(pk__in=ids))
+        jobs.defer("search.index", model=label, ids=ids, queueing_lock=lock)
 
 
 def _texts(parts: dict[str, str]) -> tuple[str, list[str], list[str]]:
@@ -170,7 +163,7 @@ def fields(parts: dict[str, str]) -> dict:
     database's parser reads it otherwise: index those stories once saved
     (``index_many``). Its words go to the vocabulary with ``add_words``."""
     folded, texts, folded_texts = _texts(parts)
-    if not _is_postgres():
+    if not is_postgres():
         return {"search_text": folded}
     vector = tsvector.literal_of(texts, folded_texts) if tsvector.literals_agree() else None
     return {"search_text": folded, "search_vector": vector}
@@ -181,7 +174,7 @@ def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
     is told the model rather than importing it: the model's queryset uses this one)."""
     if not docs:
         return
-    if not _is_postgres():
+    if not is_postgres():
         for pk, parts in docs:
             model.objects.filter(pk=pk).update(search_text=_texts(parts)[0])
         return
@@ -207,7 +200,7 @@ def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
 def add_words(folded_texts: list[str]) -> None:
     """Add the words of stories' folded texts to the vocabulary that mistyped
     words are matched against (PostgreSQL)."""
-    if not _is_postgres() or not folded_texts:
+    if not is_postgres() or not folded_texts:
         return
     with connection.cursor() as cursor:
         cursor.execute(*_adding_words(folded_texts))

@@ -14,10 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from articles import search, structured_data, surrogates
+from articles import search, structured_data
 from articles.amounts import outcome_amount
 from articles.sanitize import xml_safe
-from newsroom import blocks, edge
+
+from ..freshness import edge, pieces, surrogates
 
 register = template.Library()
 
@@ -164,7 +165,7 @@ def json_ld(context, kind: str, obj) -> str:
 
 @register.simple_tag(takes_context=True)
 def teasers(context, stories, featured: bool = False) -> list[str]:
-    """Each story's teaser, kept until what it shows changes (newsroom/blocks.py):
+    """Each story's teaser, kept until what it shows changes (articles/freshness/pieces.py):
     a list page is otherwise mostly the rendering of its teasers."""
     teaser = context.template.engine.get_template("articles/_teaser.html")
     language = translation.get_language()
@@ -173,7 +174,7 @@ def teasers(context, stories, featured: bool = False) -> list[str]:
         return lambda: teaser.render(template.Context({"story": story, "featured": featured}))
 
     names = [f"teaser:{story.pk}:{int(featured)}:{language}" for story in stories]
-    kept = blocks.kept_many({name: make(story) for name, story in zip(names, stories, strict=True)})
+    kept = pieces.kept_many({name: make(story) for name, story in zip(names, stories, strict=True)})
     return [kept[name] for name in names]
 
 
@@ -186,7 +187,7 @@ def teaser(context, story, featured: bool = False) -> str:
 def keep(parser, token):
     """``{% keep "name" %}…{% endkeep %}``: a part of a template that depends on
     nothing but the content it shows and the language (the site's menu, say),
-    kept until that content changes (newsroom/blocks.py)."""
+    kept until that content changes (articles/freshness/pieces.py)."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the part's name")
@@ -201,7 +202,7 @@ class KeepNode(template.Node):
 
     def render(self, context) -> str:
         name = f"keep:{self.name.resolve(context)}:{translation.get_language()}"
-        return blocks.kept(name, lambda: self.nodelist.render(context))
+        return pieces.kept(name, lambda: self.nodelist.render(context))
 
 
 @register.filter
@@ -216,10 +217,10 @@ def kept_widget(field) -> str:
         # each made-up value would be another piece kept.
         return str(field)
     shown = (field.auto_id, field.value(), list(options))
-    name = f"widget:{translation.get_language()}:{shown!r}"  # blocks.py digests it
+    name = f"widget:{translation.get_language()}:{shown!r}"  # pieces.py digests it
 
     def make() -> str:
         edge.show(surrogates.everything(queryset.model))  # the things of its kind
         return str(field)
 
-    return blocks.kept(name, make)
+    return pieces.kept(name, make)

@@ -2,7 +2,7 @@
 # varnish and varnish-modules). Readers' responses are kept under the surrogate
 # keys the app names in their xkey header, for as long as its s-maxage says (at
 # most until a scheduled story goes live); the app purges by key when something
-# changes (newsroom/edge.py: PURGE from loopback, with an xkey-softpurge header for
+# changes (articles/freshness/edge.py: PURGE from loopback, with an xkey-softpurge header for
 # an edit, xkey-purge for a story withdrawn).
 # The desk and signed-in staff go straight to the app, cookies and all. This file
 # is written for ADMIN_URL "admin/" and the cookie "sessionid": `manage.py edge_vcl`
@@ -68,7 +68,7 @@ sub vcl_recv {
     }
     # The desk (ADMIN_URL) and anyone signed in (SESSION_COOKIE_NAME): written for
     # the site's settings by `manage.py edge_vcl`; the app keeps nothing at an edge
-    # whose VCL names others (newsroom/edge.py).
+    # whose VCL names others (articles/freshness/edge.py).
     set req.http.X-Edge-Desk = "/admin/ sessionid";
     if (req.url ~ "^/admin/" || req.http.Cookie ~ "(^|;\s*)sessionid=") {
         return (pass);

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom import edge
+from ...freshness import edge
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ A story's text with its links, bylines and event boxes takes seven queries and
 most of the templates' time to make, and a page is made again whenever any key
 it shows is purged: a related story's save, a scheduled story going live. A
 piece made once is kept with the surrogate keys it noted (``edge.show``) and
-their versions, as whole pages are (``page_cache``), until one of them is
+their versions, as whole pages are (``pages.py``), until one of them is
 purged; reused, it notes them again, so that the page showing it is kept and
 purged by them as if it had been made.
 
@@ -24,9 +24,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
-from . import edge, page_cache
+from . import edge, store
+from .cache_keys import CHECKED, ENDED, PIECE, PURGES
 
-PREFIX = "block:v1:"
 SECONDS = 24 * 60 * 60
 T = TypeVar("T")
 
@@ -45,22 +45,22 @@ def kept_many(pieces: dict[str, Callable[[], T]], *, note: bool = True) -> dict[
     if not (settings.CONTENT_CACHE and edge.is_recording()):
         # Staff and previews see the database as it is.
         return {name: make() for name, make in pieces.items()}
-    keys = {name: f"{PREFIX}{release()}:{page_cache.digest(name)}" for name in pieces}
-    checked = {name: page_cache.CHECKED + key for name, key in keys.items()}
-    found = cache.get_many([page_cache.PURGES, page_cache.ENDED, *keys.values(), *checked.values()])
-    ended = found.get(page_cache.ENDED)
+    keys = {name: f"{PIECE}{release()}:{store.digest(name)}" for name in pieces}
+    checked = {name: CHECKED + key for name, key in keys.items()}
+    found = cache.get_many([PURGES, ENDED, *keys.values(), *checked.values()])
+    ended = found.get(ENDED)
     entries = {name: found[key] for name, key in keys.items() if key in found}
     unsure = {n for n in entries if ended is None or found.get(checked[n]) != ended}
     if unsure:
         # One read of the versions of every key the unsure pieces show.
-        now, token = page_cache.versions_now({k for n in unsure for k in entries[n][0]})
+        now, token = store.versions_now({k for n in unsure for k in entries[n][0]})
         for name in unsure:
-            if not page_cache.unchanged(entries[name][0], now):
+            if not store.unchanged(entries[name][0], now):
                 del entries[name]
         if token is not None:
             cache.set_many({checked[n]: token for n in unsure if n in entries}, SECONDS)
     values = {}
-    started = found.get(page_cache.PURGES, 0)
+    started = found.get(PURGES, 0)
     for name, make in pieces.items():
         if name in entries:
             shows, values[name] = entries[name]
@@ -77,7 +77,7 @@ def _made(key: str, checked: str, make: Callable[[], T], started: int, note: boo
     if note:
         edge.show(*shown)
     # A piece that names nothing could never be purged: it is not kept.
-    if shown and (made := page_cache.versions_since(shown, started)) is not None:
+    if shown and (made := store.versions_since(shown, started)) is not None:
         versions, token = made
         cache.set_many({key: (versions, value), checked: token}, SECONDS)
     return value

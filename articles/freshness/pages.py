@@ -2,13 +2,11 @@
 
 A page is kept under its address (which says its language) and whether the
 reader takes it compressed, with the surrogate keys of what it shows
-(``edge.py``) and the version each key had when it was made; a save purges the
-keys of what it changed (``purge``, here and at the edge), and a page one of
-whose keys has moved on is never served again. A version is the number of the
-key's last purge: a page whose rendering overlapped a purge of one of its keys
-is not kept, and a key the cache has lost counts as changed. A hit is one read
-of the cache: the page is served without reading its keys' versions while no
-purge at all has ended since they were last read for it.
+(``edge.py``) and the version each key had when it was made (``store.py``); a
+save purges the keys of what it changed (``store.purge``, here and at the
+edge), and a page one of whose keys has moved on is never served again. A hit
+is one read of the cache: the page is served without reading its keys'
+versions while no purge at all has ended since they were last read for it.
 It carries ``ETag`` and ``Last-Modified``, and a conditional GET gets a 304.
 ``PageCacheMiddleware``, near the top of the stack, keeps the response as the
 middleware below it left it (compressed, with its headers) and serves it again
@@ -16,27 +14,16 @@ before any of them, URL resolution or the view run, in one cache read and no
 SQL; ``cache_public_page`` marks the views whose pages may be kept. Signed-in
 users (staff) bypass it and are told not to keep what they get; a page asked
 for with a query parameter the site does not read (a tracking tag, a probe) is
-rendered but not kept.
-
-The app tells this layer, when it is ready, how to read the current
-generation (when pages next change by themselves: a scheduled story) and which
-query parameters its pages read (``configure``): the HTTP layer knows nothing
-of stories.
+rendered but not kept. Each lookup also reads when pages next change by
+themselves (``moments.py``): an edge may keep a page until then at most.
 """
 
 import functools
-import hashlib
 import re
 import time
-import uuid
-from collections.abc import Callable
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -47,37 +34,25 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from . import edge, metrics, replicas
+from newsroom import metrics
 
+from ..kinds import KINDS
+from . import edge, moments, store
+from .cache_keys import CHECKED, ENDED, PAGE, PURGES, SCHEDULE
 
-@dataclass(frozen=True)
-class Content:
-    """What the content's owner tells this layer: ``generation(stored, read=False)``
-    gives the current generation (a dict with ``due``, when pages next change by
-    themselves) from the value kept under ``generation_key``; ``parameters`` are
-    the query parameters readers' pages read."""
-
-    generation_key: str
-    generation: Callable[..., dict]
-    parameters: frozenset[str]
-
-
-_content: Content | None = None
-PURGES = "pages:purges"  # how many purges have begun: each takes the next number
-ENDED = "pages:ended"  # a new token each time one ends (its keys' versions written)
-VERSION = "pages:key:"  # + a key: the number of its last purge
-CHECKED = "pages:checked:"  # + a page's key: ENDED when its versions were last found current
-_purged_here = 0  # purges this process has ended
-# batched(): the keys purged inside the block, soft and hard
-_pending: ContextVar[dict[bool, set[str]] | None] = ContextVar("purges_pending", default=None)
+# The query parameters readers' pages read: paging, search, the filters, the
+# sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
+# rendered but not kept: anyone could make endless cache entries with them.
+QUERY_PARAMETERS = frozenset(
+    {
+        *("page", "p", "q", "date_after", "date_before"),
+        *("kind", "status"),  # the commitments tracker's
+        *(kind.name for kind in KINDS),
+    }
+)
 KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
 _GZIP = re.compile(r"\bgzip\b")
-
-
-def configure(generation_key: str, generation: Callable[..., dict], parameters) -> None:
-    global _content
-    _content = Content(generation_key, generation, frozenset(parameters))
 
 
 def _is_signed_in(request: HttpRequest) -> bool:
@@ -87,7 +62,7 @@ def _is_signed_in(request: HttpRequest) -> bool:
 
 def _readers_request(request: HttpRequest) -> bool:
     """A request whose page may be kept, here or at the edge."""
-    return request.method in ("GET", "HEAD") and _content.parameters.issuperset(request.GET)
+    return request.method in ("GET", "HEAD") and QUERY_PARAMETERS.issuperset(request.GET)
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -127,98 +102,19 @@ def _edge_age(response: HttpResponse, current: dict) -> HttpResponse:
     return response
 
 
-@contextmanager
-def batched():
-    """Purge once, at the block's end, every key purged inside it: a change to
-    many stories would otherwise purge the front page once per story."""
-    pending: dict[bool, set[str]] = {False: set(), True: set()}
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-        purge(pending[True], hard=True)
-        purge(pending[False] - pending[True])
-
-
-def purge(keys, *, hard: bool = False) -> None:
-    """Drop every page that shows any of ``keys``, here and at the edge. Here at
-    once and again when the transaction commits, so that a page another request
-    renders in between, from what the database held before, is not kept either.
-    At the edge an edit's pages stay as stale copies, for when no app server
-    answers; ``hard`` (a story withdrawn) drops them outright (edge.py)."""
-    keys = set(keys)
-    if not keys:
-        return
-    pending = _pending.get()
-    if pending is not None:
-        pending[hard] |= keys
-        return
-    # The replicas are told the change's place in the primary's log before the
-    # pages are dropped, once it is committed (replicas.py).
-    if not connection.in_atomic_block:
-        replicas.record_write()
-    _forget(keys)
-    if connection.in_atomic_block:
-        transaction.on_commit(replicas.record_write)
-        transaction.on_commit(lambda: _forget(keys))
-    edge.purge(keys, hard=hard)
-
-
-def _forget(keys: set[str]) -> None:
-    """Versions first, then a new ``ENDED`` token: a reader that sees the token
-    reads versions that already show this purge."""
-    cache.add(PURGES, 0, None)
-    number = cache.incr(PURGES)
-    cache.set_many({VERSION + key: number for key in keys}, None)
-    cache.set(ENDED, uuid.uuid4().hex, None)
-    global _purged_here
-    _purged_here += 1
-
-
-def versions_now(keys) -> tuple[dict[str, int | None], str | None]:
-    """The versions of ``keys`` now (None: lost), and the ``ENDED`` token they
-    hold as of (None if no purge has ended yet)."""
-    now = cache.get_many([ENDED, *(VERSION + key for key in keys)])
-    if now.get(ENDED) is None:  # no purge yet, or the token was lost
-        cache.add(ENDED, uuid.uuid4().hex, None)
-    return {key: now.get(VERSION + key) for key in keys}, now.get(ENDED)
-
-
-def unchanged(versions: dict[str, int], now: dict[str, int | None]) -> bool:
-    """None of the keys was purged (or lost) since it had its version."""
-    return all(now.get(key) == version for key, version in versions.items())
-
-
-def versions_since(keys, started: int) -> tuple[dict[str, int], str | None] | None:
-    """The versions of ``keys`` for what shows them, made since purge number
-    ``started`` began, and the ``ENDED`` token they are current as of; None if
-    one of them was purged while it was being made: it must not be kept."""
-    found = cache.get_many([ENDED, *(VERSION + key for key in keys)])
-    versions = {key: found.get(VERSION + key) for key in keys}
-    # Current as of the token read with the versions, if they were all there.
-    checked = None if None in versions.values() else found.get(ENDED)
-    for key in [key for key, version in versions.items() if version is None]:
-        # Never purged, or lost: from now on, as of no purge (unless a purge came first).
-        versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
-    if any(version is None or version > started for version in versions.values()):
-        return None
-    return versions, checked
-
-
 class Lookup:
-    """The reads of the cache for a request: the generation, the counts of purges
+    """The reads of the cache for a request: the next scheduled moment, the counts of purges
     and the page together; the versions of the page's keys only if a purge has
     ended since they were last found current."""
 
     def __init__(self, request: HttpRequest):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         compressed = bool(_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        self.key = "page:v3:" + digest(f"{address}|{compressed}")
+        self.key = PAGE + store.digest(f"{address}|{compressed}")
         checked = CHECKED + self.key
-        found = cache.get_many([_content.generation_key, PURGES, ENDED, self.key, checked])
-        purged_before = _purged_here
-        self.current = _content.generation(found.get(_content.generation_key), read=False)
+        found = cache.get_many([SCHEDULE, PURGES, ENDED, self.key, checked])
+        purged_before = store.purged_here()
+        self.current = moments.schedule(found.get(SCHEDULE), read=False)
         self.started = found.get(PURGES, 0)  # before the page is made, if it must be
         self.page = None
         entry = found.get(self.key)
@@ -226,11 +122,11 @@ class Lookup:
         if not entry:
             return
         versions, self.changed, self.etag, page = entry
-        # Reading the generation may itself purge (a scheduled story went live).
+        # Reading the schedule may itself purge (a scheduled story went live).
         ended = found.get(ENDED)
-        if ended is None or found.get(checked) != ended or _purged_here != purged_before:
-            now, token = versions_now(versions)
-            if not unchanged(versions, now):  # then the page is as good as none
+        if ended is None or found.get(checked) != ended or store.purged_here() != purged_before:
+            now, token = store.versions_now(versions)
+            if not store.unchanged(versions, now):  # then the page is as good as none
                 return
             if token is not None:
                 cache.set(checked, token, settings.PAGE_CACHE_SECONDS)
@@ -253,14 +149,15 @@ class Lookup:
         purged while it was being made."""
         if not _keepable(response):
             return False
-        made = versions_since(response.get(edge.HEADER, "").split(), self.started)
+        made = store.versions_since(response.get(edge.HEADER, "").split(), self.started)
         if made is None:  # it may show what was just purged: not for the edge either
             del response[edge.HEADER]
             return False
         versions, checked = made
         # Whole seconds, and later than any copy of this page made before it.
         self.changed = max(int(time.time()), self.previous + 1)
-        self.etag = quote_etag(digest(f"{self.key}|{self.changed}|{sorted(versions.items())}"))
+        shown = sorted(versions.items())
+        self.etag = quote_etag(store.digest(f"{self.key}|{self.changed}|{shown}"))
         self.mark(response)
         entry = (versions, self.changed, self.etag, response)
         cache.set_many({self.key: entry, CHECKED + self.key: checked}, settings.PAGE_CACHE_SECONDS)
@@ -315,7 +212,7 @@ class PageCacheMiddleware:
             return _mark(response, lookup.current)
         response = self.get_response(request)
         if getattr(response, KEEP, False):
-            return _mark(response, _content.generation())
+            return _mark(response, moments.schedule())
         return response
 
 
@@ -352,7 +249,3 @@ def _rendered(response: HttpResponse) -> HttpResponse:
     if not response.streaming:
         response.content = response.content
     return response
-
-
-def digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -14,7 +14,7 @@ worker recycled or reloaded), so that no purge is lost with it. The app says
 which keys mean what (``articles``): this layer knows nothing of stories.
 Every purge is sent twice, the second ``AGAIN_SECONDS`` later, for the copies in
 flight when the first arrived; a page made while something it shows was purged
-is sent without its keys, so the edge does not keep it (``page_cache.py``).
+is sent without its keys, so the edge does not keep it (``pages.py``).
 """
 
 import atexit
@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 
-from . import jobs, metrics, replicas
+from newsroom import jobs, metrics, replicas
 
 HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"  # dropped outright: never served again, not even in an outage
@@ -42,7 +42,7 @@ SOFT_PURGE_HEADER = "xkey-softpurge"  # kept as a stale copy, served only while 
 # What the edge's VCL was written for (the desk's address, the session cookie's name),
 # sent with each request it passes on: an app with other settings keeps nothing there.
 DESK_HEADER = "X-Edge-Desk"
-TEMPLATE = Path(__file__).resolve().parent.parent / "deploy/varnish/default.vcl"
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy/varnish/default.vcl"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._~/-]*$")
 # Keys per purge request: one header line stays well under the edge's limit.
 BATCH = 200
@@ -149,15 +149,15 @@ def purge(keys: Iterable[str], *, hard: bool = False) -> None:
         return
     if jobs.queued():
         # the edge's purges one after another, in the order they were asked for
-        jobs.defer(send_purge, keys=sorted(keys), hard=hard, lock="edge-purge")
+        jobs.defer("edge.purge", keys=sorted(keys), hard=hard, lock="edge-purge")
         if AGAIN_SECONDS:  # once more, in no order: a lock would hold up those after it
-            jobs.defer(send_purge, keys=sorted(keys), hard=hard, delay=AGAIN_SECONDS)
+            jobs.defer("edge.purge", keys=sorted(keys), hard=hard, delay=AGAIN_SECONDS)
     else:
         transaction.on_commit(lambda: _sender.put(keys, hard=hard, again=AGAIN_SECONDS))
 
 
-@jobs.task("edge.purge")
 def send_purge(keys: list[str], hard: bool = True) -> None:
+    """Send a purge now (the job ``edge.purge``, tasks.py)."""
     replicas.record_write()  # the worker may come before the save's own process does
     _send(set(keys), hard=hard)
 

@@ -1,5 +1,5 @@
 """What each reader response shows, named as surrogate keys, and which keys a
-change makes stale: the edge drops just those responses (newsroom/edge.py).
+change makes stale: the edge drops just those responses (articles/freshness/edge.py).
 
 Three kinds of key:
 
@@ -23,11 +23,10 @@ Three kinds of key:
 from django.db import models
 from django.utils import timezone
 
-from newsroom import edge
-
-from .kinds import KINDS
-from .models import Article, Event
-from .models.base import surrogate_key as key
+from ..kinds import KINDS
+from ..models import Article, Event, Section
+from ..models.base import surrogate_key as key
+from . import edge
 
 STORIES = "stories"
 HOME = "home"
@@ -40,6 +39,11 @@ EVERY_KIND = tuple(f"all-{name}" for name in sorted(LISTED_BY))
 # The kinds readers know only through published stories (a tag): which of them the
 # menus, filters, sitemaps and the API list changes as stories come and go.
 SHOWN_BY_STORIES = {f"all-{kind.model._meta.model_name}" for kind in KINDS if kind.shown_when}
+
+
+def key_of(model: type[models.Model], pk) -> str:
+    """``key`` of row ``pk`` of ``model``, without the row at hand."""
+    return f"{model._meta.model_name}-{pk}"
 
 
 def listing(model: type[models.Model] | models.Model, pk) -> str:
@@ -66,13 +70,13 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
         return keys  # a draft: nothing readers see has changed
     keys.add(REVISED)
     if story.translation_of_id:  # the original's page names its translations
-        keys.add(f"article-{story.translation_of_id}")
+        keys.add(key_of(Article, story.translation_of_id))
     moved = gone or stored is None or any(stored[f] != getattr(story, f) for f in PLACE)
     if moved:
         keys |= {STORIES, HOME, COMMITMENTS, listing(story, story.pk)} | named_by(story)
         keys |= SHOWN_BY_STORIES
         if stored and stored["section_id"]:
-            keys.add(f"list-section-{stored['section_id']}")
+            keys.add(listing(Section, stored["section_id"]))
     return keys
 
 
@@ -100,7 +104,7 @@ def named_by(story) -> set[str]:
             pks = [thing.pk for thing in getattr(story, kind.relation).all()]
         keys |= {listing(kind.model, pk) for pk in pks}
     trips = {event.parent_id for event in story.events.all() if event.parent_id}
-    return keys | {f"list-event-{pk}" for pk in trips}
+    return keys | {listing(Event, pk) for pk in trips}
 
 
 def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[str]:
@@ -110,7 +114,7 @@ def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[st
     with a meeting's trip, which lists its meetings' stories, and a story's own
     links; and, for a published story, the things of the kind it now names or no
     longer does."""
-    keys = {f"{model._meta.model_name}-{pk}" for pk in pks or ()}
+    keys = {key_of(model, pk) for pk in pks or ()}
     if _listed(model):
         keys |= {listing(model, pk) for pk in pks or ()}
     if _listed(type(owner)):
@@ -137,7 +141,7 @@ def row_changed(row: models.Model) -> set[str]:
     for field in row._meta.concrete_fields:
         if field.is_relation and (pk := getattr(row, field.attname)) is not None:
             pointed[field.related_model] = pk
-            keys.add(f"{field.related_model._meta.model_name}-{pk}")
+            keys.add(key_of(field.related_model, pk))
     if Article in pointed:
         # a link between a story and a thing (a byline, a tag on a story): the
         # thing's listing, and the story's own links

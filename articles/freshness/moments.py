@@ -4,13 +4,11 @@ a front-page pin ends.
 Everything kept for readers (whole pages, their pieces) is keyed by what it
 shows (``surrogates.py``) and purged when that changes; no save starts the
 whole site again. Time alone changes pages at scheduled moments: the next one
-is kept in the cache (``SCHEDULE_KEY``) and read with every page looked up.
+is kept in the cache (``SCHEDULE``) and read with every page looked up.
 Once it has passed, whichever comes first (a reader's request, a save, the
 periodic job ``stories.go_live``) purges the listings of the stories that went
 live and the home page's pins, and the next moment is read again. A save that
 may move a moment (a story's status or time, a pin) has it read again.
-How whole pages are kept and served is the HTTP layer's, which this app
-configures when it is ready (apps.py).
 """
 
 import datetime
@@ -19,40 +17,29 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsroom import metrics, page_cache
+from newsroom import metrics
 
-from . import surrogates
-from .kinds import KINDS
-from .models import Article, Pin
+from ..models import Article, Pin
+from . import store, surrogates
+from .cache_keys import SCHEDULE
 
-SCHEDULE_KEY = "pages:schedule"
-# The query parameters readers' pages read: paging, search, the filters, the
-# sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
-# rendered but not kept: anyone could make endless cache entries with them.
-QUERY_PARAMETERS = frozenset(
-    {
-        *("page", "p", "q", "date_after", "date_before"),
-        *("kind", "status"),  # the commitments tracker's
-        *(kind.name for kind in KINDS),
-    }
-)
 UNKNOWN = "unknown"
 
 
 def _moment_passed() -> dict:
     """A schedule to be read again, once the moment the one kept was for, if it
     has passed, has purged what changed at it."""
-    previous = cache.get(SCHEDULE_KEY) or {"due": None}
+    previous = cache.get(SCHEDULE) or {"due": None}
     now = timezone.now().timestamp()
     if isinstance(previous["due"], int | float) and now >= previous["due"]:
         # whichever comes first, a request, a save or the periodic job, tells the pages
         metrics.SCHEDULED_DELAY.observe(now - previous["due"])
-        page_cache.purge(_went_live(since=previous["due"]))
+        store.purge(_went_live(since=previous["due"]))
     return {"due": UNKNOWN}
 
 
 def _read_again() -> None:
-    cache.set(SCHEDULE_KEY, _moment_passed(), None)
+    cache.set(SCHEDULE, _moment_passed(), None)
 
 
 def reschedule(**kwargs) -> None:
@@ -73,13 +60,13 @@ def schedule(stored: dict | None = None, *, read: bool = True) -> dict:
     ``stored`` is the value already read from the cache, if the caller read it
     along with something else (one round trip to Redis instead of two).
     """
-    current = cache.get(SCHEDULE_KEY) if read else stored
+    current = cache.get(SCHEDULE) if read else stored
     now = timezone.now().timestamp()
     if current is None or (current["due"] not in (UNKNOWN, None) and now >= current["due"]):
         current = _moment_passed()
     if current["due"] == UNKNOWN:
         current["due"] = _next_scheduled()
-        cache.set(SCHEDULE_KEY, current, None)
+        cache.set(SCHEDULE, current, None)
     return current
 
 
