@@ -24,19 +24,25 @@ def modules() -> dict[str, Path]:
     return found
 
 
+def imported_from(node: ast.ImportFrom, name: str, path: Path) -> str:
+    """The absolute name of the module a ``from … import`` in module ``name`` reads."""
+    base = node.module or ""
+    if node.level:
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - node.level + 1]
+        base = ".".join([*anchor, base] if base else anchor)
+    return base
+
+
 def imports(name: str, path: Path, known: set[str]) -> set[str]:
     """The project's modules that ``name`` imports, anywhere in its text."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             targets |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
+            base = imported_from(node, name, path)
             targets.add(base)
             targets |= {f"{base}.{alias.name}" for alias in node.names}
     resolved = set()
@@ -108,17 +114,12 @@ def test_no_module_is_longer_than_a_reader_holds_in_mind(name):
 def reaches_into(name: str, path: Path, known: set[str]) -> list[str]:
     """The private names (``_x``) of other project modules that ``name`` uses:
     ``module._x`` or ``from module import _x``."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text())
     aliases: dict[str, str] = {}  # a name bound to a project module -> the module
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
+            base = imported_from(node, name, path)
             for alias in node.names:
                 if f"{base}.{alias.name}" in known:
                     aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
