@@ -12,7 +12,7 @@ def navigation(request) -> dict:
 
 def menu_sections() -> list[Section]:
     """The sections in their order, kept until one of them changes."""
-    return pieces.kept("nav", _sections)
+    return pieces.kept("nav", _sections, shared=True)
 
 
 def _sections() -> list[Section]:

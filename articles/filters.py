@@ -113,7 +113,9 @@ class ReadersFilterSet(django_filters.FilterSet):
         if name not in self._drawn:
             if self._lists is None:  # all lists at once, once per form
                 # Names are shown in the page's language: one entry per language.
-                self._lists = pieces.kept(f"{self.lists}:{get_language()}", self.compute_lists)
+                self._lists = pieces.kept(
+                    f"{self.lists}:{get_language()}", self.compute_lists, shared=True
+                )
             options = self._lists[name]
             chosen = getattr(self.form, "cleaned_data", {}).get(name)
             if chosen and (chosen.slug, str(chosen)) not in options:

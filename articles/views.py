@@ -80,7 +80,7 @@ class FrontPageView(PublicArticleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # Which stories, kept until the listings or the pins change; what the page
         # shows of them, until that changes (articles/freshness/pieces.py).
-        choice = pieces.kept(f"front-choice:{get_language()}", self.choose, note=False)
+        choice = pieces.kept(f"front-choice:{get_language()}", self.choose, note=False, shared=True)
         front = pieces.kept(f"front:{get_language()}:{choice}", lambda: self.front(choice))
         return super().get_context_data(front=front, **kwargs)
 

@@ -9,9 +9,11 @@ purged; reused, it notes them again, so that the page showing it is kept and
 purged by them as if it had been made.
 
 Pieces are kept for readers' responses (never for signed-in staff, nor a
-preview) whenever the content cache is on, with the page cache on or off, as
-the section menu is; and under the release (the code, the templates, the
-translations), so that a deploy never serves a piece of the old markup.
+preview) whenever the content cache is on, with the page cache on or off;
+values the same for whoever asks (``shared``: the section menu, the filter
+forms' lists, which stories the front page shows) for everyone. All are kept
+under the release (the code, the templates, the translations), so that a
+deploy never serves a piece of the old markup.
 """
 
 import functools
@@ -31,18 +33,22 @@ SECONDS = 24 * 60 * 60
 T = TypeVar("T")
 
 
-def kept(name: str, make: Callable[[], T], *, note: bool = True) -> T:
+def kept(name: str, make: Callable[[], T], *, note: bool = True, shared: bool = False) -> T:
     """``make()``'s value, kept under ``name`` until what it shows changes.
     ``name`` says everything else the value depends on (the language, the host).
     With ``note=False`` the page is not told what the value shows: a value the
     page does not show as such (which stories to list) is made again when its
-    keys change without purging the pages made from it."""
-    return kept_many({name: make}, note=note)[name]
+    keys change without purging the pages made from it. A ``shared`` value (the
+    section menu, the filter forms' lists: the same for whoever asks) is kept
+    for staff too; a piece of a page is kept for readers only."""
+    return kept_many({name: make}, note=note, shared=shared)[name]
 
 
-def kept_many(pieces: dict[str, Callable[[], T]], *, note: bool = True) -> dict[str, T]:
+def kept_many(
+    pieces: dict[str, Callable[[], T]], *, note: bool = True, shared: bool = False
+) -> dict[str, T]:
     """``kept`` for several pieces (a list's teasers) in two reads of the cache."""
-    if not (settings.CONTENT_CACHE and edge.is_recording()):
+    if not (settings.CONTENT_CACHE and (shared or edge.is_recording())):
         # Staff and previews see the database as it is.
         return {name: make() for name, make in pieces.items()}
     keys = {name: f"{PIECE}{release()}:{store.digest(name)}" for name in pieces}
