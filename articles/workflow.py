@@ -121,8 +121,7 @@ class Stored:
         """``article`` as read from the database (and locked) by the caller, not
         changed since."""
         row = {name: getattr(article, name) for name in STORED_FIELDS}
-        for name in ("image",):  # as ``values()`` gives a file: its name
-            row[name] = row[name].name or ""
+        row["image"] = row["image"].name or ""  # as ``values()`` gives a file: its name
         editable = user is None or can_edit(user, article)
         return cls(row["status"], row["updated_at"], row["updated_by_id"], editable, row)
 
