@@ -154,6 +154,7 @@ class ArticleForm(DeskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.made_new = self.instance.pk is None  # saved, it has one
         # What the move is judged from: read again, locked, when the form is sent.
         self.stored = self.restoring or (
             workflow.Stored(
@@ -185,8 +186,10 @@ class ArticleForm(DeskForm):
 
     def _save_m2m(self):
         """Links and tags left as they were are not written again: each is a read
-        of what is there, and a change announced to search and to the pages."""
-        if self.instance._state.adding:
+        of what is there, and a change announced to search and to the pages. A
+        new story's are all written: what its form began with (a translation's,
+        carried over from its original) is not there yet."""
+        if self.made_new:
             return super()._save_m2m()
         opts = self.instance._meta
         linked = {field.name for field in (*opts.many_to_many, *opts.private_fields)}

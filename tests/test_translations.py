@@ -408,3 +408,26 @@ def test_the_preview_of_an_english_draft_is_in_english(client, editor, original)
     html = response.content.decode()
     assert response.status_code == 200 and '<html lang="en">' in html
     assert "Vietnam and the US" in html and "Preview – status: Draft." in html
+
+
+def test_a_translation_keeps_the_links_it_was_started_with(client, editor, original):
+    """Sent as the browser has it, the new story carries its original's links
+    even though nobody changed them."""
+    from tests.browser_form import post_form
+
+    client.force_login(editor)
+    change = reverse("admin:articles_article_change", args=[original.pk])
+    start = re.search(
+        r'href="(/admin/articles/article/add/\?[^"]+)">', client.get(change).content.decode()
+    )
+    response = post_form(
+        client,
+        start.group(1).replace("&amp;", "&"),
+        headline="Vietnam and the US",
+        sapo="In English.",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    translation = Article.objects.get(language="en")
+    for name in ("organizations", "people", "events", "countries"):
+        linked = set(getattr(translation, name).values_list("pk", flat=True))
+        assert linked == set(getattr(original, name).values_list("pk", flat=True)), name
