@@ -19,8 +19,14 @@ run: install
 	$(PY) manage.py demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Every test, on every core (pytest-xdist), on SQLite unless DATABASE_URL says otherwise.
+# `make test-fast`: no browser, no program besides Python, nothing slow.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+.PHONY: test-fast
+test-fast: install
+	$(PY) -m pytest -n auto -m "not browser and not tools and not slow"
 
 # Production mode on this machine: DEBUG off, static files collected, gunicorn.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL as you wish) in the environment.

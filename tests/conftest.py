@@ -3,14 +3,42 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests import snapshot
+
 # The end-to-end checks of a running cluster: make cluster-check, never the suite.
 collect_ignore = [] if os.environ.get("CLUSTER_CHECK") else ["cluster"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Markers that follow from what a test uses: a browser test is one that
+    asks for the browser or a live server; a PostgreSQL test skips on SQLite."""
+    from django.db import connection
+
+    for item in items:
+        if {"browser", "live_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        marker = item.get_closest_marker("postgres")
+        if marker and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason=marker.kwargs.get("reason", "PostgreSQL's")))
+
+
 @pytest.fixture
 def seed(db):
-    """The two seed stories and everything they link to, as `make run` loads them."""
-    call_command("loaddata", "seed", verbosity=0)
+    """The two seed stories and everything they link to, as `make run` loads them.
+
+    ``loaddata`` runs once per database (its handlers index, log and check every
+    row: most of a second); later tests get the rows it wrote, written again
+    (``tests/snapshot.py``)."""
+    snapshot.load("seed", lambda: call_command("loaddata", "seed", verbosity=0))
+
+
+@pytest.fixture(autouse=True)
+def _snapshots_follow_flushes(request):
+    """A test that commits is flushed afterwards, and the content types are made
+    again under new numbers: the rows recorded before may name the old ones."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        snapshot.forget()
 
 
 @pytest.fixture(autouse=True)

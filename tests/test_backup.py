@@ -13,6 +13,8 @@ from django.db import connection
 
 from tests.factories import ArticleFactory
 
+pytestmark = pytest.mark.tools
+
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the command copies SQLite; PostgreSQL has pgBackRest"
 )

@@ -7,8 +7,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from tests.tools import need
 from tests.varnish import VARNISHD
+
+pytestmark = pytest.mark.tools
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.tools import ROOT, need
+
+pytestmark = pytest.mark.tools
 
 UNITS = sorted((ROOT / "deploy/systemd").glob("*.service"))
 

@@ -18,6 +18,8 @@ from tests.factories import ArticleFactory, OrganizationFactory, SectionFactory
 from tests.tools import need
 from tests.varnish import VARNISHD, Varnish
 
+pytestmark = pytest.mark.tools
+
 
 def get(url: str, cookie: str | None = None) -> tuple[str, str, dict]:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})

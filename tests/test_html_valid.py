@@ -13,7 +13,7 @@ from tests.factories import ArticleFactory
 from tests.seed import STORY_000, STORY_001, TRIP
 from tests.tools import nu_check
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.tools]
 
 PAGES = {
     "home": "/",

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the rule is checked on PostgreSQL, as in CI"
-)
+pytestmark = [
+    pytest.mark.tools,
+    pytest.mark.postgres(reason="the rule is checked on PostgreSQL, as in CI"),
+]
 SCRIPT = Path(__file__).resolve().parent.parent / "deploy" / "check_migrations.py"
 
 

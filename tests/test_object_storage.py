@@ -23,6 +23,8 @@ from tests.factories import image_bytes
 from tests.objectstore import KEY_ID, SECRET, WEED, SeaweedFS
 from tests.tools import need
 
+pytestmark = pytest.mark.tools
+
 
 @pytest.fixture(scope="module")
 def objectstore():

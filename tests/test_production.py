@@ -22,6 +22,8 @@ from tests.seed import STORY_000
 from tests.test_settings import STRONG_KEY
 from tests.tools import need
 
+pytestmark = pytest.mark.tools
+
 BIN = Path(sys.executable).parent
 
 

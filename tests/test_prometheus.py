@@ -6,7 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.tools import ROOT, need
+
+pytestmark = pytest.mark.tools
 
 FOLDER = ROOT / "deploy" / "prometheus"
 
