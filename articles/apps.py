@@ -7,11 +7,19 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Toà soạn")
 
     def ready(self):
-        """Each concern wires itself up: the newsroom's handlers (text, former
-        addresses, the desk's log, search), the readers' pages' freshness, the jobs."""
+        """Each concern wires itself up, as Wagtail's apps do: its signal handlers
+        (subscribed to the domain signals of ``signals.py`` and the rows' own) and
+        its jobs (declared by name on ``newsroom/jobs.py``'s queue)."""
         from django.db.backends.signals import connection_created
 
-        from . import handlers, search, tasks  # noqa: F401
+        from . import search
+        from .desk import handlers as desk_handlers  # noqa: F401
+        from .desk import tasks as desk_tasks  # noqa: F401
         from .freshness import handlers as freshness_handlers  # noqa: F401
+        from .freshness import tasks as freshness_tasks  # noqa: F401
+        from .search import handlers as search_handlers  # noqa: F401
+        from .search import tasks as search_tasks  # noqa: F401
+        from .site import handlers as site_handlers  # noqa: F401
+        from .text import handlers as text_handlers  # noqa: F401
 
         connection_created.connect(search.teach_sqlite_unicode_lower)

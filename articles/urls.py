@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import feeds, story_page, views
 from .freshness.pages import cache_public_page
 from .kinds import KINDS
+from .site import feeds, views
 
 app_name = "articles"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("tin-moi/", public(views.ArticleListView.as_view()), name="latest"),
     path("tim-kiem/", public(views.SearchView.as_view()), name="search"),
     path("gioi-thieu/", public(views.AboutView.as_view()), name="about"),
-    path("tin/<slug:slug>/", public(story_page.ArticleDetailView.as_view()), name="article"),
+    path("tin/<slug:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("rss/", public(feeds.StoriesFeed()), name="feed"),
     path("atom/", public(feeds.AtomStoriesFeed()), name="feed-atom"),
     path("cam-ket/", public(views.CommitmentListView.as_view()), name="commitments"),

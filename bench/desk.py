@@ -99,7 +99,7 @@ def revised(story) -> list[int]:
     import reversion
     from reversion.models import Version
 
-    from articles import workflow
+    from articles.desk import workflow
     from articles.models import Article
 
     story = Article.objects.get(pk=story.pk)
@@ -145,7 +145,7 @@ def bulk() -> list[dict]:
     """10,000 published stories archived, published again, and tagged, each as the
     list's action asks (``bulk_changes.start``), the job run here; the tag is
     removed after, so the archive is as it was but for the history recorded."""
-    from articles import bulk_changes
+    from articles.desk import bulk_changes
     from articles.models import Article, Tag
 
     user = editor()

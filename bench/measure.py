@@ -32,10 +32,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from articles import search  # noqa: E402
 from articles.freshness import pieces  # noqa: E402
 from articles.models import Article, Organization  # noqa: E402
-from articles.related import related_articles  # noqa: E402
 from articles.search import fold  # noqa: E402
+from articles.site.related import related_articles  # noqa: E402
 
 SEARCH = "năng lượng"  # two common words: thousands of matches at 100k
 RARE_SEARCH = "lockheed martin"  # a name: a handful
@@ -131,14 +132,16 @@ def main() -> None:
     story = Article.objects.for_detail().get(slug=urls["detail"].strip("/").split("/")[-1])
     report["related_ms"] = median_ms(lambda: list(related_articles(story)))
     for key, words in (("search_ms", SEARCH), ("rare_search_ms", RARE_SEARCH)):
-        report[key] = median_ms(lambda w=words: list(Article.objects.published().search(w)[:21]))
+        report[key] = median_ms(
+            lambda w=words: list(search.search(Article.objects.published(), w)[:21])
+        )
     report["search"], report["rare_search"] = SEARCH, RARE_SEARCH
     report["search_matches"] = (
         Article.objects.published()
         .filter(search_vector=SearchQuery(fold(SEARCH), config="simple"))
         .count()
         if connection.vendor == "postgresql"
-        else Article.objects.published().search(SEARCH).count()
+        else search.search(Article.objects.published(), SEARCH).count()
     )
     print(json.dumps(report, ensure_ascii=False, indent=1))
 

@@ -20,9 +20,9 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from articles import suggest  # noqa: E402
+from articles.desk import suggest  # noqa: E402
 from articles.models import Organization, OrganizationAlias, Person  # noqa: E402
-from articles.slugs import vi_slugify  # noqa: E402
+from articles.text.slugs import vi_slugify  # noqa: E402
 
 SOURCE = (
     Path(__file__).resolve().parent.parent / "fixtures" / "sources" / "000_a874e1d86ca2b0cf.txt"

@@ -159,7 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.navigation",
+                "articles.site.context_processors.navigation",
             ],
         },
     },
@@ -299,10 +299,10 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_TAGS_FROM_STRING = "articles.tagging.tags_from_string"
-TAGGIT_STRING_FROM_TAGS = "articles.tagging.string_from_tags"
+TAGGIT_TAGS_FROM_STRING = "articles.text.tagging.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "articles.text.tagging.string_from_tags"
 
-# Lead images: larger files or pictures are refused at upload (articles/images.py).
+# Lead images: larger files or pictures are refused at upload (articles/media/images.py).
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 MAX_IMAGE_SIDE = env.int("MAX_IMAGE_SIDE", default=12_000)

@@ -7,10 +7,10 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles import views as article_views
-from articles.api import api
 from articles.freshness.pages import cache_public_page
-from articles.sitemaps import SITEMAPS
+from articles.site import views as article_views
+from articles.site.api import api
+from articles.site.sitemaps import SITEMAPS
 from newsroom import password_reset
 from newsroom.metrics import metrics_view
 

@@ -89,7 +89,7 @@ def test_entities_are_listed_with_links_to_their_stories(client, seed):
 
 def test_lists_page_in_the_database_and_build_only_their_page(client, db, monkeypatch):
     """The list built every story of the archive before taking a page of it."""
-    from articles import api
+    from articles.site import api
 
     ArticleFactory.create_batch(45)
     built = []

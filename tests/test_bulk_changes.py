@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from reversion.models import Version
 
-from articles import bulk_changes
+from articles.desk import bulk_changes
 from articles.models import Article, BulkChange, StateChange
 from tests.factories import ArticleFactory
 from tests.test_jobs import needs_queue, queue, waiting, work  # noqa: F401  (queue: a fixture)

@@ -301,7 +301,7 @@ def test_a_save_that_moves_no_moment_leaves_the_schedule_as_it_was(newsroom, mon
 def test_saving_a_story_keeps_what_does_not_show_it(client, seed, monkeypatch):
     """No site-wide generation: a story's save leaves the filter form's lists, the
     section menu and a search page that does not find it as they were kept."""
-    from articles import context_processors, filters
+    from articles.site import context_processors, filters
 
     made = []
     for module, name in ((filters, "_in_the_news"), (context_processors, "_sections")):

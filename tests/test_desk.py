@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import workflow
-from articles.forms import ArticleForm
+from articles.desk import workflow
+from articles.desk.forms import ArticleForm
 from articles.models import Article, Author, StateChange
 from tests.browser_form import form_values, post_form
 from tests.factories import ArticleFactory, SectionFactory, staff

@@ -40,7 +40,7 @@ def test_the_date_picker_names_days_in_vietnamese(client, editor):
 
 
 def test_tags_of_several_words_come_back_as_typed():
-    from articles.tagging import string_from_tags, tags_from_string
+    from articles.text.tagging import string_from_tags, tags_from_string
 
     assert tags_from_string("Hà Nội") == ["Hà Nội"]  # one tag, not "Hà" and "Nội"
     assert tags_from_string(" năng lượng, Hà Nội ,, ") == ["Hà Nội", "năng lượng"]

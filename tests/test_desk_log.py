@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from reversion.models import Version
 
-from articles import workflow
+from articles.desk import workflow
 from articles.models import Article, StateChange
 from tests.browser_form import post_form
 from tests.factories import ArticleFactory

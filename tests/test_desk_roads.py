@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from reversion.models import Version
 
-from articles import workflow
+from articles.desk import workflow
 from articles.models import Article, Author, Byline, StateChange
 from tests.browser_form import form_values, post_form
 from tests.factories import ArticleFactory, AuthorFactory, staff

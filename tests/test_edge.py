@@ -415,7 +415,7 @@ def test_a_page_the_app_cannot_make_is_served_from_the_copy_the_edge_has(
     """Stale if error: an app server answering 500 (its database down) for a page the
     edge still holds as a stale copy gets the copy served, not the error; a page it
     never held still gets the error, and a withdrawn story's page stays gone."""
-    from articles import story_page
+    from articles.site import views
 
     need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
     kept = ArticleFactory(headline="Tin đã có ở biên")
@@ -430,7 +430,7 @@ def test_a_page_the_app_cannot_make_is_served_from_the_copy_the_edge_has(
         def broken(self, request, *args, **kwargs):
             raise RuntimeError("the database is down")
 
-        monkeypatch.setattr(story_page.ArticleDetailView, "get", broken)
+        monkeypatch.setattr(views.ArticleDetailView, "get", broken)
         html = get(url + kept.get_absolute_url())[1]
         assert "Tin đã có ở biên" in html
         with pytest.raises(urllib.error.HTTPError) as failed:

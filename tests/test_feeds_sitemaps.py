@@ -190,7 +190,7 @@ def test_sitemaps_read_a_page_of_stories_not_the_archive(client, db, monkeypatch
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles.sitemaps import ArticleSitemap
+    from articles.site.sitemaps import ArticleSitemap
 
     monkeypatch.setattr(ArticleSitemap, "limit", 5)
     stories = ArticleFactory.create_batch(25)

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import filters
 from articles.models import Article
+from articles.site import filters
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -180,7 +180,7 @@ def test_the_lists_offer_what_is_in_the_news_and_the_chosen_one(client, db, monk
 def test_the_deepest_page_links_to_no_page_beyond_it(client, db, monkeypatch):
     """The last page that may be asked for has no "next" link (it was a server
     error to draw one the paginator would refuse), however much lies beyond."""
-    from articles import pagination
+    from articles.site import pagination
 
     monkeypatch.setattr(pagination, "MAX_PAGE", 2)
     ArticleFactory.create_batch(45)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles import images
+from articles.media import images
 from articles.models import Article, Author
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory, image_bytes
@@ -117,7 +117,7 @@ def test_readers_requests_never_resize_images(client, media, monkeypatch):
     def forbidden(image):
         raise AssertionError("renditions made during a reader's request")
 
-    monkeypatch.setattr("articles.images.make_renditions", forbidden)
+    monkeypatch.setattr("articles.media.images.make_renditions", forbidden)
     html = client.get(story.get_absolute_url()).content.decode()
     assert 'type="image/webp"' in html and "480w" in html and 'alt="Ảnh"' in html
     assert client.get("/").status_code == 200
@@ -252,7 +252,7 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import ImageFieldFile
 from PIL import Image
-from articles.images import make_renditions
+from articles.media.images import make_renditions
 from articles.models import Article
 
 data = open(sys.argv[1], "rb").read()

@@ -1,4 +1,4 @@
-"""Jobs (newsroom/jobs.py, articles/tasks.py): at once in-process by default; on
+"""Jobs (newsroom/jobs.py, each part's tasks.py in articles/): at once in-process by default; on
 procrastinate's queue in PostgreSQL with JOBS_QUEUE, run by a worker, each
 job giving one result however often it runs."""
 
@@ -19,8 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import search, tasks
+from articles import search
+from articles.desk import tasks as desk_tasks
 from articles.freshness import edge, moments
+from articles.freshness import tasks as freshness_tasks
 from articles.models import Article, BulkChange, CopyFile
 from newsroom import jobs
 from newsroom.request_id import carried
@@ -53,8 +55,8 @@ def test_renditions_made_again_replace_themselves(settings, tmp_path):
     story = ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
     files = stored(tmp_path)
     Article.objects.filter(pk=story.pk).update(image_renditions={"source": story.image.name})
-    tasks.renditions(story=story.pk, source=story.image.name)
-    tasks.renditions(story=story.pk, source=story.image.name)  # done: nothing more
+    desk_tasks.renditions(story=story.pk, source=story.image.name)
+    desk_tasks.renditions(story=story.pk, source=story.image.name)  # done: nothing more
     assert stored(tmp_path) == files
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
@@ -65,15 +67,15 @@ def test_renditions_of_a_replaced_picture_are_not_made(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     story = ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
     files = stored(tmp_path)
-    tasks.renditions(story=story.pk, source="articles/an-older-picture.png")
+    desk_tasks.renditions(story=story.pk, source="articles/an-older-picture.png")
     assert stored(tmp_path) == files
 
 
 @pytest.mark.django_db
 def test_the_same_copy_imported_by_two_jobs_is_one_draft():
     data = base64.b64encode(COPY.encode()).decode()
-    tasks.import_wire(name="a.txt", data=data)
-    tasks.import_wire(name="a.txt", data=data)
+    desk_tasks.import_wire(name="a.txt", data=data)
+    desk_tasks.import_wire(name="a.txt", data=data)
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
 
 
@@ -299,13 +301,13 @@ def test_a_scheduled_story_goes_live_at_its_moment_with_no_reader_asking(monkeyp
     moments.schedule()  # a reader's page was made: it knows the moment to come
     purged = []
     monkeypatch.setattr(moments.store, "purge", lambda keys: purged.append(set(keys)))
-    tasks.go_live(timestamp=0)
+    freshness_tasks.go_live(timestamp=0)
     assert purged == []  # not yet
     later = moment + datetime.timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    tasks.go_live(timestamp=0)
+    freshness_tasks.go_live(timestamp=0)
     assert len(purged) == 1 and {"home", f"article-{story.pk}"} <= purged[0]
-    tasks.go_live(timestamp=0)  # once: the next run finds nothing new
+    freshness_tasks.go_live(timestamp=0)  # once: the next run finds nothing new
     assert len(purged) == 1
 
 

@@ -5,12 +5,12 @@ the page cache's parameters, the API, the sitemaps."""
 import pytest
 from django.urls import reverse
 
-from articles.api import api
-from articles.feeds import FEEDS
-from articles.filters import ArticleFilter
 from articles.freshness.pages import QUERY_PARAMETERS
 from articles.kinds import KINDS
-from articles.sitemaps import SITEMAPS
+from articles.site.api import api
+from articles.site.feeds import FEEDS
+from articles.site.filters import ArticleFilter
+from articles.site.sitemaps import SITEMAPS
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from articles import tasks
-from articles.freshness import edge, moments
+from articles.freshness import edge, moments, tasks
 from articles.models import Article
 from tests.factories import ArticleFactory
 from tests.test_production import manage, production_env

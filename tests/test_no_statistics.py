@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import bulk
+from articles import search
+from articles.management import bulk
 from articles.models import Article
 
 pytestmark = [
@@ -65,7 +66,7 @@ def test_search_runs_each_part_once_without_statistics(monkeypatch, words):
     call_command("seed_demo", stories=STORIES, stdout=StringIO())
     forget_statistics()
     with CaptureQueriesContext(connection) as queries:
-        list(Article.objects.published().search(words)[:20])
+        list(search.search(Article.objects.published(), words)[:20])
     assert queries.captured_queries
     with connection.cursor() as cursor:
         for query in queries.captured_queries:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.freshness import edge
 from articles.models import Article, Event
-from articles.related import more_from_section, related_articles, side_lists, side_stories
+from articles.site.related import more_from_section, related_articles, side_lists, side_stories
 from tests.factories import (
     ArticleFactory,
     EventFactory,

@@ -18,7 +18,7 @@ from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import workflow
+from articles.desk import workflow
 from articles.freshness import moments
 from articles.models import Article
 from newsroom import replicas

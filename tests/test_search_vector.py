@@ -1,4 +1,4 @@
-"""Search vectors built in Python (``articles.tsvector``) are the vectors the
+"""Search vectors built in Python (``articles.search.tsvector``) are the vectors the
 database builds, word for word and position for position, or are not built."""
 
 import random
@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from articles import search, tsvector
+from articles import search
 from articles.models import Article
-from articles.search import indexing
-from articles.slugs import fold
+from articles.search import indexing, tsvector
+from articles.text.slugs import fold
 from tests.factories import ArticleFactory
 
 postgres_only = pytest.mark.skipif(
@@ -150,4 +150,4 @@ def test_a_paragraph_ends_a_word(db):
         "giảm",
     ]
     for word in ("ethereum", "usd", "bitcoin", "tang"):
-        assert story in Article.objects.published().search(word), word
+        assert story in search.search(Article.objects.published(), word), word

@@ -4,7 +4,8 @@ is announced once with the row as it was before; the desk announces moves."""
 import pytest
 from django.core.management import call_command
 
-from articles import signals, workflow
+from articles import signals
+from articles.desk import workflow
 from articles.models import Article, StateChange
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Organization, Tag
-from articles.slugs import vi_slugify
+from articles.text.slugs import vi_slugify
 from tests.factories import ArticleFactory, PersonFactory
 
 

@@ -4,8 +4,8 @@ boundaries, through the desk's JSON endpoint and the story form."""
 import pytest
 from django.urls import reverse
 
+from articles.desk.suggest import find
 from articles.models import Organization, Person, PersonAlias
-from articles.suggest import find
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_desk_endpoint_marks_what_is_already_linked(client, seed, reporter):
 def test_saving_stories_keeps_the_matcher_and_renaming_rebuilds_it(seed):
     from django.core.cache import cache
 
-    from articles import suggest
+    from articles.desk import suggest
     from tests.factories import ArticleFactory
 
     find("x")

@@ -69,7 +69,7 @@ def test_commands_keep_no_limit_and_sqlite_is_left_alone(client):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_api_answers_a_statement_past_its_limit_with_a_503(client, settings, monkeypatch):
-    from articles import api
+    from articles.site import api
 
     def slow(*args, **kwargs):
         with connection.cursor() as cursor:
@@ -91,7 +91,7 @@ def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
     from django.contrib.auth.models import User
     from django.db import OperationalError
 
-    from articles import workflow
+    from articles.desk import workflow
 
     client.force_login(User.objects.create_superuser("bientap", password="x"))
     if language == "en":

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from articles.desk.wire import read
 from articles.models import Article, StateChange
-from articles.wire import read
 from tests.test_fixtures import SLUG_000, SLUG_001, blocks
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_importing_the_same_text_twice_makes_one_story(db):
     assert any("lược bỏ (ngày của trang): Thứ bảy, 14/06/2025" in line for line in lines)
     # the same story copied with other spacing and line ends is still the same text
     again = FILE_000.read_text("utf-8").replace("\n", "\r\n  ").encode("utf-8")
-    from articles.imports import import_copy
+    from articles.desk.imports import import_copy
 
     assert not import_copy("again.txt", again).created and Article.objects.count() == 1
     assert StateChange.objects.filter(to_status="draft").count() == 1
@@ -143,7 +143,7 @@ def test_a_bad_file_gets_a_clear_error_and_stops_nothing_else(db, tmp_path):
 
 
 def test_hostile_copy_stays_text(db):
-    from articles.imports import import_copy
+    from articles.desk.imports import import_copy
 
     copy = (
         "Tiêu đề <script>alert(1)</script>\n"
@@ -222,7 +222,7 @@ def test_copy_of_any_shape_is_read_or_refused_in_a_fraction_of_a_second(shape):
     """Reading is linear in the copy, and copy of more lines than any story is refused
     before it is read: 2 MB of two-word lines took 6 s of CPU, and fifty of them a
     worker's whole time limit."""
-    from articles.wire import decode
+    from articles.desk.wire import decode
 
     data = HOSTILE[shape].encode()[:TWO_MB]
     started = time.process_time()

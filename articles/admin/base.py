@@ -8,8 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..forms import DeskForm
-from ..images import PictureField
+from ..desk.forms import DeskForm
+from ..media.images import PictureField
 from ..models import Article
 
 # Editors paste bare domains; read them as https (Django 6's default) rather than http.

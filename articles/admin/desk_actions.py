@@ -1,5 +1,5 @@
 """The story list's actions on many stories at once (move them through the
-workflow, add a tag), made by a job (``articles/bulk_changes.py``), and the
+workflow, add a tag), made by a job (``articles/desk/bulk_changes.py``), and the
 page where the desk follows each one's progress."""
 
 from django import forms
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom import jobs
 
-from .. import bulk_changes, workflow
+from ..desk import bulk_changes, workflow
 from ..models import Article, BulkChange
-from ..tagging import tags_from_string
+from ..text.tagging import tags_from_string
 from .desk_log import ReadOnly
 
 Status = Article.Status

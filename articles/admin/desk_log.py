@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
+from ..desk import workflow
 from ..models import StateChange
 from .base import DeskTabularInline
 from .desk_list import ArchivePaginator, YearFilter

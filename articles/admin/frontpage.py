@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .. import workflow
+from ..desk import workflow
 from ..models import Pin
 from .base import DeskAdmin
 

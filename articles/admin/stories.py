@@ -1,4 +1,4 @@
-"""The desk's story pages: who sees and edits what (by articles/workflow.py),
+"""The desk's story pages: who sees and edits what (by articles/desk/workflow.py),
 the workflow actions, revisions with compare and restore, and the preview."""
 
 import functools
@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import search, workflow
-from ..forms import ArticleForm, LinkedChoices, editor_policy
+from .. import search
+from ..desk import workflow
+from ..desk.forms import ArticleForm, LinkedChoices, editor_policy
+from ..desk.revisions import compare
 from ..models import Article, Byline, Correction, Pin, TaggedArticle
-from ..revisions import compare
-from ..story_page import ArticlePreviewView
+from ..site.views import ArticlePreviewView
 from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
 from .desk_actions import BulkActions
 from .desk_list import ArchivePaginator, ChooseFilter, YearFilter
@@ -180,7 +181,7 @@ class ArticleAdmin(BulkActions, DeskSearch, LabelledAutocomplete, TranslationsAd
                 super().reversion_register(TaggedArticle)
         super().reversion_register(model, **options)
 
-    # -- who sees and edits what (articles/workflow.py has the rules)
+    # -- who sees and edits what (articles/desk/workflow.py has the rules)
 
     def get_queryset(self, request):
         """Reporters see their own stories only: nobody else's drafts, history or

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
+from ..desk import workflow
 from ..models import Article
 
 # What a translation shares with its original, prefilled on a new one: the

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom import jobs
 
-from .. import bulk_changes
-from ..imports import import_copy
+from ..desk import bulk_changes
+from ..desk.imports import import_copy
+from ..desk.suggest import SOURCES, find
 from ..models import Article, Organization
-from ..suggest import SOURCES, find
 from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50

@@ -18,7 +18,6 @@ is sent without its keys, so the edge does not keep it (``pages.py``).
 """
 
 import atexit
-import contextlib
 import logging
 import queue
 import re
@@ -26,8 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +33,7 @@ from django.db import transaction
 from django.http import HttpResponse
 
 from newsroom import jobs, metrics, replicas
+from newsroom.shown import is_recording, recording, show  # noqa: F401  (public here too)
 
 HEADER = "xkey"
 PURGE_HEADER = "xkey-purge"  # dropped outright: never served again, not even in an outage
@@ -55,29 +54,6 @@ FLUSH_SECONDS = 15
 AGAIN_SECONDS = 3
 
 log = logging.getLogger(__name__)
-_shown: ContextVar[set[str] | None] = ContextVar("shown", default=None)
-
-
-def show(*keys: str) -> None:
-    """Note that the response being made shows what ``keys`` name."""
-    shown = _shown.get()
-    if shown is not None:
-        shown.update(keys)
-
-
-def is_recording() -> bool:
-    """A reader response is being made (not a signed-in user's, nor a preview)."""
-    return _shown.get() is not None
-
-
-@contextlib.contextmanager
-def recording() -> Iterator[set[str]]:
-    """The keys ``show`` is given while the block runs."""
-    token = _shown.set(set())
-    try:
-        yield _shown.get()
-    finally:
-        _shown.reset(token)
 
 
 def label(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:

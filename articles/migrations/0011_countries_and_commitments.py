@@ -11,7 +11,7 @@ NAMES = {"VN": "Việt Nam", "US": "Hoa Kỳ", "CN": "Trung Quốc", "JP": "Nh�
 
 
 def codes_to_countries(apps, schema_editor):
-    from articles.slugs import vi_slugify
+    from articles.text.slugs import vi_slugify
 
     Country = apps.get_model("articles", "Country")
     for model in ("Event", "Organization"):

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TaggedItemBase
 
-from ..freshness import edge
-from ..sanitize import xml_safe
-from ..slugs import unique_slug
+from newsroom import shown
+
+from ..text.sanitize import xml_safe
+from ..text.slugs import unique_slug
 
 country_code = RegexValidator(
     r"^[A-Z]{2}$", _("Mã quốc gia ISO 3166 gồm hai chữ in hoa, ví dụ VN.")
@@ -64,7 +65,7 @@ def surrogate_key(thing: models.Model) -> str:
 
 def linked(thing: models.Model, url: str) -> str:
     """``url``, the address of ``thing``, noted as shown by the response being made."""
-    edge.show(surrogate_key(thing))
+    shown.show(surrogate_key(thing))
     return url
 
 

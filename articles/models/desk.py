@@ -66,7 +66,7 @@ class StateChange(models.Model):
 class BulkChange(models.Model):
     """A change asked of many stories at once (a move through the workflow, a
     tag added, or files of copy made drafts), made story by story by a job
-    through the desk's rules (``articles/bulk_changes.py``), its progress here
+    through the desk's rules (``articles/desk/bulk_changes.py``), its progress here
     for the desk to follow."""
 
     class Kind(models.TextChoices):

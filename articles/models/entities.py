@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
-from ..images import PictureField, discard
-from ..slugs import vi_slugify
+from ..media.images import PictureField, discard
+from ..text.slugs import vi_slugify
 from .base import NamedByStories, NaturallyKeyed, SluggedModel, address, country_code, linked
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..images import PictureField
+from ..media.images import PictureField
 
 
 class SharedAs(models.Model):

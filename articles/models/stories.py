@@ -14,9 +14,8 @@ from taggit.managers import TaggableManager
 
 from newsroom import jobs
 
-from .. import search
-from ..images import PictureField, discard, files_of, renditions_or_later
-from ..sanitize import clean_body
+from ..media.images import PictureField, discard, files_of, renditions_or_later
+from ..text.sanitize import clean_body
 from .base import (
     CleanTags,
     NaturallyKeyed,
@@ -51,7 +50,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         )
 
     def for_page(self):
-        """What a story's page needs of its row when its text is kept (story_page.py):
+        """What a story's page needs of its row when its text is kept (site/views.py):
         its headline, its place and its languages. Half the work of ``for_story``
         for the database and for Python."""
         return self.only(
@@ -87,10 +86,6 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         model = type(things[0])
         relation = next(f.name for f in self.model._meta.many_to_many if f.related_model is model)
         return self.filter(**{f"{relation}__in": things})
-
-    def search(self, query: str):
-        """Stories matching ``query``, best first (see search/)."""
-        return search.search(self, query)
 
     def published(self):
         """What readers may see: published, and not scheduled for later.

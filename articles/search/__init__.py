@@ -30,9 +30,9 @@ from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import tsvector
-from ..bounded import among
-from ..slugs import fold
+from ..models.bounded import among
+from ..text.slugs import fold
+from . import tsvector
 from .indexing import (  # noqa: F401  (the package's public names)
     NAMED,
     WORDS_TABLE,

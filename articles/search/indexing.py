@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 
 from newsroom import jobs
 
-from .. import tsvector
-from ..slugs import fold
-from ..tsvector import WEIGHTS
+from ..text.slugs import fold
+from . import tsvector
+from .tsvector import WEIGHTS
 
 # The longest word kept in the vocabulary that mistyped words are matched against.
 LONGEST_WORD = 40

@@ -14,9 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from articles import search, structured_data
-from articles.amounts import outcome_amount
-from articles.sanitize import xml_safe
+from articles import search
+from articles.site import structured_data
+from articles.text.amounts import outcome_amount
+from articles.text.sanitize import xml_safe
 
 from ..freshness import edge, pieces, surrogates
 

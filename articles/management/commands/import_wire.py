@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.imports import import_copy
+from articles.desk.imports import import_copy
 from articles.models import Organization
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles import bulk, search
+from articles import search
+from articles.management import bulk
 from articles.models import Article
 
 

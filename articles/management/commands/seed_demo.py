@@ -3,8 +3,8 @@ bylines, tags, organizations, people and events in newsroom-like proportions.
 
 Only adds rows (every slug it makes carries this run's token), so it never
 touches the seed stories or anything an editor wrote. Rows are written in bulk
-(``COPY`` on PostgreSQL: ``articles.bulk``), each story with its search fields;
-the text is drawn by ``articles.synthetic``.
+(``COPY`` on PostgreSQL: ``articles.management.bulk``), each story with its search fields;
+the text is drawn by ``articles.management.synthetic``.
 """
 
 import datetime
@@ -20,7 +20,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from articles import bulk, search
+from articles import search
+from articles.management import bulk
+from articles.management.synthetic import Writer
 from articles.models import (
     Article,
     Author,
@@ -35,8 +37,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.slugs import vi_slugify
-from articles.synthetic import Writer
+from articles.text.slugs import vi_slugify
 
 COUNTRIES = {
     "VN": "Việt Nam", "US": "Hoa Kỳ", "JP": "Nhật Bản", "KR": "Hàn Quốc", "SG": "Singapore",

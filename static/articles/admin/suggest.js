@@ -1,5 +1,5 @@
 // The story form proposes the countries, organizations, people and events its
-// text names (articles/suggest.py), each with a button that links it. Asked
+// text names (articles/desk/suggest.py), each with a button that links it. Asked
 // when the form opens and after each pause in typing.
 "use strict";
 {

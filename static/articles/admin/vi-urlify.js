@@ -1,4 +1,4 @@
-// Fold Vietnamese into ASCII slugs the way articles/slugs.py does, so the slug
+// Fold Vietnamese into ASCII slugs the way articles/text/slugs.py does, so the slug
 // prepopulated from the headline matches the server's: "Đầu tư" -> "dau-tu".
 // Django's admin URLify() drops most Vietnamese letters ("viết" -> "vit").
 'use strict';

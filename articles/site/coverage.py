@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 
-from .models import Article, Event, Organization, Outcome
+from ..models import Article, Event, Organization, Outcome
 
 
 @dataclass

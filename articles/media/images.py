@@ -220,7 +220,7 @@ def make_renditions(image: FieldFile) -> dict:
 
 def renditions_or_later(image: FieldFile) -> dict:
     """A new picture's renditions made now; or, with a job queue, the picture
-    stored and its renditions left to a job (``tasks.renditions``)."""
+    stored and its renditions left to a job (``desk/tasks.py``: ``renditions``)."""
     if image and jobs.queued():
         commit(image)
         return {"source": image.name}

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
+from ..models import Article, Author, Byline, Organization
+from ..text.slugs import fold, unique_slug
 from . import workflow
-from .models import Article, Author, Byline, Organization
-from .slugs import fold, unique_slug
 from .wire import Cut, decode, read
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from ..models import Article
+from ..text.sanitize import clean_body, xml_safe_data
 from . import workflow
-from .models import Article
-from .sanitize import clean_body, xml_safe_data
 
 # What the editor offers; the server-side allow-list in sanitize.py has the final word.
 EDITOR_EXTENSIONS = {

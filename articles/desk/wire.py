@@ -33,7 +33,7 @@ import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 
-from .slugs import fold
+from ..text.slugs import fold
 
 NEWSROOM_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_HEADING_WORDS = 20

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from .freshness import edge, pieces, surrogates
-from .models import Section
+from ..freshness import edge, pieces, surrogates
+from ..models import Section
 
 
 def navigation(request) -> dict:

@@ -1,27 +1,20 @@
-"""Every job of the newsroom, declared here once (the queue is ``newsroom/jobs.py``):
-a story's picture renditions, copy from the wire, scheduled stories going live
-at their moment, changes to many stories, search indexing and the edge's purges.
-Whoever asks for one names it (``jobs.defer("search.index", ...)``): a model
-need not import this module.
-
-Each reads what it works on when it runs and does nothing already done, so a
-job run twice (retried, or left by a dead worker) gives one result.
-"""
+"""The desk's jobs (the queue is ``newsroom/jobs.py``): a story's picture
+renditions, made after the save that stored it; copy from the wire made drafts;
+changes to many stories at once. Each reads what it works on when it
+runs and does nothing already done: run twice, one result."""
 
 import base64
 import logging
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from procrastinate.contrib.django import app
 
 from newsroom import jobs
 
-from . import bulk_changes, search
-from .freshness import edge, moments, store, surrogates
-from .images import discard, files_of, make_renditions
+from ..freshness import store, surrogates
+from ..media.images import discard, files_of, make_renditions
+from ..models import Article, Organization
+from . import bulk_changes
 from .imports import import_copy
-from .models import Article, Organization
 
 log = logging.getLogger(__name__)
 
@@ -50,26 +43,6 @@ def import_wire(name: str, data: str, outlet: int | None = None, user: int | Non
     result = import_copy(name, base64.b64decode(data), outlet=source, user=by)
     if result.error:
         log.warning("wire file %s not imported: %s", name, result.error)
-
-
-@app.periodic(cron="* * * * * */15", periodic_id="stories-go-live")
-@jobs.task("stories.go_live", queueing_lock="stories-go-live")
-def go_live(timestamp: int) -> None:
-    """A scheduled story goes live at its moment, its listings and the edge
-    purged, with no reader needing to ask first (``moments.schedule``)."""
-    moments.schedule()
-
-
-@jobs.task("search.index")
-def index_stories(model: str, ids: list[int]) -> None:
-    """Stories' search fields, read as they are when it runs: run twice, the same fields."""
-    search.index_many(apps.get_model(model).objects.filter(pk__in=ids))
-
-
-@jobs.task("edge.purge")
-def purge_edge(keys: list[str], hard: bool = True) -> None:
-    """A purge sent to the edge, retried until it takes it (freshness/edge.py)."""
-    edge.send_purge(keys, hard)
 
 
 @jobs.task("desk.bulk_change", queue=jobs.LONG)

@@ -23,10 +23,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import signals
-from .models import Article, Byline, StateChange
-from .models.revised import STORED_FIELDS
-from .models.translated import slot_taken
+from .. import signals
+from ..models import Article, Byline, StateChange
+from ..models.revised import STORED_FIELDS
+from ..models.translated import slot_taken
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"

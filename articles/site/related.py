@@ -19,7 +19,7 @@ names, its section and its own links (``articles/freshness/pieces.py``): an edit
 edit of a headline anywhere leaves them kept, a story published that names
 the same minister does not; made, both lists come in one query
 (``side_stories``). The page keeps what it shows of them by those ids
-(story_page.py), and fetches the stories they name, in one query, only to make
+(site/views.py), and fetches the stories they name, in one query, only to make
 that again.
 """
 
@@ -40,8 +40,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from .freshness import edge, pieces, surrogates
-from .models import Article, Event, Section, TaggedArticle
+from ..freshness import edge, pieces, surrogates
+from ..models import Article, Event, Section, TaggedArticle
 
 LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}

@@ -4,7 +4,7 @@ search engines read who, what, when and where without guessing."""
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Article, Country, Event, Organization, Participant
+from ..models import Article, Country, Event, Organization, Participant
 
 PUBLISHER = {"@type": "NewsMediaOrganization", "name": "Toà soạn"}
 

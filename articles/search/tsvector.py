@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from .slugs import fold
+from ..text.slugs import fold
 
 WEIGHTS = "ABC"
 

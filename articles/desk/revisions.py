@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-from .models import Article
+from ..models import Article
 
 COMPARED = [
     "headline", "slug", "sapo", "body", "status", "published_at", "section",

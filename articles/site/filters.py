@@ -16,12 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .bounded import among
-from .freshness import edge, pieces, surrogates
-from .kinds import KINDS, Kind
-from .models import Article
-from .sanitize import xml_safe_data
+from .. import search
+from ..freshness import edge, pieces, surrogates
+from ..kinds import KINDS, Kind
+from ..models import Article
+from ..models.bounded import among
+from ..text.sanitize import xml_safe_data
 
 
 class DateInput(forms.DateInput):
@@ -149,7 +149,7 @@ class ArticleFilterBase(ReadersFilterSet):
         other filters leave, not the newest of the whole archive."""
         queryset = super().filter_queryset(queryset)
         query = self.form.cleaned_data.get("q")
-        return queryset.search(query) if query else queryset
+        return search.search(queryset, query) if query else queryset
 
     @property
     def is_filtering(self) -> bool:

@@ -12,11 +12,11 @@ from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .freshness import edge, surrogates
-from .kinds import KINDS, Kind
-from .models import Article
-from .models.base import address
-from .models.translated import site_order
+from ..freshness import edge, surrogates
+from ..kinds import KINDS, Kind
+from ..models import Article
+from ..models.base import address
+from ..models.translated import site_order
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000

@@ -16,12 +16,12 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .amounts import outcome_amount
+from ..freshness import edge, surrogates
+from ..kinds import KINDS, Kind
+from ..models import Article, Byline
+from ..text.amounts import outcome_amount
+from ..text.sanitize import xml_safe
 from .commitments import chosen
-from .freshness import edge, surrogates
-from .kinds import KINDS, Kind
-from .models import Article, Byline
-from .sanitize import xml_safe
 
 FEED_LENGTH = 30
 

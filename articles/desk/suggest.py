@@ -19,8 +19,8 @@ import ahocorasick
 from django.core.cache import cache
 from django.db import transaction
 
-from .kinds import BY_NAME
-from .slugs import fold
+from ..kinds import BY_NAME
+from ..text.slugs import fold
 
 SUGGESTED = ("country", "organization", "person", "event")
 SHORT = 3

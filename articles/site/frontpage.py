@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
 
-from .models import Article, Pin, Section
+from ..models import Article, Pin, Section
 
 TOP_SLOTS = 4
 PER_SECTION = 4

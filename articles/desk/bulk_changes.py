@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from newsroom import jobs
 
-from . import search, workflow
-from .freshness import store
+from .. import search
+from ..freshness import store
+from ..models import Article, BulkChange, CopyFile
+from . import workflow
 from .imports import import_copy
-from .models import Article, BulkChange, CopyFile
 
 BATCH = 100
 # At most this many stories in one change: past it, the desk narrows the list first.

@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .amounts import amount_text
+from ..freshness import edge, surrogates
+from ..kinds import BY_NAME, Kind
+from ..models import PARTIES, Article, Event, Outcome
+from ..models.base import address
+from ..text.amounts import amount_text
 from .filters import ReadersFilterSet
-from .freshness import edge, surrogates
-from .kinds import BY_NAME, Kind
-from .models import PARTIES, Article, Event, Outcome
-from .models.base import address
 
 # Filters that name a thing by slug: whoever made or received it, and the event.
 PARTY_KINDS = [BY_NAME[name] for name in ("organization", "person", "country")]
