@@ -36,7 +36,7 @@ serve: install
 	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-# The benchmark of issue 6: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
+# The benchmarks: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
 # Redis at 127.0.0.1 (its db 15 is flushed), wrk, and Varnish for the edge's figures
 # (bench/edge.py). Loads 100k stories the first time; bench/load.py times a load
 # of 100k into a database of its own. Every part runs; make fails if one did.
@@ -54,7 +54,7 @@ bench: install
 	$(PY) bench/desk.py --sizes 100000,1000000 || failed=1; \
 	exit $$failed
 
-# The desk at archive scale (issue 20): each admin page an editor uses daily, p95 and
+# The desk at archive scale: each admin page an editor uses daily, p95 and
 # queries at 100k and 1M stories on PostgreSQL, changes to 10,000 stories at once, and
 # the tables that grow with the desk's work (bench/desk.py; bench/results/desk-latest.md).
 # The first run loads the million (seed_demo, about 15 min); part of make bench.

@@ -1,4 +1,4 @@
-"""The desk at archive scale (issue 20): each admin page an editor uses daily,
+"""The desk at archive scale: each admin page an editor uses daily,
 signed in as an editor, timed in-process (Django's test client, DEBUG off) on
 PostgreSQL at each archive size, with its number of queries; then changes to
 10,000 stories at once (the list's actions, as their job runs them), and how

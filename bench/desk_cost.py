@@ -1,4 +1,4 @@
-"""What one editor's save costs the machine (issue 17's busy desk): the
+"""What one editor's save costs the machine (a busy desk): the
 production server (gunicorn, page cache on Redis) behind Varnish, at 1k stories
 on PostgreSQL (bench/run.py's archive), and no readers at all.
 

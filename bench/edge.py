@@ -1,4 +1,4 @@
-"""The edge cache and a busy desk (issue 17): the production server (gunicorn,
+"""The edge cache and a busy desk: the production server (gunicorn,
 page cache on Redis) behind Varnish with deploy/varnish/default.vcl, on
 loopback, at 1k stories on PostgreSQL (bench/run.py's archive).
 

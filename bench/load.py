@@ -1,4 +1,4 @@
-"""Loading an archive (issue 17): ``seed_demo --stories N`` into a new
+"""Loading an archive: ``seed_demo --stories N`` into a new
 PostgreSQL database (migrated, with the seed stories), timed from the command's
 start to its end, against the budget of 90 s for 100k stories (and in proportion
 for another number: ``--stories 1000000`` has 900 s, and its own results file).

@@ -1,4 +1,4 @@
-"""Readers and an editor at once (issue 7): 64 connections read the home page
+"""Readers and an editor at once: 64 connections read the home page
 and a story for 60 s from the production server on loopback (page cache on,
 as in production) while an editor, signed in to the admin of that same server,
 writes, publishes, edits and unpublishes stories through its forms, as a

@@ -14,7 +14,7 @@ For each archive size it
    figure; then wrk measures the warm cache); wrk loads each page and the
    bare ``/healthz`` view, the framework's floor.
 Then 64 connections for 60 s on the home and story pages at the largest size,
-with the page cache on as in production; checks the budgets of issue 6 and
+with the page cache on as in production; checks the pages' budgets and
 writes a Markdown report to bench/results/ (and prints it).
 """
 

@@ -1,5 +1,5 @@
 """The statements an editor's save of a story and a reporter's save of a draft
-run, by kind and table, as tests/test_save_queries.py counts them (on SQLite by
+run, by kind and table, as tests/desk/test_save_queries.py counts them (on SQLite by
 default; with DATABASE_URL, on that database).
 
     .venv/bin/python bench/save_queries.py

@@ -56,7 +56,7 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _edge_purges_once(monkeypatch):
     """Each purge is sent to the edge once, not again seconds later, when a test and
-    its edge may be gone (tests/test_edge.py tries the second one)."""
+    its edge may be gone (tests/freshness/test_edge.py tries the second one)."""
     from articles.freshness import edge
 
     monkeypatch.setattr(edge, "AGAIN_SECONDS", 0)
