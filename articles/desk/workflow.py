@@ -16,7 +16,9 @@ the desk's log, search and the readers' pages' freshness subscribe).
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -42,31 +44,33 @@ MOVES: dict[str, set[str]] = {
 EDITORIAL = {Status.PUBLISHED, Status.ARCHIVED}
 # A story that does not exist yet (or any more) moves as a new draft would.
 NEW = ""
+# Whoever asks: a member of staff (the desk lets nobody else in).
+Who = User
 
 
-def can_publish(user) -> bool:
-    return user.has_perm(PUBLISH_PERMISSION)
+def can_publish(user: Who) -> bool:
+    return bool(user.has_perm(PUBLISH_PERMISSION))
 
 
-def own_stories(user) -> Q:
+def own_stories(user: Who) -> Q:
     """A reporter's stories: those they created, and those that carry their byline."""
     bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
     return Q(created_by=user) | Q(Exists(bylined))
 
 
-def visible_to(user, articles: QuerySet) -> QuerySet:
+def visible_to(user: Who, articles: QuerySet[Article]) -> QuerySet[Article]:
     """What the desk shows ``user``: every story to an editor; to a reporter their
     own, whatever the status, and nobody else's drafts, revisions or previews."""
     return articles if can_publish(user) else articles.filter(own_stories(user))
 
 
-def is_own(user, article: Article) -> bool:
+def is_own(user: Who, article: Article) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
     return article.bylines.filter(author__user=user).exists()
 
 
-def can_edit(user, article: Article) -> bool:
+def can_edit(user: Who, article: Article) -> bool:
     """Editors edit any story; reporters their own, until it leaves the desk."""
     if can_publish(user):
         return True
@@ -75,7 +79,7 @@ def can_edit(user, article: Article) -> bool:
     return article.status in (Status.DRAFT, Status.REVIEW) and is_own(user, article)
 
 
-def check(user, article: Article, old: str, new: str) -> None:
+def check(user: Who, article: Article, old: str, new: str) -> None:
     """Raise ``PermissionDenied`` with a reason if ``user`` may not move
     ``article`` from ``old`` (``NEW`` for a story not in the database) to ``new``."""
     old = old or Status.DRAFT
@@ -105,10 +109,10 @@ class Stored:
     updated_by_id: int | None = None
     # Judged while the row still says what it says now (a restore rewrites its bylines too).
     editable: bool = True
-    row: dict | None = None  # the row as read (None: not read here)
+    row: dict[str, Any] | None = None  # the row as read (None: not read here)
 
     @classmethod
-    def read(cls, pk, user=None) -> "Stored":
+    def read(cls, pk: int, user: Who | None = None) -> "Stored":
         """The stored story ``pk`` (``Stored()`` if there is none), locked until
         the transaction ends."""
         row = Article.objects.select_for_update().filter(pk=pk).values(*STORED_FIELDS).first()
@@ -117,7 +121,7 @@ class Stored:
         return cls.of(Article(pk=pk, **row), user)
 
     @classmethod
-    def of(cls, article: Article, user=None) -> "Stored":
+    def of(cls, article: Article, user: Who | None = None) -> "Stored":
         """``article`` as read from the database (and locked) by the caller, not
         changed since."""
         row = {name: getattr(article, name) for name in STORED_FIELDS}
@@ -126,7 +130,9 @@ class Stored:
         return cls(row["status"], row["updated_at"], row["updated_by_id"], editable, row)
 
 
-def note(article: Article, user, action: str, text: str = "", **fields) -> StateChange:
+def note(
+    article: Article, user: Who | None, action: str, text: str = "", **fields: Any
+) -> StateChange:
     """An entry in the desk's log: ``action`` on ``article`` by ``user``, now."""
     return StateChange.objects.create(
         article=article,
@@ -141,7 +147,7 @@ def note(article: Article, user, action: str, text: str = "", **fields) -> State
 
 
 @transaction.atomic
-def delete(article: Article, user) -> None:
+def delete(article: Article, user: Who) -> None:
     """Delete ``article`` for ``user`` (the admin has judged who may), noted in
     the log, which keeps the entry and the story's earlier ones."""
     note(article, user, StateChange.Action.DELETION)
@@ -149,7 +155,7 @@ def delete(article: Article, user) -> None:
 
 
 def save(
-    article: Article, user, stored: Stored | None = None, *, restored: bool = False
+    article: Article, user: Who, stored: Stored | None = None, *, restored: bool = False
 ) -> Article:
     """Save ``article`` for ``user``: the one place a story's status changes.
 
@@ -218,7 +224,9 @@ def was_published(article: Article, stored: Stored) -> bool:
     return StateChange.objects.filter(published, story_pk=article.pk).exists()
 
 
-def transition(article: Article, new: str, user, when=None) -> Article:
+def transition(
+    article: Article, new: str, user: Who, when: datetime.datetime | None = None
+) -> Article:
     """Move ``article`` to ``new`` for ``user``, or raise ``PermissionDenied``
     (leaving ``article`` as it was)."""
     before = article.status, article.published_at
@@ -233,7 +241,7 @@ def transition(article: Article, new: str, user, when=None) -> Article:
 
 
 @transaction.atomic
-def add_tag(article: Article, name: str, user) -> Article:
+def add_tag(article: Article, name: str, user: Who) -> Article:
     """Give ``article`` the tag ``name`` for ``user``: an edit, judged as one."""
     save(article, user)
     article.tags.add(name)

@@ -25,12 +25,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from newsroom import jobs, metrics, replicas
 from newsroom.shown import is_recording, recording, show  # noqa: F401  (public here too)
@@ -95,11 +95,11 @@ class EdgeSettingsMiddleware:
     or session cookie is not kept there (no ``xkey``), and the error is logged: such
     an edge would send the desk's requests through the cache without cookies."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.warned = False
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         given = request.headers.get(DESK_HEADER)
         if given is not None and given != desk_marker() and HEADER in response:
@@ -174,7 +174,7 @@ class Sender:
     that came while it was sending (an import of a hundred stories is a few
     requests, not a hundred)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.queue: queue.Queue[tuple[set[str], bool]] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()

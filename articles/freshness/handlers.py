@@ -4,7 +4,10 @@ may move the next scheduled moment has it read again (moments.py). The desk's
 records of its own work (its log, a change to many stories, the files of an
 import) are on no reader's page: writing them purges nothing."""
 
+from typing import Any
+
 from django.apps import apps
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -19,7 +22,9 @@ CONTENT = [
 
 
 @receiver(story_saved)
-def purge_saved_story(sender, story, before, **kwargs):
+def purge_saved_story(
+    sender: type[Article], story: Article, before: dict[str, Any] | None, **kwargs: Any
+) -> None:
     hard = surrogates.withdrawn(story, before)  # unpublished: gone from the edge outright
     store.purge(surrogates.story_changed(story, before), hard=hard)
     if before is None or any(before[f] != getattr(story, f) for f in ("status", "published_at")):
@@ -27,7 +32,7 @@ def purge_saved_story(sender, story, before, **kwargs):
 
 
 @receiver(story_deleted)
-def purge_deleted_story(sender, story, **kwargs):
+def purge_deleted_story(sender: type[Article], story: Article, **kwargs: Any) -> None:
     stored = {field: getattr(story, field) for field in surrogates.PLACE}
     store.purge(surrogates.story_changed(story, stored, gone=True), hard=True)
     moments.reschedule()
@@ -35,16 +40,23 @@ def purge_deleted_story(sender, story, **kwargs):
 
 @receiver(post_save, sender=Pin)
 @receiver(post_delete, sender=Pin)
-def reschedule_pins(sender, **kwargs):
+def reschedule_pins(sender: type[Pin], **kwargs: Any) -> None:
     """A pin's end is a moment the home page changes by itself."""
     moments.reschedule()
 
 
-def purge_row(sender, instance, **kwargs):
+def purge_row(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     store.purge(surrogates.row_changed(instance))
 
 
-def purge_links(sender, instance, action, model, pk_set, **kwargs):
+def purge_links(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
     if action.startswith("post_"):
         own = {surrogates.key(instance)}
         if not isinstance(instance, Article):
@@ -57,8 +69,8 @@ for model in CONTENT:
         post_save.connect(purge_row, sender=model, dispatch_uid=f"edge-saved-{model.__name__}")
         post_delete.connect(purge_row, sender=model, dispatch_uid=f"edge-gone-{model.__name__}")
     for field in model._meta.local_many_to_many:
-        if field.remote_field.through._meta.auto_created:
-            through = field.remote_field.through
+        through: type[models.Model] = field.remote_field.through  # type: ignore[assignment]
+        if through._meta.auto_created:
             m2m_changed.connect(
                 purge_links, sender=through, dispatch_uid=f"edge-{through.__name__}"
             )

@@ -12,6 +12,7 @@ may move a moment (a story's status or time, a pin) has it read again.
 """
 
 import datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -26,7 +27,7 @@ from .cache_keys import SCHEDULE
 UNKNOWN = "unknown"
 
 
-def _moment_passed() -> dict:
+def _moment_passed() -> dict[str, Any]:
     """A schedule to be read again, once the moment the one kept was for, if it
     has passed, has purged what changed at it."""
     previous = cache.get(SCHEDULE) or {"due": None}
@@ -42,7 +43,7 @@ def _read_again() -> None:
     cache.set(SCHEDULE, _moment_passed(), None)
 
 
-def reschedule(**kwargs) -> None:
+def reschedule(**kwargs: Any) -> None:
     """Have the next scheduled moment read again: a save may have moved it.
 
     Again when the surrounding transaction commits, so that a moment read by
@@ -53,7 +54,7 @@ def reschedule(**kwargs) -> None:
         transaction.on_commit(_read_again)
 
 
-def schedule(stored: dict | None = None, *, read: bool = True) -> dict:
+def schedule(stored: dict[str, Any] | None = None, *, read: bool = True) -> dict[str, Any]:
     """When pages next change by themselves (``due``: a timestamp, or None), after
     purging what changed at a moment that has passed.
 

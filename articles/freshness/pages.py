@@ -21,6 +21,8 @@ themselves (``moments.py``): an edge may keep a page until then at most.
 import functools
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -81,7 +83,7 @@ def _keepable(response: HttpResponse) -> bool:
     )
 
 
-def _mark(response: HttpResponse, current: dict) -> HttpResponse:
+def _mark(response: HttpResponse, current: dict[str, Any]) -> HttpResponse:
     """Browsers may keep a page but must ask again (a 304 is cheap), and a
     signed-in reader's request (with its cookie) is another page."""
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
@@ -89,7 +91,7 @@ def _mark(response: HttpResponse, current: dict) -> HttpResponse:
     return _edge_age(response, current)
 
 
-def _edge_age(response: HttpResponse, current: dict) -> HttpResponse:
+def _edge_age(response: HttpResponse, current: dict[str, Any]) -> HttpResponse:
     """An edge that the app purges (``EDGE_CACHE_URL``) may keep the page
     (``s-maxage``), at most until pages next change by themselves (a scheduled
     story goes live); no other shared cache may, since nothing would tell it of
@@ -132,13 +134,14 @@ class Lookup:
                 cache.set(checked, token, settings.PAGE_CACHE_SECONDS)
         self.page = page
 
-    def response(self, request: HttpRequest, page: HttpResponse | None = None):
-        """``page`` (by default the cached one, if any) or a 304 if the reader's
-        copy is current; None without a page: that the address is a page at all
-        (not a 404) is only known once there is one."""
-        page = page if page is not None else self.page
-        if page is None:
-            return None
+    def response(self, request: HttpRequest) -> HttpResponse | None:
+        """The cached page, or a 304 if the reader's copy is current; None without
+        a page: that the address is a page at all (not a 404) is only known once
+        there is one."""
+        return None if self.page is None else self.answer(request, self.page)
+
+    def answer(self, request: HttpRequest, page: HttpResponse) -> HttpResponse:
+        """``page``, or a 304 if the reader's copy is current."""
         not_modified = get_conditional_response(request, etag=self.etag, last_modified=self.changed)
         if not_modified is not None:
             return self.mark(not_modified)
@@ -175,7 +178,7 @@ class PageCacheMiddleware:
     as they leave the middleware below. A request carrying a session cookie
     (staff) goes on to the view, which decides."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         prefixes = (
             "healthz",
@@ -208,7 +211,7 @@ class PageCacheMiddleware:
             if not getattr(response, KEEP, False):
                 return response
             if lookup.store(response):  # marked as it is kept
-                return lookup.response(request, response)
+                return lookup.answer(request, response)
             return _mark(response, lookup.current)
         response = self.get_response(request)
         if getattr(response, KEEP, False):
@@ -216,14 +219,14 @@ class PageCacheMiddleware:
         return response
 
 
-def cache_public_page(view):
+def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Let ``PageCacheMiddleware`` keep ``view``'s pages for readers, and the edge
     too; signed-in users always get a fresh page. Readers' pages are read only:
     another method than GET or HEAD would render past the cache."""
 
     @require_safe
     @functools.wraps(view)
-    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _is_signed_in(request):
             response = _rendered(view(request, *args, **kwargs))
             add_never_cache_headers(response)

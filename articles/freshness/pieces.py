@@ -20,7 +20,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -89,12 +89,17 @@ def _made(key: str, checked: str, make: Callable[[], T], started: int, note: boo
     return value
 
 
+def _folders(engine: dict[str, Any]) -> list[str]:
+    """The template folders a ``TEMPLATES`` entry names."""
+    return list(engine.get("DIRS", ()))
+
+
 @functools.cache
 def release() -> str:
     """A digest of what makes the pieces: the project's code, templates and
     translations, read once per process."""
     base = Path(settings.BASE_DIR)
-    roots = {Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", ())}
+    roots = {Path(folder) for engine in settings.TEMPLATES for folder in _folders(engine)}
     roots |= {Path(d) for d in settings.LOCALE_PATHS}
     roots |= {Path(a.path) for a in apps.get_app_configs() if Path(a.path).is_relative_to(base)}
     digest = hashlib.blake2b(digest_size=8)

@@ -11,6 +11,7 @@ is dropped, here and at the edge (``edge.py``).
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -34,7 +35,7 @@ def purged_here() -> int:
 
 
 @contextmanager
-def batched():
+def batched() -> Iterator[None]:
     """Purge once, at the block's end, every key purged inside it: a change to
     many stories would otherwise purge the front page once per story."""
     pending: dict[bool, set[str]] = {False: set(), True: set()}
@@ -47,28 +48,28 @@ def batched():
         purge(pending[False] - pending[True])
 
 
-def purge(keys, *, hard: bool = False) -> None:
+def purge(keys: Iterable[str], *, hard: bool = False) -> None:
     """Drop every page that shows any of ``keys``, here and at the edge. Here at
     once and again when the transaction commits, so that a page another request
     renders in between, from what the database held before, is not kept either.
     At the edge an edit's pages stay as stale copies, for when no app server
     answers; ``hard`` (a story withdrawn) drops them outright (edge.py)."""
-    keys = set(keys)
-    if not keys:
+    dropped = set(keys)
+    if not dropped:
         return
     pending = _pending.get()
     if pending is not None:
-        pending[hard] |= keys
+        pending[hard] |= dropped
         return
     # The replicas are told the change's place in the primary's log before the
     # pages are dropped, once it is committed (replicas.py).
     if not connection.in_atomic_block:
         replicas.record_write()
-    _forget(keys)
+    _forget(dropped)
     if connection.in_atomic_block:
         transaction.on_commit(replicas.record_write)
-        transaction.on_commit(lambda: _forget(keys))
-    edge.purge(keys, hard=hard)
+        transaction.on_commit(lambda: _forget(dropped))
+    edge.purge(dropped, hard=hard)
 
 
 def _forget(keys: set[str]) -> None:
@@ -82,7 +83,7 @@ def _forget(keys: set[str]) -> None:
     _purged_here += 1
 
 
-def versions_now(keys) -> tuple[dict[str, int | None], str | None]:
+def versions_now(keys: Iterable[str]) -> tuple[dict[str, int | None], str | None]:
     """The versions of ``keys`` now (None: lost), and the ``ENDED`` token they
     hold as of (None if no purge has ended yet)."""
     now = cache.get_many([ENDED, *(VERSION + key for key in keys)])
@@ -96,20 +97,21 @@ def unchanged(versions: dict[str, int], now: dict[str, int | None]) -> bool:
     return all(now.get(key) == version for key, version in versions.items())
 
 
-def versions_since(keys, started: int) -> tuple[dict[str, int], str | None] | None:
+def versions_since(keys: Iterable[str], started: int) -> tuple[dict[str, int], str | None] | None:
     """The versions of ``keys`` for what shows them, made since purge number
     ``started`` began, and the ``ENDED`` token they are current as of; None if
     one of them was purged while it was being made: it must not be kept."""
     found = cache.get_many([ENDED, *(VERSION + key for key in keys)])
-    versions = {key: found.get(VERSION + key) for key in keys}
+    versions: dict[str, int | None] = {key: found.get(VERSION + key) for key in keys}
     # Current as of the token read with the versions, if they were all there.
     checked = None if None in versions.values() else found.get(ENDED)
     for key in [key for key, version in versions.items() if version is None]:
         # Never purged, or lost: from now on, as of no purge (unless a purge came first).
         versions[key] = 0 if cache.add(VERSION + key, 0, None) else cache.get(VERSION + key)
-    if any(version is None or version > started for version in versions.values()):
+    kept = {key: version for key, version in versions.items() if version is not None}
+    if len(kept) < len(versions) or any(version > started for version in kept.values()):
         return None
-    return versions, checked
+    return kept, checked
 
 
 def digest(text: str) -> str:

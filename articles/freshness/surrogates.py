@@ -20,6 +20,8 @@ Three kinds of key:
   other sections', nor the pages of other stories.
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -35,18 +37,18 @@ REVISED = "revised"
 # A story's fields that decide which listings hold it, and where.
 PLACE = ("status", "published_at", "section_id", "language")
 LISTED_BY = {kind.model._meta.model_name for kind in KINDS}
-EVERY_KIND = tuple(f"all-{name}" for name in sorted(LISTED_BY))
+EVERY_KIND = tuple(f"all-{name}" for name in sorted(LISTED_BY, key=str))
 # The kinds readers know only through published stories (a tag): which of them the
 # menus, filters, sitemaps and the API list changes as stories come and go.
 SHOWN_BY_STORIES = {f"all-{kind.model._meta.model_name}" for kind in KINDS if kind.shown_when}
 
 
-def key_of(model: type[models.Model], pk) -> str:
+def key_of(model: type[models.Model], pk: object) -> str:
     """``key`` of row ``pk`` of ``model``, without the row at hand."""
     return f"{model._meta.model_name}-{pk}"
 
 
-def listing(model: type[models.Model] | models.Model, pk) -> str:
+def listing(model: type[models.Model] | models.Model, pk: object) -> str:
     return f"list-{model._meta.model_name}-{pk}"
 
 
@@ -59,13 +61,13 @@ def show_listing(thing: models.Model) -> None:
     edge.show(key(thing), listing(thing, thing.pk))
 
 
-def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]:
+def story_changed(story: Article, stored: dict[str, Any] | None, *, gone: bool = False) -> set[str]:
     """The keys a story's save (``stored``: its row before, None if new) or
     deletion makes stale."""
     keys = {key(story)}
     if story.pk is None:
         return keys
-    was_public = bool(stored) and stored["status"] == story.Status.PUBLISHED
+    was_public = stored is not None and stored["status"] == story.Status.PUBLISHED
     if not (was_public or story.status == story.Status.PUBLISHED):
         return keys  # a draft: nothing readers see has changed
     keys.add(REVISED)
@@ -80,20 +82,20 @@ def story_changed(story, stored: dict | None, *, gone: bool = False) -> set[str]
     return keys
 
 
-def withdrawn(story, stored: dict | None, *, gone: bool = False) -> bool:
+def withdrawn(story: Article, stored: dict[str, Any] | None, *, gone: bool = False) -> bool:
     """Whether a save (``stored``: the row before) or deletion takes a story away
     from readers: its pages must then go from the edge outright, never to be
     served again as a stale copy, even while no app server answers."""
     now = timezone.now()
 
-    def public(status, published_at) -> bool:
+    def public(status: str, published_at: Any) -> bool:
         return status == story.Status.PUBLISHED and (published_at is None or published_at <= now)
 
-    was = bool(stored) and public(stored["status"], stored["published_at"])
+    was = stored is not None and public(stored["status"], stored["published_at"])
     return was and (gone or not public(story.status, story.published_at))
 
 
-def named_by(story) -> set[str]:
+def named_by(story: Article) -> set[str]:
     """The listings that hold ``story``: its section's and those of every thing it
     names (kinds.py), and the trips of the meetings it covers."""
     keys = set()
@@ -107,7 +109,9 @@ def named_by(story) -> set[str]:
     return keys | {listing(Event, pk) for pk in trips}
 
 
-def links_changed(owner: models.Model, model: type[models.Model], pks) -> set[str]:
+def links_changed(
+    owner: models.Model, model: type[models.Model], pks: list[Any] | set[Any] | None
+) -> set[str]:
     """Many-to-many links between ``owner`` and rows ``pks`` of ``model`` were
     added or removed: both ends, and the listings of whichever end lists stories
     (a story linked to an organization, an outcome to the stories reporting it),
@@ -137,11 +141,12 @@ def row_changed(row: models.Model) -> set[str]:
     points to (an alias's organization, a participant's event), and the listings
     of a link between a story and a thing (a byline, a tag on a story)."""
     keys = {key(row)}
-    pointed = {}
+    pointed: dict[type[models.Model], Any] = {}
     for field in row._meta.concrete_fields:
         if field.is_relation and (pk := getattr(row, field.attname)) is not None:
-            pointed[field.related_model] = pk
-            keys.add(key_of(field.related_model, pk))
+            related: type[models.Model] = field.related_model  # type: ignore[assignment]
+            pointed[related] = pk
+            keys.add(key_of(related, pk))
     if Article in pointed:
         # a link between a story and a thing (a byline, a tag on a story): the
         # thing's listing, and the story's own links
@@ -149,7 +154,7 @@ def row_changed(row: models.Model) -> set[str]:
     name = row._meta.model_name
     if name in LISTED_BY:
         keys.add(everything(type(row)))
-    return keys | ALSO.get(name, set())
+    return keys | ALSO.get(str(name), set())
 
 
 # What else rows of these models change: the tracker, the pins, a story's revision
@@ -163,6 +168,6 @@ ALSO = {
 }
 
 
-def _listed(model) -> bool:
+def _listed(model: type[models.Model]) -> bool:
     """A listing key of its rows exists: the kinds', and a story's own links."""
     return model is Article or model._meta.model_name in LISTED_BY

@@ -4,6 +4,7 @@ that what stories name cannot be deleted while they name it."""
 
 import functools
 import zoneinfo
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -96,7 +97,7 @@ class SluggedModel(models.Model):
             return english
         return getattr(self, self.slug_source)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(self, getattr(self, self.slug_source))
         super().save(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Stories: what readers may see of them, their bylines, tags and former addresses."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -79,7 +81,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
         return self.filter(pk__in=covering.values("article"))
 
-    def naming(self, *things):
+    def naming(self, *things: models.Model) -> "ArticleQuerySet":
         """Stories that name any of ``things``, all of one kind: organizations,
         people, authors, tags or events (a story naming two is there twice). The
         relation is the story's many-to-many field to their model."""
@@ -87,7 +89,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         relation = next(f.name for f in self.model._meta.many_to_many if f.related_model is model)
         return self.filter(**{f"{relation}__in": things})
 
-    def published(self):
+    def published(self) -> "ArticleQuerySet":
         """What readers may see: published, and not scheduled for later.
 
         A story imported without a stated publication time stays visible;
@@ -103,7 +105,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         """The stories that had ``slug`` as an address before a rename."""
         return self.filter(former_slugs__slug=slug) if slug else self.none()
 
-    def scheduled(self):
+    def scheduled(self) -> "ArticleQuerySet":
         """Published with a time still to come: hidden until it comes."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
@@ -240,7 +242,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         constraints = Translated.Meta.constraints
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.stored()  # before anything changes what it is judged against
         try:
             self._save_judged(*args, **kwargs)

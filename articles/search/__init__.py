@@ -23,6 +23,7 @@ import functools
 import operator
 import re
 import unicodedata
+from typing import Any
 
 from django.db import connections
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
@@ -30,6 +31,7 @@ from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ..models import Article
 from ..models.bounded import among
 from ..text.slugs import fold
 from . import tsvector
@@ -71,7 +73,7 @@ def terms(query: str) -> list[str]:
 # -- querying
 
 
-def search(articles: QuerySet, query: str) -> QuerySet:
+def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     """``articles`` that match ``query``, best first, each with a ``rank``."""
     words = terms(query)
     if not words:
@@ -81,7 +83,9 @@ def search(articles: QuerySet, query: str) -> QuerySet:
     return _search_sqlite(articles, query, words)
 
 
-def _search_postgres(articles, query, words):
+def _search_postgres(
+    articles: QuerySet[Article], query: str, words: list[str]
+) -> QuerySet[Article]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).lower()
@@ -113,14 +117,14 @@ def _search_postgres(articles, query, words):
     ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
 
 
-def _newest(articles, query) -> QuerySet:
+def _newest(articles: QuerySet[Article], query: Any) -> QuerySet[Article]:
     """The newest ``CANDIDATES`` stories matching ``query`` (found in the GIN index),
     asked so that a table never analysed is not read once per story (bounded.py)."""
     newest = articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")
     return articles.filter(among("pk", newest[:CANDIDATES]))
 
 
-def _respelled(words: list[str], using: str):
+def _respelled(words: list[str], using: str) -> Any:
     """Each word OR the archive's words nearest to it in spelling, all of them
     ANDed; None if one of them is like nothing the archive holds. Read where the
     stories are (``using``: a reader's replica)."""
@@ -144,7 +148,7 @@ def _respelled(words: list[str], using: str):
     return combined
 
 
-def teach_sqlite_unicode_lower(sender, connection, **kwargs):
+def teach_sqlite_unicode_lower(sender: Any, connection: Any, **kwargs: Any) -> None:
     """SQLite's LOWER() and LIKE fold ASCII only: give it Python's lower()
     (connected to each new connection when the app is ready)."""
     if connection.vendor == "sqlite":
@@ -156,14 +160,14 @@ class UnicodeLower(Func):
     output_field = TextField()
 
 
-def _search_sqlite(articles, query, words):
+def _search_sqlite(articles: QuerySet[Article], query: str, words: list[str]) -> QuerySet[Article]:
     raw = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH]).strip().lower()
     window = articles.order_by(*NEWEST_FIRST).values("pk")[:SQLITE_WINDOW]
     matching = articles.filter(pk__in=window)
     for word in words:
         matching = matching.filter(search_text__contains=word)
 
-    def bonus(condition, points):
+    def bonus(condition: Q, points: int) -> Case:
         return Case(When(condition, then=Value(points)), default=Value(0))
 
     folded_phrase = " ".join(words)

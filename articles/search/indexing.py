@@ -5,8 +5,10 @@ its folded text (``search_text``) and, on PostgreSQL, its weighted
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 import nh3
 from django.db import connection
@@ -14,6 +16,7 @@ from django.db.models import QuerySet
 
 from newsroom import jobs
 
+from ..models import Article
 from ..text.slugs import fold
 from . import tsvector
 from .tsvector import WEIGHTS
@@ -27,13 +30,17 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def document(article, names: list[str] | None = None) -> dict[str, str]:
+def document(article: Article, names: list[str] | None = None) -> dict[str, str]:
     """The story's searchable text by weight: what it names is found by every
     name it goes by (``Mỹ``, ``United States``). ``names`` are read from its
     relations with ``.all()`` (``index_many`` prefetches them for a whole
     batch), unless the caller has them at hand (``seed_demo``, before saving)."""
     if names is None:
-        named = [*article.countries.all(), *article.organizations.all(), *article.people.all()]
+        named: list[Any] = [
+            *article.countries.all(),
+            *article.organizations.all(),
+            *article.people.all(),
+        ]
         names = [
             *(tag.name for tag in article.tags.all()),
             *(thing.name for thing in named),
@@ -59,17 +66,17 @@ NAMED = ("tags", "countries__aliases", "organizations__aliases", "people__aliase
 
 
 # model -> its rows to index when the batch ends: id -> the story saved (None: read it then)
-_pending: ContextVar[dict[type, dict[int, object]] | None] = ContextVar(
+_pending: ContextVar[dict[type[Article], dict[int, Article | None]] | None] = ContextVar(
     "search_pending", default=None
 )
 
 
 @contextmanager
-def batched():
+def batched() -> Iterator[None]:
     """Index each story touched inside the block once, at its end: one admin save
     moves the story, its tags, bylines and links, and each would re-index it. A
     story saved in the block is indexed as saved, its names read in one query."""
-    pending: dict[type, dict[int, object]] = {}
+    pending: dict[type[Article], dict[int, Article | None]] = {}
     token = _pending.set(pending)
     try:
         yield
@@ -89,7 +96,7 @@ def batched():
                 refresh(model.objects.filter(pk__in=unread))
 
 
-def index(article) -> None:
+def index(article: Article) -> None:
     """Bring one story's search fields up to date (at the end of a ``batched`` block)."""
     pending = _pending.get()
     if pending is not None:
@@ -101,7 +108,7 @@ def index(article) -> None:
     _write(type(article), [(article.pk, document(article, names_of(article)))])
 
 
-def index_by_pk(model, pk: int) -> None:
+def index_by_pk(model: type[Article], pk: int) -> None:
     """``index`` for a story known by its id (a byline or a tag of it changed)."""
     pending = _pending.get()
     if pending is not None:
@@ -110,7 +117,7 @@ def index_by_pk(model, pk: int) -> None:
     refresh(model.objects.filter(pk=pk))
 
 
-def names_of(article) -> list[str]:
+def names_of(article: Article) -> list[str]:
     """The names ``document`` reads from a story's relations, in one query
     whatever it names: an editor's save read them thing by thing."""
     parts = [article.tags.values_list("name"), article.authors.values_list("name")]
@@ -122,7 +129,7 @@ def names_of(article) -> list[str]:
     return [name for (name,) in first.union(*rest, all=True)]
 
 
-def index_many(articles: QuerySet, batch_size: int = 500) -> int:
+def index_many(articles: QuerySet[Article], batch_size: int = 500) -> int:
     """Index many stories: a few queries per batch to read, one to write."""
     ids = list(articles.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
@@ -132,7 +139,7 @@ def index_many(articles: QuerySet, batch_size: int = 500) -> int:
     return len(ids)
 
 
-def refresh(articles: QuerySet) -> None:
+def refresh(articles: QuerySet[Article]) -> None:
     """Index ``articles`` now, or by the queue's worker once the save commits
     (one waiting job per story: a story edited ten times is indexed once)."""
     if not jobs.queued():
@@ -141,7 +148,7 @@ def refresh(articles: QuerySet) -> None:
     _index_later(articles.model, sorted(articles.values_list("pk", flat=True)))
 
 
-def _index_later(model, ids: list[int]) -> None:
+def _index_later(model: type[Article], ids: list[int]) -> None:
     label = model._meta.label
     lock = f"search:{label}:{ids[0]}" if len(ids) == 1 else None
     if ids:
@@ -155,7 +162,7 @@ def _texts(parts: dict[str, str]) -> tuple[str, list[str], list[str]]:
     return "\n".join(folded), texts, folded
 
 
-def fields(parts: dict[str, str]) -> dict:
+def fields(parts: dict[str, str]) -> dict[str, str | None]:
     """The search fields of a story not yet saved whose ``document`` is ``parts``,
     to be written with it (``bulk_create``, ``COPY``): one write instead of two.
     On PostgreSQL ``search_vector`` is a ``tsvector`` literal built in Python
@@ -169,16 +176,17 @@ def fields(parts: dict[str, str]) -> dict:
     return {"search_text": folded, "search_vector": vector}
 
 
-def _write(model, docs: list[tuple[int, dict[str, str]]]) -> None:
-    """Store the search fields of ``docs``, stories of ``model`` (the search module
-    is told the model rather than importing it: the model's queryset uses this one)."""
+def _write(model: type[Article], docs: list[tuple[int, dict[str, str]]]) -> None:
+    """Store the search fields of ``docs``, stories of ``model``."""
     if not docs:
         return
     if not is_postgres():
         for pk, parts in docs:
             model.objects.filter(pk=pk).update(search_text=_texts(parts)[0])
         return
-    rows, params, folded_texts = [], [], []
+    rows: list[str] = []
+    params: list[Any] = []
+    folded_texts: list[str] = []
     for pk, parts in docs:
         folded, texts, _ = _texts(parts)
         rows.append("(%s, %s" + ", %s" * len(WEIGHTS) + ")")
@@ -206,7 +214,7 @@ def add_words(folded_texts: list[str]) -> None:
         cursor.execute(*_adding_words(folded_texts))
 
 
-def _adding_words(folded_texts: list[str]) -> tuple[str, list]:
+def _adding_words(folded_texts: list[str]) -> tuple[str, list[Any]]:
     """The statement adding the texts' words to the vocabulary, and its parameters."""
     # The parser's words never span a space (only markup such as <a href=…>
     # does, and it is not indexed): the words of the distinct pieces between

@@ -127,7 +127,7 @@ _SAMPLE = [
 
 
 @functools.cache
-def _agree_on(database: tuple) -> bool:
+def _agree_on(database: tuple[object, ...]) -> bool:
     texts = [unicodedata.normalize("NFC", text).lower() for text in _SAMPLE]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -135,7 +135,7 @@ def _agree_on(database: tuple) -> bool:
             [text for text in texts for _ in range(2)]
             + [literal_of(texts, [fold(text) for text in texts])],
         )
-        return cursor.fetchone()[0]
+        return bool(cursor.fetchone()[0])
 
 
 def literals_agree() -> bool:
