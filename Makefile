@@ -62,6 +62,12 @@ typecheck: install ## mypy: strict parts clean, the rest no worse than .mypy-err
 	if [ $$count -gt $$allowed ]; then echo "$$out" | grep ": error:"; exit 1; fi; \
 	if [ $$count -lt $$allowed ]; then echo "fewer than allowed: write $$count to .mypy-errors"; fi
 
+# The desk's pictures in docs/editors.md, taken by the browser tests.
+.PHONY: screenshots
+screenshots: install ## The desk's screenshots in docs/editors.md, taken again by the browser tests
+	$(PY) -m pytest -q tests/browser/test_browser_desk.py
+	$(PY) docs/screenshots.py
+
 # Every test with coverage of articles/ and newsroom/, its figure printed.
 .PHONY: coverage
 coverage: install ## Every test, with the coverage of the code printed

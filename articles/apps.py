@@ -16,10 +16,13 @@ class ArticlesConfig(AppConfig):
         from .desk import handlers as desk_handlers  # noqa: F401
         from .desk import tasks as desk_tasks  # noqa: F401
         from .freshness import handlers as freshness_handlers  # noqa: F401
+        from .freshness import pages
         from .freshness import tasks as freshness_tasks  # noqa: F401
         from .search import handlers as search_handlers  # noqa: F401
         from .search import tasks as search_tasks  # noqa: F401
         from .site import handlers as site_handlers  # noqa: F401
+        from .site.views import QUERY_PARAMETERS
         from .text import handlers as text_handlers  # noqa: F401
 
         connection_created.connect(search.teach_sqlite_unicode_lower)
+        pages.read_parameters(QUERY_PARAMETERS)

@@ -4,14 +4,17 @@ Each kind has a page at ``/<url_word>/<slug>/`` listing its published stories,
 a filter parameter of its name on the listings and the API, an API list
 and detail under its plural, a sitemap, and RSS and Atom feeds if ``feeds``.
 URLs, views, filters, the page cache's parameters, feeds, sitemaps and the API
-all read this list: a new kind is declared here, modelled, and given a
-template ``articles/<name>_detail.html``.
+all read this list: a new kind is declared here and modelled; its page is the
+one every kind shares (``articles/entity_detail.html``) unless it names a view
+of its own (``page``) or has a template ``articles/<name>_detail.html``.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.utils.module_loading import import_string
 
 from .models import Article, Author, Country, Event, Organization, Person, Section, Tag
 from .models.stories import TaggedArticle
@@ -32,6 +35,17 @@ class Kind:
     # Which of them readers may know of, if not all: a tag typed on a draft is the
     # desk's word until a published story carries it.
     shown_when: Callable[[QuerySet], QuerySet] | None = None
+    # Its page's view, if not the page every kind shares, and what the API's detail of
+    # one shows besides the list's fields ((schema, presenter)): named by import path,
+    # so that the kinds, which the readers' site reads, import none of its modules.
+    page: str = "articles.site.views.EntityArticlesView"
+    api_detail: str | None = None
+
+    def page_view(self) -> Any:
+        return import_string(self.page)
+
+    def api_detail_hooks(self) -> Any:
+        return import_string(self.api_detail) if self.api_detail else None
 
     def public(self, things: QuerySet | None = None) -> QuerySet:
         """Those of ``things`` (default: all) that readers' pages, feeds, sitemaps
@@ -62,9 +76,25 @@ KINDS: tuple[Kind, ...] = (
         feeds=True,
         shown_when=lambda tags: tags.filter(Exists(_published_with(OuterRef("pk")))),
     ),
-    Kind("country", "countries", Country, "quoc-gia", "countries", feeds=True),
-    Kind("organization", "organizations", Organization, "to-chuc", "organizations", feeds=True),
-    Kind("person", "people", Person, "nhan-vat", "people"),
+    Kind(
+        "country",
+        "countries",
+        Country,
+        "quoc-gia",
+        "countries",
+        feeds=True,
+        page="articles.site.views.CountryView",
+    ),
+    Kind(
+        "organization",
+        "organizations",
+        Organization,
+        "to-chuc",
+        "organizations",
+        feeds=True,
+        page="articles.site.views.OrganizationView",
+    ),
+    Kind("person", "people", Person, "nhan-vat", "people", page="articles.site.views.PersonView"),
     Kind(
         "event",
         "events",
@@ -72,7 +102,17 @@ KINDS: tuple[Kind, ...] = (
         "su-kien",
         "events",
         covering=lambda articles, event: articles.about_event(event),
+        page="articles.site.views.EventView",
+        api_detail="articles.site.api.EVENT_DETAIL",
     ),
-    Kind("author", "authors", Author, "tac-gia", "authors", feeds=True),
+    Kind(
+        "author",
+        "authors",
+        Author,
+        "tac-gia",
+        "authors",
+        feeds=True,
+        page="articles.site.views.AuthorView",
+    ),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}

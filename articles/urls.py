@@ -24,7 +24,7 @@ urlpatterns = [
 
 # Each kind's page, and its feeds if it has them: /to-chuc/<slug>/, /to-chuc/<slug>/rss/.
 for kind in KINDS:
-    page = views.ENTITY_VIEWS.get(kind.name, views.EntityArticlesView)
+    page = kind.page_view()
     urlpatterns.append(
         path(f"{kind.url_word}/<slug:slug>/", public(page.as_view(kind=kind)), name=kind.name)
     )

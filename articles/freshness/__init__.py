@@ -18,8 +18,8 @@ private names):
   was kept against the purges since.
 - ``pages``: whole pages. ``cache_public_page(view)`` is the one way a view
   says that its pages may be kept (``PublicArticleMixin`` applies it to its
-  views); ``PageCacheMiddleware`` serves and keeps them; ``QUERY_PARAMETERS``
-  are the parameters a kept page may have.
+  views); ``PageCacheMiddleware`` serves and keeps them; ``read_parameters`` is told
+  the query parameters a kept page may have (the site's, at start-up).
 - ``pieces``: parts of pages (a story's text, a list's teasers, the menu, the
   filter forms' lists). ``kept(name, make)``, ``kept_many``; the template tags
   ``{% keep %}``, ``teasers`` and ``kept_widget`` use them.

@@ -21,7 +21,7 @@ themselves (``moments.py``): an edge may keep a page until then at most.
 import functools
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -38,20 +38,14 @@ from django.views.decorators.http import require_safe
 
 from newsroom import metrics
 
-from ..kinds import KINDS
 from . import edge, moments, store
 from .cache_keys import CHECKED, ENDED, PAGE, PURGES, SCHEDULE
 
 # The query parameters readers' pages read: paging, search, the filters, the
 # sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
 # rendered but not kept: anyone could make endless cache entries with them.
-QUERY_PARAMETERS = frozenset(
-    {
-        *("page", "p", "q", "date_after", "date_before"),
-        *("kind", "status"),  # the commitments tracker's
-        *(kind.name for kind in KINDS),
-    }
-)
+# The query parameters readers' pages read (the site says which: ``read_parameters``).
+_read: frozenset[str] = frozenset()
 KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
 _GZIP = re.compile(r"\bgzip\b")
@@ -62,9 +56,17 @@ def _is_signed_in(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
+def read_parameters(names: Iterable[str]) -> None:
+    """Say which query parameters readers' pages read (the site's, once, at start-up):
+    a page asked for with any other is made but kept neither here nor at the edge,
+    so that no tracking tag or probe fills the cache."""
+    global _read
+    _read = frozenset(names)
+
+
 def _readers_request(request: HttpRequest) -> bool:
     """A request whose page may be kept, here or at the edge."""
-    return request.method in ("GET", "HEAD") and QUERY_PARAMETERS.issuperset(request.GET)
+    return request.method in ("GET", "HEAD") and _read.issuperset(request.GET)
 
 
 def _cacheable(request: HttpRequest) -> bool:

@@ -26,7 +26,7 @@ from pydantic import create_model
 
 from newsroom import timeouts, unavailable
 
-from ..kinds import KINDS, Kind
+from ..kinds import BY_NAME, KINDS, Kind
 from ..models import SEARCH_FIELDS, Article, Byline, Event
 from ..text.amounts import outcome_amount
 from .commitments import OutcomeFilter, public_outcomes
@@ -140,30 +140,32 @@ class EventDetail(Entity):
     outcomes: list[OutcomeOut]
 
 
-class OutcomeFilters(Schema):
-    organization: str | None = None
-    person: str | None = None
-    country: str | None = None
-    event: str | None = Field(None, description="an event's slug: its outcomes and its meetings'")
-    kind: str | None = None
-    status: str | None = None
+def _filters(name: str, filterset: Any, base: type[Schema] = Schema, **described: str) -> Any:
+    """The API's query parameters for ``filterset``: the parameters it reads, as the
+    site's filter forms read them (``ReadersFilterSet.parameters``), each a string the
+    filter checks; a kind's by its slug. Dates are strings, not dates: pydantic would
+    read "0" as a Unix timestamp."""
+    fields: dict[str, Any] = {}
+    for parameter in sorted(filterset.parameters()):
+        if parameter.startswith("date_"):
+            field = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
+        elif parameter in BY_NAME:
+            field = Field(None, description=described.get(parameter, f"a {parameter}'s slug"))
+        else:
+            field = Field(None)
+        fields[parameter] = (str | None, field)
+    return create_model(name, __base__=base, **fields)
 
 
 class StoryFiltersBase(Schema):
-    q: str | None = None
     language: Literal[tuple(code for code, _name in settings.LANGUAGES)] | None = Field(
         None, description="stories written in this language only"
     )
-    # Strings, not dates: pydantic would read "0" as a Unix timestamp. The filter checks them.
-    date_after: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
-    date_before: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")
 
 
-# The words, the dates, and one parameter for each kind (by its slug).
-StoryFilters = create_model(
-    "StoryFilters",
-    __base__=StoryFiltersBase,
-    **{kind.name: (str | None, Field(None, description=f"a {kind.name}'s slug")) for kind in KINDS},
+StoryFilters = _filters("StoryFilters", ArticleFilter, StoryFiltersBase)
+OutcomeFilters = _filters(
+    "OutcomeFilters", OutcomeFilter, event="an event's slug: its outcomes and its meetings'"
 )
 
 
@@ -385,14 +387,14 @@ def _event(request, event: Event) -> dict:
     }
 
 
-# kind name -> (its detail's schema, what the detail adds to the list's fields)
-DETAILS = {"event": (EventDetail, _event)}
+# What an event's detail shows besides the list's fields (``Kind.api_detail``).
+EVENT_DETAIL = (EventDetail, _event)
 
 
 def _entities(kind: Kind):
     """A paginated list and a detail endpoint for one kind of thing stories name."""
     name, feed_lookup = kind.plural, kind.name
-    detail_schema, details = DETAILS.get(feed_lookup, (Entity, None))
+    detail_schema, details = kind.api_detail_hooks() or (Entity, None)
 
     def present(request, obj) -> dict:
         return {

@@ -1,3 +1,5 @@
+"""The section menu in every reader page's header, read only when a template uses it."""
+
 from django.utils.functional import SimpleLazyObject
 
 from ..freshness import edge, pieces, surrogates

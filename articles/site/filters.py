@@ -123,9 +123,20 @@ class ReadersFilterSet(django_filters.FilterSet):
             self._drawn[name] = [("", field.empty_label), *options]
         return self._drawn[name]
 
+    @classmethod
+    def parameters(cls) -> frozenset[str]:
+        """The query parameters the filters read: a range's two ends are two
+        (``date_after``, ``date_before``). The page cache, the views and the API's
+        description all read them from here."""
+        names: set[str] = set()
+        for name, field in cls.base_filters.items():
+            suffixes = getattr(field.field.widget, "suffixes", None)
+            names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+        return frozenset(names)
+
     @property
     def is_filtering(self) -> bool:
-        return any(self.data.get(name) for name in self.form.fields)
+        return any(self.data.get(name) for name in self.parameters())
 
 
 class ArticleFilterBase(ReadersFilterSet):
@@ -150,12 +161,6 @@ class ArticleFilterBase(ReadersFilterSet):
         queryset = super().filter_queryset(queryset)
         query = self.form.cleaned_data.get("q")
         return search.search(queryset, query) if query else queryset
-
-    @property
-    def is_filtering(self) -> bool:
-        return super().is_filtering or any(
-            self.data.get(f"date_{end}") for end in ("after", "before")
-        )
 
 
 # The fields in the order readers see them: their words, each kind, the dates.

@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 
 # Deeper than this, OFFSET grows costly; the date filter reaches any older story.
 MAX_PAGE = 500
+# The query parameters that name a page: a listing's (``?page=2``), a sitemap's (``?p=2``,
+# as django.contrib.sitemaps names it).
+PAGE, SITEMAP_PAGE = "page", "p"
 
 
 class NextPage(Page):

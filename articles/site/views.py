@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from ..freshness import edge, pieces, surrogates
-from ..kinds import KINDS, Kind
+from ..kinds import Kind
 from ..models import Article, Author, Country, Event, Organization, Person
 from ..models.base import address, surrogate_key
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
@@ -29,12 +29,16 @@ from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
 from .filters import ArticleFilter
 from .frontpage import choose, front_page
-from .pagination import paginate
+from .pagination import PAGE, SITEMAP_PAGE, paginate
 from .related import side_lists
 from .sitemaps import news_items
 
 # Query parameters that ask for a list rather than the front page.
-FILTERING = {"page", "q", "date_after", "date_before", *(kind.name for kind in KINDS)}
+FILTERING = ArticleFilter.parameters() | {PAGE}
+# Every query parameter a reader's page reads, declared by the filter sets and the pages:
+# a page asked for with any other (a tracking tag, a probe) is made but not kept
+# (``freshness.pages.read_parameters``, told at start-up by ``apps.py``).
+QUERY_PARAMETERS = FILTERING | OutcomeFilter.parameters() | {SITEMAP_PAGE}
 
 
 class PublicArticleMixin:
@@ -159,11 +163,12 @@ class EntityArticlesView(PublicArticleMixin, ListView):
         return self.kind.stories_of(super().get_queryset().for_listing(), self.entity)
 
     def get_template_names(self):
-        return [f"articles/{self.kind.name}_detail.html"]
+        """The kind's own page if it has one, else the page every kind shares."""
+        return [f"articles/{self.kind.name}_detail.html", "articles/entity_detail.html"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            object=self.entity, **{self.kind.name: self.entity}, **kwargs
+            object=self.entity, kind=self.kind, **{self.kind.name: self.entity}, **kwargs
         )
 
 
@@ -268,13 +273,6 @@ class CommitmentCsvView(CommitmentListView):
 
 
 # The kinds whose page shows more than the thing and its stories.
-ENTITY_VIEWS = {
-    "country": CountryView,
-    "organization": OrganizationView,
-    "person": PersonView,
-    "author": AuthorView,
-    "event": EventView,
-}
 
 
 def news_sitemap(request):

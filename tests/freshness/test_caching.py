@@ -384,7 +384,7 @@ def test_filter_values_that_name_nothing_are_shown_not_kept(client, newsroom):
 
 
 def test_the_filter_form_asks_for_no_parameter_the_cache_does_not_know(client, newsroom):
-    from articles.freshness.pages import QUERY_PARAMETERS
+    from articles.site.views import QUERY_PARAMETERS
     from tests.browser_form import form_values
 
     html = client.get("/tin-moi/").content.decode()

@@ -5,12 +5,12 @@ the page cache's parameters, the API, the sitemaps."""
 import pytest
 from django.urls import reverse
 
-from articles.freshness.pages import QUERY_PARAMETERS
 from articles.kinds import KINDS
 from articles.site.api import api
 from articles.site.feeds import FEEDS
 from articles.site.filters import ArticleFilter
 from articles.site.sitemaps import SITEMAPS
+from articles.site.views import QUERY_PARAMETERS
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +38,12 @@ def test_every_consumer_reads_the_declaration(client, kind):
         assert client.get(f"{page}rss/").status_code == 200
     paths = api.get_openapi_schema()["paths"]
     assert f"/api/{kind.plural}" in paths
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_each_kind_s_page_and_api_detail_are_what_its_declaration_names(kind):
+    from articles.site.views import EntityArticlesView
+
+    assert issubclass(kind.page_view(), EntityArticlesView)
+    hooks = kind.api_detail_hooks()
+    assert hooks is None or (len(hooks) == 2 and callable(hooks[1]))

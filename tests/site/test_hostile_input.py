@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from articles.freshness.pages import QUERY_PARAMETERS
 from articles.models import Article, Organization, Tag
+from articles.site.views import QUERY_PARAMETERS
 from tests.factories import ArticleFactory, image_upload
 from tests.seed import STORY_000, TRIP
 
