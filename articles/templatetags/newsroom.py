@@ -104,6 +104,26 @@ def mark_words(text: str, query: str):
     return search.highlight(text, query, width=None)
 
 
+# What a story names, as its page lists it under the text: (relation, label, link class).
+NAMED = (
+    ("tags", _("Thẻ:"), "tag"),
+    ("countries", _("Quốc gia:"), ""),
+    ("organizations", _("Tổ chức:"), ""),
+    ("people", _("Nhân vật:"), ""),
+)
+
+
+@register.simple_tag
+def named_lists(article) -> list[dict]:
+    """The lists of what ``article`` names, each with its label, the empty ones left out
+    (``articles/_link_list.html`` draws one)."""
+    lists = [
+        {"label": label, "things": list(getattr(article, relation).all()), "link_class": css}
+        for relation, label, css in NAMED
+    ]
+    return [named for named in lists if named["things"]]
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """The current page in each interface language, for the switcher (``url``)
