@@ -22,8 +22,7 @@ install: $(VENV)/.installed ## The virtualenv in .venv, with the dev tools
 run: install ## The site with its demo content on SQLite, on PORT (8000 by default)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata seed
-	$(PY) manage.py demo_users
-	@echo "Toà soạn: http://127.0.0.1:$(PORT)/ (the desk: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py demo_users --port $(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test, on every core (pytest-xdist), on SQLite unless DATABASE_URL says otherwise.

@@ -166,3 +166,14 @@ def test_a_choice_sent_back_as_no_key_at_all_is_a_form_error_not_a_500(desk, fie
     story = ArticleFactory()
     response = post_form(desk, f"/admin/articles/article/{story.pk}/change/", **{field: "abc"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_demo_users_print_the_addresses_of_the_port_the_site_is_served_on(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.ADMIN_URL = "ban-bien-tap/"
+    out = StringIO()
+    call_command("demo_users", port="8123", stdout=out)
+    assert "http://127.0.0.1:8123/  The desk: http://127.0.0.1:8123/ban-bien-tap/" in out.getvalue()

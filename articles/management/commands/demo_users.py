@@ -1,5 +1,7 @@
+import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -15,9 +17,17 @@ USERS = [
 class Command(BaseCommand):
     help = "Create the demo sign-ins (admin, editor, reporter) if missing and say how to sign in."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port",
+            default=os.environ.get("PORT", "8000"),
+            help="the port the site is served on, for the addresses printed (PORT, or 8000)",
+        )
+
     def handle(self, *args, **options):
         User = get_user_model()
-        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        site = f"http://127.0.0.1:{options['port']}/"
+        self.stdout.write(f"Toà soạn: {site}  The desk: {site}{settings.ADMIN_URL}")
         for username, group, role in USERS:
             if User.objects.filter(username=username).exists():
                 self.stdout.write(
