@@ -1,4 +1,4 @@
-"""The desk's search for stories (articles/admin/desk_search.py): the readers'
+"""The desk's search for stories (``ArticleAdmin.get_search_results``): the readers'
 Vietnamese-aware index, ranked, on both databases."""
 
 import datetime
