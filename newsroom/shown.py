@@ -25,8 +25,9 @@ def is_recording() -> bool:
 @contextlib.contextmanager
 def recording() -> Iterator[set[str]]:
     """The keys ``show`` is given while the block runs."""
-    token = _shown.set(set())
+    shown: set[str] = set()
+    token = _shown.set(shown)
     try:
-        yield _shown.get()
+        yield shown
     finally:
         _shown.reset(token)

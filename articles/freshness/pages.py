@@ -221,7 +221,7 @@ class PageCacheMiddleware:
         return response
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cache_public_page(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     """Let ``PageCacheMiddleware`` keep ``view``'s pages for readers, and the edge
     too; signed-in users always get a fresh page. Readers' pages are read only:
     another method than GET or HEAD would render past the cache."""

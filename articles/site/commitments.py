@@ -87,7 +87,7 @@ class OutcomeFilterBase(ReadersFilterSet):
         return _options(self.form.fields)
 
 
-OutcomeFilter = type(
+OutcomeFilter: type[OutcomeFilterBase] = type(
     "OutcomeFilter",
     (OutcomeFilterBase,),
     {

@@ -144,7 +144,7 @@ class ArticleFilterBase(ReadersFilterSet):
 
     class Meta:
         model = Article
-        fields = []
+        fields: list[str] = []
 
     lists = "filter-options"
     listed = [kind.name for kind in LISTED_BY_NEWS]
@@ -164,7 +164,7 @@ class ArticleFilterBase(ReadersFilterSet):
 
 
 # The fields in the order readers see them: their words, each kind, the dates.
-ArticleFilter = type(
+ArticleFilter: type[ArticleFilterBase] = type(
     "ArticleFilter",
     (ArticleFilterBase,),
     {

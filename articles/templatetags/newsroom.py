@@ -133,7 +133,7 @@ def language_links(context) -> list[dict]:
     alternates (itself and them). The first alternate is also ``x_default``."""
     request = context["request"]
     story = context.get("article") if "translations" in context else None
-    links = []
+    links: list[dict] = []
     for code, _name in settings.LANGUAGES:
         if story is None:
             url = translate_url(request.get_full_path(), code)  # filters and all
