@@ -59,12 +59,16 @@ from backup import Instance, Repository, archive_settings, write_config  # noqa:
 
 from tests.objectstore import KEY_ID, SECRET  # noqa: E402
 
+# The project's own settings, whoever starts a part: a check run from the test suite
+# would otherwise hand its app nodes the suite's settings (tests/settings.py).
+SETTINGS = {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+
 
 def environment() -> dict[str, str]:
-    """The settings every app node and the worker run with (README, "Deploying")."""
+    """The settings every app node and the worker run with (docs/deploying.md)."""
     saved = HOME / "env.json"
     if saved.exists():
-        return json.loads(saved.read_text())
+        return {**json.loads(saved.read_text()), **SETTINGS}
     env = {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -88,7 +92,7 @@ def environment() -> dict[str, str]:
     }
     if HOME.exists():  # a cluster being made; not a look at its VCL from a checkout
         saved.write_text(json.dumps(env, indent=1))
-    return env
+    return {**env, **SETTINGS}
 
 
 def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
