@@ -11,8 +11,8 @@ domain signals, as Wagtail's ``page_published``.
   status to another (``from_status`` is ``""`` for a new story); sent by
   ``workflow.save`` alone.
 
-Search, former addresses and the desk's log (``handlers.py``) and the readers'
-pages' freshness (``freshness/handlers.py``) subscribe, rather than each
+Each part's ``handlers.py`` subscribes (search, former addresses in ``site/``,
+the desk's log, the readers' pages' freshness), rather than each
 comparing fields in the model's own signals.
 """
 

@@ -5,7 +5,7 @@ is not in ``Googleplex``).
 
 One Aho-Corasick automaton (pyahocorasick) holds every folded name, so a text
 is scanned once whatever the number of names. Each process builds it once and
-again only after a name changes (``names_changed``, connected in handlers.py to
+again only after a name changes (``names_changed``, connected in desk/handlers.py to
 the named models and their other names): saving stories does not rebuild it.
 Names of three characters or fewer (``US``, ``SK``) match only as written, so
 the English word "us" is not the United States.

@@ -11,7 +11,9 @@ private names):
   ``row_changed`` and ``links_changed``: what a change makes stale.
 - ``edge``: ``show(*keys)`` notes what the response being made shows,
   ``recording()`` collects it, ``is_recording()`` says whether a reader's
-  response is being made; purges sent to the edge (Varnish with xkey).
+  response is being made (kept in ``newsroom/shown.py``, so that the models can
+  note their rows without importing this package); purges sent to the edge
+  (Varnish with xkey).
 - ``store``: the version store. ``purge(keys, hard=False)`` is the one way
   anything kept is dropped, here and at the edge; ``batched()`` purges a block's
   keys once; ``versions_now``, ``versions_since`` and ``unchanged`` judge what

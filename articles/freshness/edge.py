@@ -133,7 +133,7 @@ def purge(keys: Iterable[str], *, hard: bool = False) -> None:
 
 
 def send_purge(keys: list[str], hard: bool = True) -> None:
-    """Send a purge now (the job ``edge.purge``, tasks.py)."""
+    """Send a purge now (the job ``edge.purge``, ``freshness/tasks.py``)."""
     replicas.record_write()  # the worker may come before the save's own process does
     _send(set(keys), hard=hard)
 

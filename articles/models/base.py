@@ -34,7 +34,7 @@ def validate_timezone(value: str) -> None:
 
 
 class CleanTags(_TaggableManager):
-    """Tag names are cleaned as every stored text is (handlers.py) before taggit
+    """Tag names are cleaned as every stored text is (text/handlers.py) before taggit
     looks them up: ``LNG\x0b`` is the tag LNG, not a second one the database
     refuses (or, with a NUL, cannot even be asked about)."""
 
