@@ -42,9 +42,11 @@ class Kind:
     api_detail: str | None = None
 
     def page_view(self) -> Any:
+        """The view class of one's page (``articles/urls.py`` routes to it)."""
         return import_string(self.page)
 
     def api_detail_hooks(self) -> Any:
+        """(schema, presenter) of the API's detail of one, or None for the plain one."""
         return import_string(self.api_detail) if self.api_detail else None
 
     def public(self, things: QuerySet | None = None) -> QuerySet:

@@ -42,9 +42,9 @@ from . import edge, moments, store
 from .cache_keys import CHECKED, ENDED, PAGE, PURGES, SCHEDULE
 
 # The query parameters readers' pages read: paging, search, the filters, the
-# sitemaps' pages. A page asked for with any other (a tracking tag, a probe) is
-# rendered but not kept: anyone could make endless cache entries with them.
-# The query parameters readers' pages read (the site says which: ``read_parameters``).
+# sitemaps' pages, as the site says at start-up (``read_parameters``). A page asked
+# for with any other (a tracking tag, a probe) is rendered but not kept: anyone could
+# make endless cache entries with them. Until told, no parameter is read.
 _read: frozenset[str] = frozenset()
 KEEP = "keep_for_readers"  # set on a response the middleware may keep (and marks)
 # As the compressing middleware reads Accept-Encoding: its two answers are two pages.
