@@ -70,7 +70,7 @@ screenshots: install ## The desk's screenshots in docs/editors.md, taken again b
 # Every test with coverage of articles/ and newsroom/, its figure printed.
 .PHONY: coverage
 coverage: install ## Every test, with the coverage of the code printed
-	$(PY) -m pytest -n auto --cov=articles --cov=newsroom --cov-report=term:skip-covered --cov-report=
+	$(PY) -m pytest -n auto --cov=articles --cov=newsroom --cov-report=term:skip-covered
 
 # The benchmarks: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
 # Redis at 127.0.0.1 (its db 15 is flushed), wrk, and Varnish for the edge's figures
