@@ -12,6 +12,9 @@ import functools
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +40,24 @@ class DateInput(forms.DateInput):
             except ValueError:
                 return None
         return super().format_value(value)
+
+
+class OptionList(forms.Select):
+    """A list of the news's names drawn in Python: hundreds of ``<option>`` drawn
+    one by one through the widget templates were most of a filtered page's making."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, " selected" if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attributes, options)
 
 
 class DateRangeInput(django_filters.widgets.DateRangeWidget):
@@ -104,6 +125,7 @@ class ReadersFilterSet(django_filters.FilterSet):
         self._lists: dict[str, list[tuple[str, str]]] | None = None
         for name in self.listed:
             field = self.form.fields[name]
+            field.widget = OptionList(attrs=field.widget.attrs)
             field.widget.choices = functools.partial(self._options, name, field)
 
     def compute_lists(self) -> dict[str, list[tuple[str, str]]]:
