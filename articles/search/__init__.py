@@ -12,11 +12,15 @@ ranks exact matches first. When the words match nothing (a typo), each is
 replaced by the words of the archive nearest in spelling, found by trigrams
 in a table of the archive's distinct words, never in the texts themselves:
 the cost grows with the vocabulary, not the archive.
-Either way only the newest ``CANDIDATES`` matches are ranked.
+Either way only the newest ``CANDIDATES`` matches are ranked, and beside them
+the newest ``HEADLINE_CANDIDATES`` stories whose headline holds every word (``HeadlineWords``,
+an index of its own), wherever they are in the archive: those rank first, so an
+old story is found by its headline however many newer ones mention its words.
 
 SQLite, the embedded default, matches the same folded text with ``LIKE``,
 among the newest ``SQLITE_WINDOW`` published stories: it has no index for
-it, and a scan must stay bounded whatever the archive's size.
+it, and a scan must stay bounded whatever the archive's size. Headlines it
+reads in the slug (the folded headline), among the newest ``SQLITE_HEADLINES``.
 """
 
 import functools
@@ -26,8 +30,19 @@ import unicodedata
 from typing import Any
 
 from django.db import connections
-from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,6 +73,10 @@ MAX_WORDS = 10
 CANDIDATES = 300
 # SQLite reads the text of at most this many stories for one search.
 SQLITE_WINDOW = 20_000
+# Candidates by their headline, besides: they rank first, and a page shows twenty.
+HEADLINE_CANDIDATES = 100
+# SQLite reads the slug (the folded headline) of at most this many stories.
+SQLITE_HEADLINES = 200_000
 # Spellings tried for one mistyped word.
 SUGGESTIONS = 3
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("created_at").desc())
@@ -98,30 +117,74 @@ def _search_postgres(
         config="simple",
     )
     exact = SearchQuery(raw, config="simple")
-    candidates = _newest(articles, folded)
-    # Asked as "any of the candidates?", not "the newest match?": with LIMIT 1 the
-    # planner walks the archive newest first, expecting a match soon, and a rare
-    # word then costs a pass over every story.
-    if not candidates.exists():
+    # Asked as "any of the newest matches?", not "the newest match?": with LIMIT 1
+    # the planner walks the archive newest first, expecting a match soon, and a
+    # rare word then costs a pass over every story. (A headline's words are in
+    # the whole vector too.)
+    if not articles.filter(among("pk", _newest(articles, folded))).exists():
         # Nothing matched word for word: perhaps a typo. Try the nearest spellings.
         folded = exact = _respelled(words, using=articles.db)
         if folded is None:
             return articles.none()
-        candidates = _newest(articles, folded)
-    return candidates.annotate(
-        rank=Greatest(
-            SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
-            Value(0.0),
-            output_field=FloatField(),
+    return (
+        _candidates(articles, folded)
+        .annotate(
+            in_headline=_matching(HeadlineWords("search_vector"), folded),
+            rank=Greatest(
+                SearchRank(F("search_vector"), folded) + 2 * SearchRank(F("search_vector"), exact),
+                Value(0.0),
+                output_field=FloatField(),
+            ),
         )
-    ).order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
+        .order_by(
+            F("in_headline").desc(), F("rank").desc(), F("published_at").desc(nulls_last=True)
+        )
+    )
+
+
+class HeadlineWords(Func):
+    """The headline's words of a story's search vector (its weight A), indexed
+    on its own (migration 0029)."""
+
+    template = "ts_filter(%(expressions)s, '{a}'::\"char\"[])"
+
+    @property
+    def output_field(self):  # type: ignore[override]
+        from django.contrib.postgres.search import SearchVectorField
+
+        return SearchVectorField()
+
+
+def _matching(vector: Func, query: Any) -> Any:
+    """``vector @@ query``, as a value."""
+    from django.contrib.postgres.search import SearchVectorExact
+
+    return SearchVectorExact(vector, query)
 
 
 def _newest(articles: QuerySet[Article], query: Any) -> QuerySet[Article]:
-    """The newest ``CANDIDATES`` stories matching ``query`` (found in the GIN index),
-    asked so that a table never analysed is not read once per story (bounded.py)."""
-    newest = articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")
-    return articles.filter(among("pk", newest[:CANDIDATES]))
+    """The ids of the newest ``CANDIDATES`` stories matching ``query``."""
+    return articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")[:CANDIDATES]
+
+
+def _candidates(articles: QuerySet[Article], query: Any) -> QuerySet[Article]:
+    """The newest ``CANDIDATES`` stories matching ``query``, and the newest
+    ``HEADLINE_CANDIDATES`` whose headline does (each found in its GIN index), asked so
+    that a table never analysed is not read once per story (bounded.py)."""
+    # Ordered by a time no index gives, so that the planner reads the headline
+    # index and sorts what it finds, whatever its statistics say: walking the
+    # archive newest first for a headline seldom written costs a pass over it.
+    headlines = (
+        articles.alias(
+            headline_words=HeadlineWords("search_vector"),
+            story_time=Coalesce("published_at", "created_at"),
+        )
+        .filter(headline_words=query)
+        .order_by(F("story_time").desc())
+        .values("pk")
+    )
+    both = _newest(articles, query).union(headlines[:HEADLINE_CANDIDATES], all=True)
+    return articles.filter(among("pk", both))
 
 
 def _respelled(words: list[str], using: str) -> Any:
@@ -177,12 +240,27 @@ def _search_sqlite(articles: QuerySet[Article], query: str, words: list[str]) ->
         + bonus(Q(search_text__startswith=folded_phrase), 2)  # the headline comes first
         + bonus(Q(search_text__contains=folded_phrase), 1)
     )
+    headlines = articles.filter(
+        pk__in=articles.order_by(*NEWEST_FIRST).values("pk")[:SQLITE_HEADLINES]
+    )
+    for word in words:
+        headlines = headlines.filter(slug__contains=word)
     newest = matching.order_by(*NEWEST_FIRST).values("pk")[:CANDIDATES]
+    in_headlines = headlines.order_by(*NEWEST_FIRST).values("pk")[:HEADLINE_CANDIDATES]
     return (
-        articles.filter(pk__in=newest)
+        articles.filter(Q(pk__in=newest) | Q(pk__in=in_headlines))
         .alias(headline_lower=UnicodeLower("headline"), sapo_lower=UnicodeLower("sapo"))
-        .annotate(rank=rank)
-        .order_by(F("rank").desc(), F("published_at").desc(nulls_last=True))
+        .annotate(
+            in_headline=Case(
+                When(pk__in=in_headlines, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            rank=rank,
+        )
+        .order_by(
+            F("in_headline").desc(), F("rank").desc(), F("published_at").desc(nulls_last=True)
+        )
     )
 
 

@@ -88,3 +88,17 @@ def test_choosing_the_original_of_a_translation_searches_the_index(desk):
         "Hợp tác năng lượng Việt Nam – Hoa Kỳ"
     ]
     assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_old_headline_is_found_among_many_newer_mentions(desk, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    ArticleFactory(
+        headline="Việt Nam và Hoa Kỳ thúc đẩy hợp tác chiến lược",
+        published_at=timezone.now() - datetime.timedelta(days=700),
+    )
+    for n in range(4):
+        ArticleFactory(headline=f"Tin số {n}", body="<p>Quan hệ với Hoa Kỳ.</p>")
+    assert found(desk, "hoa ky")[0] == "Việt Nam và Hoa Kỳ thúc đẩy hợp tác chiến lược"

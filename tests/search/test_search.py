@@ -205,8 +205,10 @@ def test_filters_narrow_before_the_search_ranks(client, db, monkeypatch):
 
 def test_a_common_word_ranks_only_the_newest_candidates(client, db, monkeypatch):
     """A two-letter fragment such as "ng" matches most of a Vietnamese archive:
-    only the newest CANDIDATES matches are read and ranked, on either database."""
+    only the newest CANDIDATES matches are read and ranked (and the newest
+    HEADLINE_CANDIDATES of those in headlines), on either database."""
     monkeypatch.setattr(search, "CANDIDATES", 4)
+    monkeypatch.setattr(search, "HEADLINE_CANDIDATES", 2)
     stories = [
         ArticleFactory(
             headline=f"Người ngồi nghe {n}",
@@ -228,12 +230,27 @@ def test_a_long_query_is_cut_to_its_first_distinct_words():
 def test_sqlite_reads_the_text_of_the_newest_stories_only(db, monkeypatch):
     monkeypatch.setattr(search, "SQLITE_WINDOW", 3)
     old = ArticleFactory(
-        headline="Điện gió năm 2020", published_at=timezone.now() - datetime.timedelta(days=900)
+        headline="Năng lượng năm 2020",
+        body="<p>Điện gió.</p>",
+        published_at=timezone.now() - datetime.timedelta(days=900),
     )
     ArticleFactory.create_batch(3, headline="Thời tiết hôm nay")
     assert not search.search(Article.objects.published(), "dien gio").exists()
     narrowed = Article.objects.published().filter(published_at__year=old.published_at.year)
     assert list(search.search(narrowed, "dien gio")) == [old]  # a filter brings it in reach
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the window is SQLite's scan")
+def test_sqlite_reads_the_headlines_of_a_wider_window_only(db, monkeypatch):
+    monkeypatch.setattr(search, "SQLITE_WINDOW", 1)
+    monkeypatch.setattr(search, "SQLITE_HEADLINES", 3)
+    old = ArticleFactory(
+        headline="Điện gió năm 2020", published_at=timezone.now() - datetime.timedelta(days=900)
+    )
+    ArticleFactory.create_batch(2, headline="Thời tiết hôm nay")
+    assert list(search.search(Article.objects.published(), "dien gio")) == [old]
+    ArticleFactory(headline="Thời tiết ngày mai")
+    assert not search.search(Article.objects.published(), "dien gio").exists()
 
 
 @pytest.mark.postgres(reason="trigram matching is PostgreSQL's")
@@ -250,3 +267,38 @@ def test_a_typo_is_looked_up_in_the_vocabulary_not_in_every_text(client, db):
     assert search.WORDS_TABLE in sql
     assert "word_similarity" not in sql and "%>" not in sql  # no trigrams over stories' text
     assert not search.search(Article.objects.published(), "qqqqqqqq").exists()
+
+
+def test_a_headline_holding_every_word_is_found_however_old(client, db, monkeypatch):
+    """Only the newest CANDIDATES body matches are ranked, but a story whose
+    headline holds every word typed is a candidate wherever it is in the
+    archive, and ranks above the stories that only mention the words."""
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    old = ArticleFactory(
+        headline="Việt Nam và Hoa Kỳ thúc đẩy hợp tác chiến lược",
+        published_at=timezone.now() - datetime.timedelta(days=900),
+    )
+    mentions = [
+        ArticleFactory(
+            headline=f"Đoàn doanh nghiệp lên đường {n}",
+            body="<p>Đoàn sẽ làm việc tại Hoa Kỳ trong tuần tới.</p>",
+            published_at=timezone.now() - datetime.timedelta(hours=n + 1),
+        )
+        for n in range(6)
+    ]
+    ranked = found(client, "hoa ky")
+    assert ranked[0] == old.get_absolute_url()
+    assert ranked[1:] == [story.get_absolute_url() for story in mentions[:3]]
+    assert found(client, "Hoa Kỳ hợp tác")[0] == old.get_absolute_url()
+    # A headline with only some of the words is not a headline match.
+    assert old.get_absolute_url() not in found(client, "hoa ky doan")
+
+
+def test_a_headline_search_costs_the_same_queries_however_large_the_archive(client, db):
+    ArticleFactory(headline="Hoa Kỳ và Việt Nam")
+    with CaptureQueriesContext(connection) as small:
+        found(client, "hoa ky")
+    ArticleFactory.create_batch(8, headline="Hoa Kỳ hôm nay", body="<p>Hoa Kỳ.</p>")
+    with CaptureQueriesContext(connection) as large:
+        found(client, "hoa ky")
+    assert len(large) == len(small)
