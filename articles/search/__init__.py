@@ -149,7 +149,7 @@ class HeadlineWords(Func):
     template = "ts_filter(%(expressions)s, '{a}'::\"char\"[])"
 
     @property
-    def output_field(self):  # type: ignore[override]
+    def output_field(self) -> Any:
         from django.contrib.postgres.search import SearchVectorField
 
         return SearchVectorField()
@@ -162,7 +162,7 @@ def _matching(vector: Func, query: Any) -> Any:
     return SearchVectorExact(vector, query)
 
 
-def _newest(articles: QuerySet[Article], query: Any) -> QuerySet[Article]:
+def _newest(articles: QuerySet[Article], query: Any) -> QuerySet[Article, Any]:
     """The ids of the newest ``CANDIDATES`` stories matching ``query``."""
     return articles.filter(search_vector=query).order_by(*NEWEST_FIRST).values("pk")[:CANDIDATES]
 
