@@ -21,6 +21,7 @@ class ArticlesConfig(AppConfig):
         from .search import handlers as search_handlers  # noqa: F401
         from .search import tasks as search_tasks  # noqa: F401
         from .site import handlers as site_handlers  # noqa: F401
+        from .site import tasks as site_tasks  # noqa: F401
         from .site.views import QUERY_PARAMETERS
         from .text import handlers as text_handlers  # noqa: F401
 

@@ -56,7 +56,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         its headline, its place and its languages. Half the work of ``for_story``
         for the database and for Python."""
         return self.only(
-            "slug", "headline", "language", "section_id", "translation_of_id"
+            "slug", "headline", "language", "section_id", "translation_of_id", "related_ids"
         ).with_translations()
 
     def for_detail(self):
@@ -206,6 +206,9 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
     # Kept by search.index() whenever the story or anything it names changes.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(editable=False, null=True)
+    # Which stories its related news shows, best first: ranked again by a job
+    # when it or what it names changes (site/related.py); None until first ranked.
+    related_ids = models.JSONField(null=True, blank=True, editable=False)
     # Set when the story came in as copy (imports.py): the same text twice is one story.
     wire_fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
@@ -283,10 +286,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
     def fetch_links(self, *names: str) -> None:
         """Its links as its page shows them (``story_links``), or those ``names``, if
         not fetched yet."""
-        links = story_links()
-        if names:
-            links = [link for link in links if getattr(link, "prefetch_to", link) in names]
-        models.prefetch_related_objects([self], *links)
+        models.prefetch_related_objects([self], *story_links(*names))
 
     def reserved_slugs(self, base: str) -> set[str]:
         """Other stories' former addresses, which a new slug must not take over."""
@@ -383,11 +383,14 @@ class FormerSlug(models.Model):
         return address(Article, self.slug, self.article.language)
 
 
-def story_links() -> tuple:
+def story_links(*names: str) -> tuple:
     """A story's links as its page shows them: bylines, tags, the things it
-    names, corrections, and its events in order with their trips."""
-    return (
+    names, corrections, and its events in order with their trips; or those ``names``."""
+    links = (
         models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         *("tags", "countries", "organizations", "people", "corrections"),
         models.Prefetch("events", queryset=Event.objects.select_related("parent").in_order()),
     )
+    if names:
+        return tuple(link for link in links if getattr(link, "prefetch_to", link) in names)
+    return links

@@ -12,19 +12,27 @@ the best ``CANDIDATES`` of those are scored again, published and by recency.
 A candidate cut by id keeps a tie at the cut by newer id, not newer
 publication, which in a newsroom's archive is nearly the same.
 
-A story page runs it only when what decides it has changed since it last did:
-``side_lists`` keeps the ranked ids, with those of the section's latest
-("Tin khác"), under the surrogate keys of the listings of what the story
-names, its section and its own links (``articles/freshness/pieces.py``): an editor's
-edit of a headline anywhere leaves them kept, a story published that names
-the same minister does not; made, both lists come in one query
-(``side_stories``). The page keeps what it shows of them by those ids
+A page does not rank. The ranking runs when a story is saved or relinked, as a
+job (``rank_later``, ``rerank``): it stores the story's list (``related_ids``)
+and ranks again the lists of the stories it shares most with, which it may now
+enter or leave, purging the key of each list that changed
+(``list-article-<pk>``). The page reads the stored ids with the section's latest
+("Tin khác") in one query (``stored_side_stories``), and keeps which stories
+it shows under the keys of its section's listing and its own
+(``articles/freshness/pieces.py``). A story never ranked yet (a story loaded
+before the ranking was stored, until ``manage.py rank_related`` runs) is
+ranked by its page, as before: both lists in one query (``side_stories``),
+kept under the keys of the listings of what the story names, its section and
+its own links. The page keeps what it shows of them by those ids
 (site/views.py), and fetches the stories they name, in one query, only to make
 that again.
 """
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -40,12 +48,19 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from ..freshness import edge, pieces, surrogates
+from newsroom import jobs
+
+from ..freshness import edge, pieces, store, surrogates
 from ..models import Article, Event, Section, TaggedArticle
 
 LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
 CANDIDATES = 50
+SHOWN = 5  # stories in related news
+# When a story changes, the lists ranked again besides its own: those of the
+# stories it shares most with (the weights are the same both ways, so these are
+# the lists it may enter or leave).
+NEIGHBOURS = 20
 
 # kind of link -> (join table, its story column, its linked-thing column)
 RELATIONS = {
@@ -136,7 +151,7 @@ def _scored(article: Article, links: dict) -> QuerySet[Article]:
     )
 
 
-def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
+def related_articles(article: Article, limit: int = SHOWN) -> QuerySet[Article]:
     """Published stories sharing the most with ``article``, each with its ``relatedness``."""
     links = _links(article)
     if not links:
@@ -144,7 +159,7 @@ def related_articles(article: Article, limit: int = 5) -> QuerySet[Article]:
     return _scored(article, links).filter(_candidates(links, article.pk)).order_by(*RANK)[:limit]
 
 
-def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[Article]:
+def more_from_section(article: Article, exclude=(), limit: int = SHOWN) -> QuerySet[Article]:
     """ "Tin khác": the latest stories of the same section, not already shown."""
     if article.section_id is None:
         return Article.objects.none()
@@ -157,7 +172,7 @@ def more_from_section(article: Article, exclude=(), limit: int = 5) -> QuerySet[
     )
 
 
-def side_stories(article: Article, limit: int = 5) -> tuple[list[Article], list[Article]]:
+def side_stories(article: Article, limit: int = SHOWN) -> tuple[list[Article], list[Article]]:
     """``related_articles`` and ``more_from_section`` in one query: the section's
     latest ``2 * limit`` first (``latest``), then the best-ranked candidates, so
     that "Tin khác" still has ``limit`` once the related ones are left out. A
@@ -198,6 +213,81 @@ def _published(story: Article) -> float:
     return story.published_at.timestamp() if story.published_at else float("-inf")
 
 
+def stored_side_stories(
+    article: Article, limit: int = SHOWN
+) -> tuple[list[Article], list[Article]]:
+    """The stored related news (``related_ids``) and "Tin khác", in one query:
+    the stored ids and the section's latest ``2 * limit``; a stored story no
+    longer published drops out."""
+    wanted = (article.related_ids or [])[:limit]
+    latest = more_from_section(article, limit=2 * limit)
+    parts = [(" UNION ALL ".join(["SELECT %s AS story"] * len(wanted)), tuple(wanted))]
+    if article.section_id is not None:
+        parts.append(latest.annotate(story=F("pk")).values("story").query.sql_with_params())
+    parts = [(sql, params) for sql, params in parts if sql]
+    if not parts:
+        return [], []
+    sql = " UNION ALL ".join(f"SELECT story FROM ({part}) AS part" for part, _ in parts)
+    rows = {
+        story.pk: story
+        for story in Article.objects.published()
+        .in_language(article.language)
+        .for_listing()
+        .filter(pk__in=RawSQL(sql, tuple(param for _, params in parts for param in params)))
+        .annotate(latest=Case(When(pk__in=latest.values("pk"), then=True), default=False))
+    }
+    related = [rows[pk] for pk in wanted if pk in rows]
+    more = sorted((s for s in rows.values() if s.latest and s not in related), key=_newest)
+    return related, more[:limit]
+
+
+def rank(article: Article) -> list[int]:
+    """The ids of the stories related news shows beside ``article``, best first."""
+    article.fetch_links(*LINKED)
+    return [story.pk for story in related_articles(article, SHOWN)]
+
+
+def rerank(ids: Iterable[int]) -> set[int]:
+    """Rank again the lists of these stories and of the stories each shares most
+    with, store those that changed and purge their keys; the ids whose list
+    changed. A story no longer published keeps no list, and leaves the lists
+    of the stories it shared most with, which no longer rank it."""
+    changed: dict[int, list[int] | None] = {}
+    neighbours: set[int] = set()
+    ids = set(ids)
+    light = ("pk", "language", "status", "related_ids")
+    for story in Article.objects.filter(pk__in=ids).only(*light):
+        story.fetch_links(*LINKED)
+        best = [s.pk for s in related_articles(story, NEIGHBOURS)]
+        neighbours.update(best)
+        # A scheduled story is ranked already; pages show it only once it is live.
+        ranked = best[:SHOWN] if story.status == Article.Status.PUBLISHED else None
+        if story.related_ids != ranked:
+            changed[story.pk] = ranked
+    for neighbour in Article.objects.published().filter(pk__in=neighbours - ids).only(*light):
+        ranked = rank(neighbour)
+        if neighbour.related_ids != ranked:
+            changed[neighbour.pk] = ranked
+    with store.batched():
+        for pk, ranked in changed.items():
+            Article.objects.filter(pk=pk).update(related_ids=ranked)
+            store.purge({surrogates.listing(Article, pk)})
+    return set(changed)
+
+
+def rank_later(ids: Iterable[int]) -> None:
+    """``rerank`` these stories as a job once the change that asks for it is
+    committed: a page never waits for the ranking, and reads the last one stored."""
+    ids = sorted(set(ids))
+    if ids:
+        lock = f"related:{ids[0]}" if len(ids) == 1 else None
+        transaction.on_commit(
+            functools.partial(
+                jobs.defer, "related.rank", ids=ids, queueing_lock=lock, after_response=True
+            )
+        )
+
+
 @dataclass
 class SideLists:
     """Which stories a story page shows beside its text, by id: related news,
@@ -216,20 +306,33 @@ class SideLists:
         ]
 
 
-def side_lists(article: Article, limit: int = 5) -> SideLists:
+def side_lists(article: Article, limit: int = SHOWN) -> SideLists:
     """Related news and "Tin khác" for a story page, kept until what decides
     them changes; when they are made, the ranking's rows are at hand."""
     made: dict[int, Article] = {}
 
     def ids() -> tuple[list[int], list[int]]:
-        article.fetch_links(*LINKED)  # as its page shows them: fetched once for both
-        edge.show(*deciding(article))
-        related, more = side_stories(article, limit)
+        if article.related_ids is not None:  # ranked when it was saved
+            edge.show(*stored_deciding(article))
+            related, more = stored_side_stories(article, limit)
+        else:
+            article.fetch_links(*LINKED)  # as its page shows them: fetched once for both
+            edge.show(*deciding(article))
+            related, more = side_stories(article, limit)
         made.update((s.pk, s) for s in related + more)
         return [s.pk for s in related], [s.pk for s in more]
 
     name = f"side-lists:{article.pk}:{article.language}:{limit}"
     return SideLists(*pieces.kept(name, ids, note=False), made)
+
+
+def stored_deciding(article: Article) -> set[str]:
+    """The keys of what decides a story's side lists once its ranking is stored:
+    its section's listing ("Tin khác") and its own (purged by ``rerank``)."""
+    keys = {surrogates.listing(article, article.pk)}
+    if article.section_id:
+        keys.add(surrogates.listing(Section, article.section_id))
+    return keys
 
 
 def deciding(article: Article) -> set[str]:

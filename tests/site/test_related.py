@@ -1,15 +1,24 @@
 """The related-news ranking, pinned on a small hand-built corpus."""
 
 import datetime
+import re
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.freshness import edge
+from articles.freshness import edge, store, surrogates
 from articles.models import Article, Event
-from articles.site.related import more_from_section, related_articles, side_lists, side_stories
+from articles.site.related import (
+    more_from_section,
+    related_articles,
+    rerank,
+    side_lists,
+    side_stories,
+)
 from tests.factories import (
     ArticleFactory,
     EventFactory,
@@ -208,3 +217,105 @@ def test_what_decides_the_side_lists_remakes_them(corpus, settings, change):
         other.save()
     related, more = kept_side_lists(Article.objects.get(pk=this.pk))
     assert other in related + more
+
+
+# -- ranked when stories change, stored, read by the page
+
+
+def stored(article):
+    return Article.objects.values_list("related_ids", flat=True).get(pk=article.pk)
+
+
+def shown_beside(client, article) -> dict[str, list[str]]:
+    """The headlines of the page's related news and "Tin khác"."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    lists = {}
+    for name in ("related", "more"):
+        part = re.search(rf'<section class="{name}".*?</section>', page, re.S)
+        lists[name] = re.findall(r"<h3[^>]*>\s*<a[^>]*>([^<]+)</a>", part[0]) if part else []
+    return lists
+
+
+def test_a_published_story_s_list_is_ranked_once_its_save_commits(
+    corpus, django_capture_on_commit_callbacks
+):
+    this = corpus["this"]
+    assert stored(this) is None  # saved in the test's transaction, not committed
+    with django_capture_on_commit_callbacks(execute=True):
+        this.headline = "Tít mới"
+        this.save()
+    assert stored(this) == [a.pk for a in related_articles(this)]
+
+
+def test_a_story_published_later_enters_the_lists_it_belongs_to(
+    corpus, django_capture_on_commit_callbacks
+):
+    this = corpus["this"]
+    rerank([this.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        newest = story(0, events=[this.events.get()], people=list(this.people.all()))
+    assert stored(this)[0] == newest.pk
+    assert stored(newest)[0] == this.pk
+
+
+def test_an_unpublished_story_leaves_the_lists_it_was_in(
+    corpus, django_capture_on_commit_callbacks
+):
+    this, same_event = corpus["this"], corpus["same_event"]
+    rerank([this.pk])
+    assert same_event.pk in stored(this)
+    with django_capture_on_commit_callbacks(execute=True):
+        same_event.status = Article.Status.DRAFT
+        same_event.save()
+    assert same_event.pk not in stored(this)
+    assert stored(same_event) is None
+
+
+def test_relinking_a_story_ranks_it_again(corpus, django_capture_on_commit_callbacks):
+    this, unrelated = corpus["this"], corpus["nothing_shared"]
+    rerank([this.pk])
+    assert unrelated.pk not in stored(this)
+    with django_capture_on_commit_callbacks(execute=True):
+        unrelated.events.add(this.events.get())
+    assert stored(this)[0] == unrelated.pk
+
+
+def test_only_a_list_that_changed_is_stored_and_purged(corpus):
+    this = corpus["this"]
+    with mock.patch.object(store, "purge", wraps=store.purge) as purge:
+        assert this.pk in rerank([this.pk])
+    purged = set().union(*(call.args[0] for call in purge.call_args_list))
+    assert surrogates.listing(Article, this.pk) in purged
+    with mock.patch.object(store, "purge", wraps=store.purge) as purge:
+        assert rerank([this.pk]) == set()
+    assert not set().union(*(call.args[0] for call in purge.call_args_list))
+
+
+def test_the_page_shows_the_stored_list_without_ranking(corpus, client):
+    this, unrelated = corpus["this"], corpus["nothing_shared"]
+    same_section = story(4, section=this.section)
+    # A stored list the ranking would not give: the page must be reading it.
+    Article.objects.filter(pk=this.pk).update(related_ids=[unrelated.pk, corpus["draft"].pk])
+    with CaptureQueriesContext(connection) as queries:
+        beside = shown_beside(client, this)
+    assert beside["related"] == [unrelated.headline]  # the draft stays hidden
+    assert not any("SUM(weight)" in q["sql"] for q in queries)
+    assert beside["more"] == [same_section.headline]  # the section's latest, in the same query
+
+
+def test_the_page_ranks_a_story_never_ranked(corpus, client):
+    this = corpus["this"]
+    assert stored(this) is None
+    beside = shown_beside(client, this)
+    assert beside["related"] == [a.headline for a in related_articles(this)]
+
+
+def test_rank_related_ranks_the_stories_never_ranked(corpus):
+    this = corpus["this"]
+    Article.objects.filter(pk=corpus["tag_newer"].pk).update(related_ids=[])
+    call_command("rank_related", verbosity=0)
+    assert stored(this) == [a.pk for a in related_articles(this)]
+    assert stored(corpus["tag_newer"]) == []  # ranked already: left alone
+    assert stored(corpus["draft"]) is None  # readers never see its page
+    call_command("rank_related", "--all", verbosity=0)
+    assert stored(corpus["tag_newer"]) == [a.pk for a in related_articles(corpus["tag_newer"])]
