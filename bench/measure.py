@@ -65,6 +65,7 @@ def pages() -> dict[str, str]:
         "seed": published.get(slug=SEED_STORY).get_absolute_url(),  # with its event boxes
         "search": "/tim-kiem/?" + urlencode({"q": SEARCH}),
         "feed": "/rss/",
+        "tracker": "/cam-ket/",
         "bare": "/healthz",
     }
 

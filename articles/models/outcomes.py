@@ -4,6 +4,8 @@ requested or agreed what, to whom, with what figure, and how it stands now."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import ByNaturalKey, NaturallyKeyed
@@ -17,18 +19,22 @@ PARTIES = {"country": Country, "organization": Organization, "person": Person}
 
 class OutcomeQuerySet(models.QuerySet):
     def public(self):
-        """What readers may see: outcomes that a published story reports. An
-        outcome known only from a draft stays as hidden as the draft.
+        """What readers may see: outcomes that a published story reports, once
+        that story is live. An outcome known only from a draft stays as hidden as
+        the draft. Read from ``shown_from``, kept by ``show_from_reports`` in
+        the save that changes it."""
+        return self.filter(shown_from__lte=timezone.now())
 
-        Asked as "the first published story reporting it" per outcome, a scalar
-        subquery the database runs by index for each outcome and stops at the
-        first hit; as EXISTS, PostgreSQL turns it into a join that reads every
-        published story of the archive."""
-        reporting = Outcome.reported_by.through.objects.filter(
-            outcome=OuterRef("pk"), article__in=Article.objects.published()
+    def show_from_reports(self) -> int:
+        """Set each outcome's ``shown_from`` from the stories reporting it as they
+        stand now: one UPDATE, in the transaction of the change that asks for it."""
+        first = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, outcomes=OuterRef("pk"))
+            .annotate(live=Coalesce("published_at", "created_at"))
+            .order_by("live")
+            .values("live")[:1]
         )
-        first = Subquery(reporting.values("article")[:1])
-        return self.alias(first_report=first).filter(first_report__isnull=False)
+        return self.update(shown_from=Subquery(first))
 
     def of_event(self, event: Event):
         """An event's outcomes, and those of the meetings within it."""
@@ -110,6 +116,9 @@ class Outcome(NaturallyKeyed):
     reported_by = models.ManyToManyField(
         Article, verbose_name=_("bài đưa tin"), blank=True, related_name="outcomes"
     )
+    # When readers may first see it: the time the first published story reporting
+    # it went (or goes) live; None while none does. Kept by ``show_from_reports``.
+    shown_from = models.DateTimeField(null=True, blank=True, editable=False)
     amount = models.DecimalField(
         _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
     )

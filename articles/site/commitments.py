@@ -23,6 +23,7 @@ from .filters import ReadersFilterSet
 # Filters that name a thing by slug: whoever made or received it, and the event.
 PARTY_KINDS = [BY_NAME[name] for name in ("organization", "person", "country")]
 MAX_OPTIONS = 100
+OPTIONS_FROM = 500  # the newest outcomes, whose parties and events fill the form's lists
 STORIES_SHOWN = 3  # per outcome in the tracker; the event page has them all
 
 
@@ -51,13 +52,15 @@ def _thing_filter(kind: Kind, method) -> django_filters.ModelChoiceFilter:
 
 
 def _options(fields) -> dict[str, list[tuple[str, str]]]:
-    """Who and what the public outcomes name, for the form's lists: the ids read
-    in one pass over the public outcomes, the names by id (kept until an outcome or
-    one of the things named changes)."""
+    """Who and what the newest ``OPTIONS_FROM`` public outcomes name, for the form's
+    lists: the ids read in one pass over them, the names by id (kept until an
+    outcome or one of the things named changes). Any other party or event is still
+    a filter by its slug, as its own page links to it."""
     kinds = (*PARTY_KINDS, BY_NAME["event"])
     edge.show(surrogates.COMMITMENTS, *(surrogates.everything(kind.model) for kind in kinds))
     columns = [f"{role}_{suffix}" for role in ("actor", "counterpart") for suffix in PARTIES]
-    rows = Outcome.objects.public().values_list("event", "event__parent", *columns)
+    newest = Outcome.objects.public().order_by(F("stated_on").desc(nulls_last=True), "-pk")
+    rows = newest.values_list("event", "event__parent", *columns)[:OPTIONS_FROM]
     ids: dict[str, set[int]] = {name: set() for name in (*PARTIES, "event")}
     for event, parent, *parties in rows:
         ids["event"].update((event, parent))

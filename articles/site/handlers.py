@@ -1,6 +1,9 @@
 """What the readers' site keeps when a story changes: a renamed story's former
-address answers with a permanent redirect, and related news is ranked again
-(related.py) when a story readers may see is saved or relinked."""
+address answers with a permanent redirect; related news is ranked again
+(related.py) when a story readers may see is saved or relinked; and the
+outcomes a story reports are shown from when the first published story
+reporting them goes live (``Outcome.shown_from``), set in the same transaction
+as the change, so that an unpublished story's outcomes are hidden with it."""
 
 from typing import Any
 
@@ -9,8 +12,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from ..models import Article, FormerSlug, TaggedArticle
-from ..signals import story_saved
+from ..models import Article, FormerSlug, Outcome, TaggedArticle
+from ..signals import story_deleted, story_saved
 from . import related
 
 
@@ -60,3 +63,44 @@ def rank_retagged_story(
     sender: type[TaggedArticle], instance: TaggedArticle, **kwargs: Any
 ) -> None:
     related.rank_later([instance.content_object_id])
+
+
+@receiver(story_saved)
+def show_outcomes_of_saved_story(
+    sender: type[Article], story: Article, before: dict[str, Any] | None, **kwargs: Any
+) -> None:
+    if before is None or any(before[f] != getattr(story, f) for f in ("status", "published_at")):
+        Outcome.objects.filter(reported_by=story).show_from_reports()
+
+
+@receiver(story_deleted)
+def note_outcomes_of_deleted_story(sender: type[Article], story: Article, **kwargs: Any) -> None:
+    story._reported = list(story.outcomes.values_list("pk", flat=True))  # type: ignore[attr-defined]
+
+
+@receiver(post_delete, sender=Article)
+def show_outcomes_without_deleted_story(
+    sender: type[Article], instance: Article, **kwargs: Any
+) -> None:
+    if reported := getattr(instance, "_reported", None):
+        Outcome.objects.filter(pk__in=reported).show_from_reports()
+
+
+@receiver(m2m_changed, sender=Outcome.reported_by.through)
+def show_relinked_outcomes(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """From the outcome's side (``reverse`` False) or the story's (``story.outcomes``)."""
+    if not reverse:
+        if action.startswith("post_"):
+            Outcome.objects.filter(pk=instance.pk).show_from_reports()
+    elif action == "pre_clear":
+        instance._reported = list(instance.outcomes.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    elif action.startswith("post_"):
+        ids = pk_set if action != "post_clear" else getattr(instance, "_reported", ())
+        Outcome.objects.filter(pk__in=ids or ()).show_from_reports()

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from decimal import Decimal
+from unittest import mock
 
 import feedparser
 import pytest
@@ -222,6 +223,62 @@ def test_an_outcome_known_only_from_a_hidden_story_never_shows(client, seed, hid
     draft.save()
     assert "Bí mật chưa công bố" in client.get("/cam-ket/").content.decode()
     assert secret.pk in [o["id"] for o in client.get("/api/outcomes").json()["items"]]
+
+
+def tracked(client) -> set[str]:
+    return {o["description"] for o in client.get("/api/outcomes").json()["items"]}
+
+
+@pytest.mark.parametrize(
+    "road",
+    [
+        "the story is unpublished",
+        "the story is rescheduled for later",
+        "the story is deleted",
+        "the story drops the outcome",
+        "the story drops all its outcomes",
+        "the outcome drops the story",
+    ],
+)
+def test_every_road_that_hides_the_only_report_hides_the_outcome(client, db, road):
+    story = ArticleFactory()
+    kept = ArticleFactory()
+    outcome = OutcomeFactory(description="Cam kết theo dõi", reported_by=[story])
+    OutcomeFactory(description="Cam kết còn lại", reported_by=[kept])
+    assert tracked(client) == {"Cam kết theo dõi", "Cam kết còn lại"}
+    if road == "the story is unpublished":
+        story.status = Article.Status.DRAFT
+        story.save()
+    elif road == "the story is rescheduled for later":
+        story.published_at = timezone.now() + datetime.timedelta(hours=2)
+        story.save()
+    elif road == "the story is deleted":
+        story.delete()
+    elif road == "the story drops the outcome":
+        story.outcomes.remove(outcome)
+    elif road == "the story drops all its outcomes":
+        story.outcomes.clear()
+    else:
+        outcome.reported_by.clear()
+    assert tracked(client) == {"Cam kết còn lại"}
+    assert "Cam kết theo dõi" not in client.get("/cam-ket/").content.decode()
+
+
+def test_an_outcome_shows_while_any_published_story_reports_it(client, db):
+    first, second = ArticleFactory(), ArticleFactory()
+    OutcomeFactory(description="Cam kết hai nguồn", reported_by=[first, second])
+    first.status = Article.Status.DRAFT
+    first.save()
+    assert tracked(client) == {"Cam kết hai nguồn"}
+
+
+def test_a_scheduled_report_shows_its_outcome_when_its_time_comes_without_a_save(client, db):
+    at = timezone.now() + datetime.timedelta(hours=2)
+    OutcomeFactory(description="Cam kết hẹn giờ", reported_by=[ArticleFactory(published_at=at)])
+    assert tracked(client) == set()
+    later = at + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert Outcome.objects.public().get().description == "Cam kết hẹn giờ"
 
 
 # -- countries

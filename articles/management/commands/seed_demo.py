@@ -322,6 +322,8 @@ class Command(BaseCommand):
                 for outcome in by_event.get(event.pk, ())
             ),
         )
+        # Inserted in bulk, without the signals that keep it: shown from when their stories are.
+        Outcome.objects.filter(event__in=events).show_from_reports()
         # Once the stories' links are in: indexing reads them.
         search.index_many(Article.objects.filter(pk__in=unindexed))
         # Last: another batch adding the same new words waits for this one to commit.
