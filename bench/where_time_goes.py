@@ -5,7 +5,7 @@ templates, ``reverse()``, and the rest, from cProfile over repeated requests.
 for each page (the benchmark's pages and the tracker by default), the median time
 per request and its split, then the functions that take the most time of their own.
 Nothing is kept (CONTENT_CACHE off, the page cache off), as for the benchmark's
-"made whole" figure.
+"made whole" figure; with ``--kept``, the pieces of pages are (Redis at REDIS_URL).
 """
 
 import argparse
@@ -20,11 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.update(CONTENT_CACHE="0", PAGE_CACHE_SECONDS="0", DEBUG="0", BEHIND_TLS_PROXY="1")
+# With --kept, the pieces of pages are kept (on REDIS_URL): the "pieces kept" figure.
+KEPT = "--kept" in sys.argv
+os.environ.update(
+    CONTENT_CACHE="1" if KEPT else "0", PAGE_CACHE_SECONDS="0", DEBUG="0", BEHIND_TLS_PROXY="1"
+)
+if KEPT:
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("SECRET_KEY", "where-time-goes-" + "x" * 50)
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="where-time-goes-"))
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -89,6 +95,7 @@ def main() -> None:
     parser.add_argument("urls", nargs="*")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--kept", action="store_true", help="the pieces of pages kept (Redis)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     call_command("collectstatic", "--noinput", verbosity=0)  # the pages name hashed files

@@ -24,6 +24,7 @@ from ..freshness import edge, pieces, surrogates
 from ..kinds import Kind
 from ..models import Article, Author, Country, Event, Organization, Person
 from ..models.base import address, surrogate_key
+from ..models.bounded import joins_in_written_order
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
@@ -257,6 +258,10 @@ class CommitmentListView(PublicArticleMixin, ReadersFilterView):
 
     def get_queryset(self):
         return public_outcomes()
+
+    def paginate_queryset(self, queryset, page_size):
+        with joins_in_written_order(queryset.db):
+            return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(totals=totals(self.object_list), **kwargs)

@@ -184,19 +184,54 @@ def json_ld(context, kind: str, obj) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
+def _kept_cards(context, template_name: str, cards: dict[str, tuple[dict, set[str]]]) -> list[str]:
+    """Each card (its name: its template's context, and the keys it shows besides
+    those its links note) rendered, kept until what it shows changes
+    (articles/freshness/pieces.py)."""
+    card = context.template.engine.get_template(template_name)
+
+    def make(values: dict, shows: set[str]):
+        def render() -> str:
+            edge.show(*shows)
+            return card.render(template.Context(values))
+
+        return render
+
+    kept = pieces.kept_many({name: make(*card) for name, card in cards.items()})
+    return [kept[name] for name in cards]
+
+
 @register.simple_tag(takes_context=True)
 def teasers(context, stories, featured: bool = False) -> list[str]:
-    """Each story's teaser, kept until what it shows changes (articles/freshness/pieces.py):
-    a list page is otherwise mostly the rendering of its teasers."""
-    teaser = context.template.engine.get_template("articles/_teaser.html")
+    """Each story's teaser, kept until what it shows changes: a list page is
+    otherwise mostly the rendering of its teasers."""
     language = translation.get_language()
+    cards: dict[str, tuple[dict, set[str]]] = {
+        f"teaser:{story.pk}:{int(featured)}:{language}": (
+            {"story": story, "featured": featured},
+            set(),
+        )
+        for story in stories
+    }
+    return _kept_cards(context, "articles/_teaser.html", cards)
 
-    def make(story):
-        return lambda: teaser.render(template.Context({"story": story, "featured": featured}))
 
-    names = [f"teaser:{story.pk}:{int(featured)}:{language}" for story in stories]
-    kept = pieces.kept_many({name: make(story) for name, story in zip(names, stories, strict=True)})
-    return [kept[name] for name in names]
+@register.simple_tag(takes_context=True)
+def outcome_cards(context, outcomes, event=None) -> list[str]:
+    """Each outcome's card, its event named unless it is ``event``'s own, kept
+    until what it shows changes: fifty cards drawn one by one were most of the
+    tracker's making. A card shows its outcome's key and the tracker's, which a
+    story reporting it purges when it goes live."""
+    language = translation.get_language()
+    cards: dict[str, tuple[dict, set[str]]] = {}
+    for o in outcomes:
+        show_event = event is None or o.event_id != event.pk
+        name = f"outcome:{o.pk}:{int(show_event)}:{language}"
+        cards[name] = (
+            {"o": o, "show_event": show_event},
+            {surrogates.key(o), surrogates.COMMITMENTS},
+        )
+    return _kept_cards(context, "articles/_outcome.html", cards)
 
 
 @register.simple_tag(takes_context=True)

@@ -217,3 +217,25 @@ def test_a_filter_value_in_error_is_not_kept(client, seed, content_cache, monkey
     assert "khong-co-that" in response.content.decode()  # shown back, with its error
     assert any(name.startswith("widget:") for name in names)  # the other lists are kept
     assert not [name for name in names if "khong-co-that" in name]
+
+
+def test_the_tracker_keeps_each_outcome_card_until_what_it_shows_changes(
+    client, seed, content_cache
+):
+    from articles.freshness import surrogates
+    from articles.models import Outcome
+
+    outcome = Outcome.objects.public().first()
+    assert outcome.description in client.get("/cam-ket/").content.decode()
+    Outcome.objects.filter(pk=outcome.pk).update(description="Đã sửa, chưa ai báo")
+    assert outcome.description in client.get("/cam-ket/").content.decode()  # kept
+    store.purge({surrogates.COMMITMENTS})  # a story reporting one went live, say
+    assert "Đã sửa, chưa ai báo" in client.get("/cam-ket/").content.decode()
+    outcome.refresh_from_db()
+    outcome.description = "Sửa qua bàn biên tập"
+    outcome.save()  # purges its own key
+    for page in ("/cam-ket/", outcome.event.get_absolute_url()):
+        assert "Sửa qua bàn biên tập" in client.get(page).content.decode(), page
+    story = ArticleFactory(headline="Bài mới đưa tin cam kết")
+    outcome.reported_by.add(story)
+    assert "Bài mới đưa tin cam kết" in client.get("/cam-ket/").content.decode()
