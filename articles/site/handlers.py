@@ -32,13 +32,20 @@ def keep_former_slug(sender, story, before, **kwargs):
         )
 
 
+RANKED_BY = ("status", "published_at", "language")
+
+
 @receiver(story_saved)
 def rank_saved_story(
     sender: type[Article], story: Article, before: dict[str, Any] | None, **kwargs: Any
 ) -> None:
-    """A story that is or was published: its list, and those it may enter or leave."""
+    """A story that is or was published, new or moved in what the ranking reads of
+    its row (its status, time, language; its links rank it again themselves): its
+    list, and those it may enter or leave. An edit of its text ranks nothing."""
     published = Article.Status.PUBLISHED
-    if story.status == published or (before and before["status"] == published):
+    if not (story.status == published or (before and before["status"] == published)):
+        return
+    if before is None or any(before[f] != getattr(story, f) for f in RANKED_BY):
         related.rank_later([story.pk])
 
 

@@ -219,7 +219,7 @@ def stored_side_stories(
     """The stored related news (``related_ids``) and "Tin khác", in one query:
     the stored ids and the section's latest ``2 * limit``; a stored story no
     longer published drops out."""
-    wanted = (article.related_ids or [])[:limit]
+    wanted = [int(pk) for pk in (article.related_ids or [])[:limit]]
     latest = more_from_section(article, limit=2 * limit)
     parts = [(" UNION ALL ".join(["SELECT %s AS story"] * len(wanted)), tuple(wanted))]
     if article.section_id is not None:

@@ -242,7 +242,7 @@ def test_a_published_story_s_list_is_ranked_once_its_save_commits(
     this = corpus["this"]
     assert stored(this) is None  # saved in the test's transaction, not committed
     with django_capture_on_commit_callbacks(execute=True):
-        this.headline = "Tít mới"
+        this.published_at -= datetime.timedelta(minutes=1)
         this.save()
     assert stored(this) == [a.pk for a in related_articles(this)]
 
@@ -319,3 +319,18 @@ def test_rank_related_ranks_the_stories_never_ranked(corpus):
     assert stored(corpus["draft"]) is None  # readers never see its page
     call_command("rank_related", "--all", verbosity=0)
     assert stored(corpus["tag_newer"]) == [a.pk for a in related_articles(corpus["tag_newer"])]
+
+
+def test_an_edit_of_a_story_s_text_ranks_nothing(corpus, django_capture_on_commit_callbacks):
+    def ranking(callbacks) -> list:
+        return [c for c in callbacks if getattr(c, "args", ())[:1] == ("related.rank",)]
+
+    this = corpus["this"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        this.headline = "Tít sửa lại"
+        this.save()
+    assert not ranking(callbacks)
+    with django_capture_on_commit_callbacks() as callbacks:
+        this.published_at -= datetime.timedelta(hours=1)
+        this.save()
+    assert [c.keywords["ids"] for c in ranking(callbacks)] == [[this.pk]]
