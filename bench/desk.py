@@ -188,7 +188,7 @@ def one_size(size: int, requests: int, postgres: str, out: Path) -> None:
     import run  # the benchmark's database loader
 
     database = f"{postgres}/toasoan_bench_{size}"
-    run.fill(database, size, postgres)
+    run.fill(database, size, postgres, rank=False)
     os.environ.update(
         DATABASE_URL=database, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0",
