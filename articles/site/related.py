@@ -218,12 +218,14 @@ def stored_side_stories(
 ) -> tuple[list[Article], list[Article]]:
     """The stored related news (``related_ids``) and "Tin khác", in one query:
     the stored ids and the section's latest ``2 * limit``; a stored story no
-    longer published drops out."""
+    longer published drops out. Which rows are the section's latest is read from
+    the rows themselves (its newest ``2 * limit`` of them: the query holds those,
+    and any other of the section it holds is older), not asked again."""
     wanted = [int(pk) for pk in (article.related_ids or [])[:limit]]
-    latest = more_from_section(article, limit=2 * limit)
     parts = [(" UNION ALL ".join(["SELECT %s AS story"] * len(wanted)), tuple(wanted))]
     if article.section_id is not None:
-        parts.append(latest.annotate(story=F("pk")).values("story").query.sql_with_params())
+        section_latest = more_from_section(article, limit=2 * limit).annotate(story=F("pk"))
+        parts.append(section_latest.values("story").query.sql_with_params())
     parts = [(sql, params) for sql, params in parts if sql]
     if not parts:
         return [], []
@@ -234,10 +236,11 @@ def stored_side_stories(
         .in_language(article.language)
         .for_listing()
         .filter(pk__in=RawSQL(sql, tuple(param for _, params in parts for param in params)))
-        .annotate(latest=Case(When(pk__in=latest.values("pk"), then=True), default=False))
     }
     related = [rows[pk] for pk in wanted if pk in rows]
-    more = sorted((s for s in rows.values() if s.latest and s not in related), key=_newest)
+    section = [s for s in rows.values() if s.section_id == article.section_id and s != article]
+    latest = sorted(section, key=_newest)[: 2 * limit] if article.section_id is not None else []
+    more = [s for s in latest if s not in related]
     return related, more[:limit]
 
 

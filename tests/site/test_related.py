@@ -18,6 +18,7 @@ from articles.site.related import (
     rerank,
     side_lists,
     side_stories,
+    stored_side_stories,
 )
 from tests.factories import (
     ArticleFactory,
@@ -334,3 +335,11 @@ def test_an_edit_of_a_story_s_text_ranks_nothing(corpus, django_capture_on_commi
         this.published_at -= datetime.timedelta(hours=1)
         this.save()
     assert [c.keywords["ids"] for c in ranking(callbacks)] == [[this.pk]]
+
+
+def test_a_stored_list_without_a_section_has_no_other_news(corpus):
+    this, unrelated = corpus["this"], corpus["nothing_shared"]
+    Article.objects.filter(pk__in=[this.pk, unrelated.pk]).update(section=None)
+    this.refresh_from_db()
+    this.related_ids = [unrelated.pk]
+    assert stored_side_stories(this) == ([Article.objects.get(pk=unrelated.pk)], [])
