@@ -49,6 +49,15 @@ def rank_saved_story(
         related.rank_later([story.pk])
 
 
+@receiver(story_deleted)
+def rank_without_deleted_story(sender: type[Article], story: Article, **kwargs: Any) -> None:
+    """The lists a deleted story may be in are ranked again, without it."""
+    if story.status == Article.Status.PUBLISHED:
+        story.fetch_links(*related.LINKED)
+        nearest = related.related_articles(story, related.NEIGHBOURS)
+        related.rank_later([s.pk for s in nearest])
+
+
 @receiver(m2m_changed, sender=Article.events.through)
 @receiver(m2m_changed, sender=Article.organizations.through)
 @receiver(m2m_changed, sender=Article.people.through)

@@ -254,8 +254,11 @@ def rerank(ids: Iterable[int]) -> set[int]:
     """Rank again the lists of these stories and of the stories each shares most
     with, store those that changed and purge their keys; the ids whose list
     changed. A story no longer published keeps no list, and leaves the lists
-    of the stories it shared most with, which no longer rank it."""
+    of the stories it shared most with, which no longer rank it. A list stored
+    for the first time purges nothing: its page ranked for itself until now, and
+    kept that under the keys of what decided it, which the change purged."""
     changed: dict[int, list[int] | None] = {}
+    first: set[int] = set()  # never ranked before
     neighbours: set[int] = set()
     ids = set(ids)
     light = ("pk", "language", "status", "related_ids")
@@ -267,14 +270,18 @@ def rerank(ids: Iterable[int]) -> set[int]:
         ranked = best[:SHOWN] if story.status == Article.Status.PUBLISHED else None
         if story.related_ids != ranked:
             changed[story.pk] = ranked
+        if story.related_ids is None:
+            first.add(story.pk)
     for neighbour in Article.objects.published().filter(pk__in=neighbours - ids).only(*light):
         ranked = rank(neighbour)
         if neighbour.related_ids != ranked:
             changed[neighbour.pk] = ranked
+        if neighbour.related_ids is None:
+            first.add(neighbour.pk)
     with store.batched():
         for pk, ranked in changed.items():
             Article.objects.filter(pk=pk).update(related_ids=ranked)
-            store.purge({surrogates.listing(Article, pk)})
+        store.purge({surrogates.listing(Article, pk) for pk in set(changed) - first})
     return set(changed)
 
 

@@ -272,6 +272,15 @@ def test_an_unpublished_story_leaves_the_lists_it_was_in(
     assert stored(same_event) is None
 
 
+def test_a_deleted_story_leaves_the_lists_it_was_in(corpus, django_capture_on_commit_callbacks):
+    this, same_event = corpus["this"], corpus["same_event"]
+    rerank([this.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        same_event.delete()
+    assert stored(this) == [a.pk for a in related_articles(this)]
+    assert same_event.pk not in stored(this)
+
+
 def test_relinking_a_story_ranks_it_again(corpus, django_capture_on_commit_callbacks):
     this, unrelated = corpus["this"], corpus["nothing_shared"]
     rerank([this.pk])
@@ -283,10 +292,16 @@ def test_relinking_a_story_ranks_it_again(corpus, django_capture_on_commit_callb
 
 def test_only_a_list_that_changed_is_stored_and_purged(corpus):
     this = corpus["this"]
-    with mock.patch.object(store, "purge", wraps=store.purge) as purge:
-        assert this.pk in rerank([this.pk])
-    purged = set().union(*(call.args[0] for call in purge.call_args_list))
-    assert surrogates.listing(Article, this.pk) in purged
+
+    def purged_by_rerank() -> set[str]:
+        with mock.patch.object(store, "purge", wraps=store.purge) as purge:
+            assert this.pk in rerank([this.pk])
+        return set().union(*(call.args[0] for call in purge.call_args_list))
+
+    # Stored for the first time: its page ranked for itself, nothing showed a stored list.
+    assert surrogates.listing(Article, this.pk) not in purged_by_rerank()
+    Article.objects.filter(pk=this.pk).update(related_ids=[corpus["tag_older"].pk])
+    assert surrogates.listing(Article, this.pk) in purged_by_rerank()
     with mock.patch.object(store, "purge", wraps=store.purge) as purge:
         assert rerank([this.pk]) == set()
     assert not set().union(*(call.args[0] for call in purge.call_args_list))
