@@ -7,9 +7,12 @@ domain signals, as Wagtail's ``page_published``.
   Sent for every save: the desk's (workflow.py), a restored revision's and a
   fixture's (``raw``), a command's.
 - ``story_deleted(story)``: a story is about to be deleted.
-- ``story_moved(story, from_status, user)``: the desk moved a story from one
-  status to another (``from_status`` is ``""`` for a new story); sent by
+- ``story_moved(story, from_status, user, note)``: the desk moved a story from
+  one status to another (``from_status`` is ``""`` for a new story), with the
+  word to its people that went with it (``note``, "" if none); sent by
   ``workflow.save`` alone.
+- ``story_noted(story, user, note)``: someone left an internal note on a story
+  (``workflow.add_note``).
 
 Each part's ``handlers.py`` subscribes (search, former addresses in ``site/``,
 the desk's log, the readers' pages' freshness), rather than each
@@ -24,6 +27,7 @@ from .models import Article
 story_saved = Signal()
 story_deleted = Signal()
 story_moved = Signal()
+story_noted = Signal()
 
 
 @receiver(pre_save, sender=Article)

@@ -12,6 +12,7 @@ queries the same at every size. Writes bench/results/desk-latest.md.
 """
 
 import argparse
+import datetime
 import json
 import os
 import secrets
@@ -83,7 +84,35 @@ def pages() -> list[tuple[str, str]]:
         ("import page", f"{base}article/import/"),
         ("the desk's log", f"{base}statechange/"),
         ("changes to many stories", f"{base}bulkchange/"),
+        ("the day's plan", f"{base}plannedstory/"),
+        ("the day's plan, by person", f"{base}plannedstory/?theo=nguoi"),
+        ("notifications", f"{base}notification/"),
     ]
+
+
+def a_days_work(stories: int = 30) -> None:
+    """Today's plan (items on the newest stories, assigned) and a backlog of the
+    editor's notifications, as a busy desk has them: made once per database."""
+    from django.utils import timezone
+
+    from articles.models import Article, Notification, PlannedStory
+
+    user = editor()
+    if not PlannedStory.objects.filter(day=timezone.localdate()).exists():
+        newest = Article.objects.order_by("-published_at").only("pk", "headline")[:stories]
+        for n, story in enumerate(newest):
+            item = PlannedStory.objects.create(
+                working_title=story.headline[:255], story=story if n % 2 else None,
+                deadline=timezone.now() + datetime.timedelta(hours=n - 10),
+            )  # fmt: skip
+            item.assignees.add(user)
+    if not Notification.objects.filter(recipient=user).exists():
+        newest = Article.objects.order_by("-published_at").only("pk", "headline")[:500]
+        Notification.objects.bulk_create(
+            Notification(recipient=user, kind=Notification.Kind.MENTIONED, article=story,
+                         subject=story.headline[:300], text="@bench-desk")
+            for story in newest
+        )  # fmt: skip
 
 
 def editor():
@@ -117,6 +146,7 @@ def measure(requests: int) -> list[dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    a_days_work()
     client = Client()
     client.force_login(editor())
     rows = []

@@ -9,6 +9,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 SHOWN = ["desk-form-reporter", "desk-form-editor", "desk-suggestions", "desk-import"]
 SHOWN += ["desk-history", "desk-pin"]
+# the newsroom's day (tests/browser/test_browser_newsroom_day.py), at 1366 and 390 px
+SHOWN += [f"desk-{page}-{width}" for page in ("plan-board", "notifications", "form-draft",
+          "list-scheduled") for width in (1366, 390)]  # fmt: skip
 WIDTH, HEIGHT = 1000, 2400
 
 

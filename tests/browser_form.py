@@ -61,9 +61,9 @@ def form_values(html: str, form_id: str | None = "article_form") -> dict[str, li
     return reader.values
 
 
-def post_form(client, url: str, **changes):
+def post_form(client, url: str, form_id: str = "article_form", **changes):
     """Open an admin form, change some fields, and send it as a browser would."""
-    data = form_values(client.get(url).content.decode())
+    data = form_values(client.get(url).content.decode(), form_id)
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     return client.post(url, data)

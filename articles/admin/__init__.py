@@ -2,13 +2,24 @@
 shares is in ``base``; the entities and events in ``entities``; stories, their
 workflow, revisions and preview in ``stories``; copy import and entity suggestions in
 ``wire``; the front page's pins in ``frontpage``; staff accounts in ``accounts``; the
-desk's log in ``desk_log``; changes to many stories at once in ``desk_actions``."""
+desk's log in ``desk_log``; changes to many stories at once in ``desk_actions``;
+each person's notifications in ``notifications``; the day's plan in ``planning``."""
 
 import taggit.models
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, desk_actions, desk_log, entities, frontpage, stories  # noqa: F401  (they register)
+from . import (  # noqa: F401  (they register)
+    accounts,
+    desk_actions,
+    desk_log,
+    entities,
+    frontpage,
+    notifications,
+    planning,
+    sign_ins,
+    stories,
+)
 
 admin.site.site_header = _("Toà soạn – bàn biên tập")
 admin.site.site_title = _("Toà soạn")

@@ -1,12 +1,14 @@
 """What every page of the desk shares: forms that clean what was typed, and
 delete pages that name the stories still naming a thing."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from ..desk.forms import DeskForm
 from ..media.images import PictureField
@@ -71,7 +73,31 @@ class LabelledAutocomplete:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DeskAdmin(LabelledAutocomplete, admin.ModelAdmin):
+def link_rows_left_out(deleted: list, counts: dict) -> tuple[list, dict]:
+    """A delete page's list without the rows of the tables that only link two
+    things (a story's organizations, an item's assignees): Django names them in
+    English ("PlannedStory-user relationship"), and they go with what they link."""
+    links = [m for m in apps.get_models(include_auto_created=True) if m._meta.auto_created]
+    names = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in links)
+    plurals = {str(m._meta.verbose_name_plural) for m in links}
+
+    def kept(items: list) -> list:
+        return [
+            kept(item) if isinstance(item, list) else item
+            for item in items
+            if not (isinstance(item, str) and item.startswith(names))
+        ]
+
+    return kept(deleted), {name: n for name, n in counts.items() if str(name) not in plurals}
+
+
+class LinkRowsLeftOut:
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return (*link_rows_left_out(deleted, counts), perms_needed, protected)
+
+
+class DeskAdmin(LinkRowsLeftOut, LabelledAutocomplete, admin.ModelAdmin):
     form = DeskForm
     formfield_overrides = PICTURES
 

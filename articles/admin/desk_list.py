@@ -11,9 +11,21 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Max, Min, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+
+def stage_label(story, with_time: bool = True) -> SafeString:
+    """Where a story stands, as a coloured label: its status, or "Hẹn giờ" with
+    the time it goes out (the list has the time in the next column)."""
+    text = story.stage_label
+    if story.is_scheduled and with_time:
+        when = formats.date_format(timezone.localtime(story.published_at), "H:i d/m/Y")
+        text = f"{text} · {when}"
+    return format_html('<span class="stage stage-{}">{}</span>', story.stage, text)
 
 
 class YearFilter(admin.SimpleListFilter):

@@ -1,12 +1,16 @@
 """The desk's pages for what stories name: sections, tags, countries,
 organizations, people, authors, and events with who took part and what came
-of them."""
+of them; an event's page says what the desk has on it (its stories and items of
+the day's plan)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     PARTIES,
+    Article,
     Author,
     Country,
     CountryAlias,
@@ -146,3 +150,27 @@ class EventAdmin(NamedByStoriesAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["parent", "country"]
     inlines = [ParticipantInline, OutcomeInline, MeetingInline]
+    readonly_fields = ["coverage"]
+
+    @admin.display(description=_("Đưa tin"))
+    def coverage(self, event):
+        """What the desk has on it, as the day's plan counts it: its stories and
+        its items of the plan; none is "uncovered" (desk/planning.py)."""
+        if event.pk is None:
+            return "–"
+        stories = Article.objects.filter(events=event).order_by("-published_at")[:20]
+        items = event.planned_stories.filter(dropped=False).select_related("story")[:20]
+        if not stories and not items:
+            return format_html(
+                '<strong class="late">{}</strong>', _("Chưa có bài, chưa ai được giao")
+            )
+        lines = [
+            format_html('<a href="{}">{}</a> ({})',
+                        reverse("admin:articles_article_change", args=[s.pk]), s, s.stage_label)
+            for s in stories
+        ] + [
+            format_html('{}: <a href="{}">{}</a> ({})', _("Kế hoạch"), item.get_absolute_url(),
+                        item, item.state_label)
+            for item in items if item.story_id is None
+        ]  # fmt: skip
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines))

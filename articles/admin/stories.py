@@ -9,34 +9,92 @@ from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.db.models import OuterRef, Prefetch, Subquery, Value, prefetch_related_objects
+from django.db.models.functions import Concat
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .. import search
-from ..desk import workflow
+from ..desk import editing, workflow
 from ..desk.forms import ArticleForm, LinkedChoices, editor_policy
 from ..desk.revisions import compare
-from ..models import Article, Byline, Correction, Pin, TaggedArticle
+from ..models import Article, Author, Byline, Correction, EditingSession, Pin, TaggedArticle
 from ..site.views import ArticlePreviewView
-from .base import PICTURES, DeskStackedInline, DeskTabularInline, LabelledAutocomplete
-from .desk_actions import BulkActions
-from .desk_list import ArchivePaginator, ChooseFilter, YearFilter
+from .base import (
+    PICTURES,
+    DeskStackedInline,
+    DeskTabularInline,
+    LabelledAutocomplete,
+    LinkRowsLeftOut,
+)
+from .desk_actions import BulkActions, act_view
+from .desk_list import ArchivePaginator, ChooseFilter, YearFilter, stage_label
 from .desk_log import StateChangeInline
 from .translations import TranslationsAdmin
 from .wire import import_view, suggest_view
+
+
+def being_edited(user) -> dict[str, Subquery]:
+    """For the list: who else has each story open (the first of them), and since
+    when; read for the page's rows only."""
+    sessions = (
+        EditingSession.objects.fresh()
+        .filter(article=OuterRef("pk"))
+        .exclude(user=user)
+        .order_by("since")
+    )
+    return {
+        "editing_username": Subquery(sessions.values("user__username")[:1]),
+        "editing_fullname": Subquery(
+            sessions.annotate(
+                name=Concat("user__first_name", Value(" "), "user__last_name")
+            ).values("name")[:1]
+        ),
+        "editing_since": Subquery(sessions.values("since")[:1]),
+    }
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """Publishing a story with no byline is confirmed first ("Xuất bản không ghi
+    tác giả"): the newsroom's story would otherwise read as nobody's."""
+
+    def clean(self):
+        super().clean()
+        story = self.instance
+        if story.status != Article.Status.PUBLISHED or self.data.get("publish_without_byline"):
+            return
+        before = getattr(story, "_stored", None) or {}
+        if before.get("status") == Article.Status.PUBLISHED:
+            return  # published already: its bylines are the editor's to keep
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(
+                gettext(
+                    "Bài chưa có tác giả. Thêm tác giả, hoặc đánh dấu “Xuất bản không ghi "
+                    "tác giả” rồi bấm lại."
+                ),
+                code="no_byline",
+            )
 
 
 class BylineInline(DeskTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
+    formset = BylineFormSet
 
 
 class EditorsOnPublished:
@@ -83,13 +141,15 @@ class CorrectionInline(EditorsOnPublished, DeskStackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, VersionAdmin):
+class ArticleAdmin(
+    LinkRowsLeftOut, BulkActions, LabelledAutocomplete, TranslationsAdmin, VersionAdmin
+):
     form = ArticleForm
     formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["thumbnail", "headline", "status", "published_at", "section", "byline_names"]
-    list_display_links = ["thumbnail", "headline"]
+    list_display = ["thumbnail", "headline", "stage", "published_at", "section", "byline_names"]
+    list_display_links = ["thumbnail"]  # and the headline (desk_actions: with its buttons)
     list_filter = [
         "status",
         "section",
@@ -116,7 +176,7 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
         # vi-urlify after what it wraps; suggest.js proposes what the text names;
         # editor-words.js puts the editor's buttons in the desk's language.
         js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"] + [
-            f"articles/admin/{name}.js" for name in ("suggest", "editor-words")
+            f"articles/admin/{name}.js" for name in ("suggest", "editor-words", "editing")
         ]
 
     fieldsets = [
@@ -136,10 +196,10 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
             _("Đối tượng và sự kiện"),
             {"fields": ["countries", "organizations", "people", "events"]},
         ),
-        (_("Xuất bản"), {"fields": ["status", "published_at"]}),
+        (_("Xuất bản"), {"fields": ["stage_shown", "published_at", "publish_without_byline"]}),
         (
             _("Nguồn"),
-            {"fields": ["source_outlet", "source_url", "source_published_at"]},
+            {"fields": ["by_newsroom", "source_outlet", "source_url", "source_published_at"]},
         ),
         (
             _("Máy tìm kiếm và mạng xã hội"),
@@ -150,14 +210,24 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
         ),
     ]
     import_fieldset = (_("Nhập từ bản sao"), {"fields": ["imported_cuts"]})
+    note_fieldset = (_("Ghi chú cho người cùng làm bài"), {"fields": ["note"]})
+    # The buttons ("Gửi duyệt", "Xuất bản"…) above the form as well as below it.
+    save_on_top = True
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        return [*fieldsets, self.import_fieldset] if obj and obj.import_notes else fieldsets
+        if obj and obj.import_notes:
+            fieldsets = [*fieldsets, self.import_fieldset]
+        return [*fieldsets, self.note_fieldset]
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "translations_desk"]
+        fields = [*super().get_readonly_fields(request, obj), "translations_desk", "stage_shown"]
         return [*fields, "imported_cuts"] if obj and obj.import_notes else fields
+
+    @admin.display(description=_("Trạng thái"))
+    def stage_shown(self, obj):
+        """Where the story stands: "Hẹn giờ" with its time for one scheduled."""
+        return stage_label(obj)
 
     @admin.display(description=_("Đã lược bỏ khi nhập"))
     def imported_cuts(self, obj):
@@ -210,6 +280,8 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
         shown = workflow.visible_to(request.user, articles)
         if self.choosing_original(request):
             shown |= self.originals(request)
+        if getattr(request, "listing_stories", False):
+            shown = shown.annotate(**being_edited(request.user))
         return shown.order_by(*(self.get_ordering(request) or Article._meta.ordering))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -275,6 +347,13 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
         response.headers["Content-Security-Policy"] = editor_policy()
         return response
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A story being written has its writer as its first byline (editable)."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
+            kwargs["initial"] = [{"author": Author.for_user(request.user).pk}]
+        return kwargs
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         restoring = getattr(request, "stored_story", None)
@@ -282,7 +361,8 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
 
     def save_model(self, request, obj, form, change):
         restoring = getattr(request, "stored_story", None) is not None
-        workflow.save(obj, request.user, form.stored, restored=restoring)
+        note = form.cleaned_data.get("note", "")
+        workflow.save(obj, request.user, form.stored, restored=restoring, note=note)
 
     def delete_model(self, request, obj):
         workflow.delete(obj, request.user)
@@ -319,6 +399,7 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
             )
 
     def changelist_view(self, request, extra_context=None):
+        request.listing_stories = True  # each row says who else has it open
         may_recover = workflow.can_publish(request.user)
         return super().changelist_view(
             request, {"may_recover": may_recover, **(extra_context or {})}
@@ -340,6 +421,65 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
             '<img src="{}" alt="" width="64" style="height:auto">', default_storage.url(smallest)
         )
 
+    @admin.display(description=_("Trạng thái"), ordering="status")
+    def stage(self, obj):
+        label = stage_label(obj, with_time=False)
+        if not getattr(obj, "editing_username", None):
+            return label
+        name = (obj.editing_fullname or "").strip() or obj.editing_username
+        since = formats.time_format(timezone.localtime(obj.editing_since), "H:i")
+        return format_html(
+            '{}<div class="editing-now">{}</div>',
+            label,
+            _("Đang sửa: %(name)s, từ %(since)s") % {"name": name, "since": since},
+        )
+
+    # -- who is editing (articles/desk/editing.py)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a story someone else has open warns first ("Vẫn sửa" goes on).
+        The form's script tells the desk it is open (``editing_view``) as soon as it
+        loads and while it stays open: a page read without it edits nothing."""
+        if request.method != "GET":
+            return super().change_view(request, object_id, form_url, extra_context)
+        story = self.get_object(request, object_id)
+        if story is None or not self.has_change_permission(request, story):
+            return super().change_view(request, object_id, form_url, extra_context)
+        others = editing.others(story, request.user)
+        if others and "vansua" not in request.GET:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": story,
+                "title": _("Bài đang có người sửa"),
+                "others": [(editing.who(s), timezone.localtime(s.since)) for s in others],
+            }
+            return TemplateResponse(request, "admin/articles/article/editing_warning.html", context)
+        shown = [(editing.who(s), timezone.localtime(s.since)) for s in others]
+        return super().change_view(
+            request, object_id, form_url, {"editing_others": shown, **(extra_context or {})}
+        )
+
+    def editing_view(self, request, object_id):
+        """The form's heartbeat (``leave``: it was closed); answers who else is on it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self.get_object(request, object_id)
+        if story is None or not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        if request.POST.get("leave"):
+            editing.leave(story.pk, request.user)
+            return JsonResponse({"others": []})
+        editing.beat(story, request.user)
+        others = [
+            {
+                "name": editing.who(s),
+                "since": formats.time_format(timezone.localtime(s.since), "H:i"),
+            }
+            for s in editing.others(story, request.user)
+        ]
+        return JsonResponse({"others": others})
+
     @admin.display(description=_("Tác giả"))
     def byline_names(self, obj):
         return ", ".join(str(byline.author) for byline in obj.bylines.all())
@@ -353,6 +493,16 @@ class ArticleAdmin(BulkActions, LabelledAutocomplete, TranslationsAdmin, Version
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/editing/",
+                self.admin_site.admin_view(self.editing_view),
+                name="{}_{}_editing".format(*info),
+            ),
+            path(
+                "<path:object_id>/act/",
+                self.admin_site.admin_view(functools.partial(act_view, self)),
+                name="{}_{}_act".format(*info),
             ),
             path(
                 "suggest-entities/",

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,19 +113,36 @@ class ArticleForm(DeskForm):
     over someone else's newer save (the typed text stays in the form)."""
 
     body = ProseEditorFormField(
-        label=gettext_lazy("nội dung"),
+        label=gettext_lazy("Nội dung"),
         required=False,
         extensions=EDITOR_EXTENSIONS,
         sanitize=clean_body,
         widget=AdminProseEditorWidget,
     )
     source_url = forms.URLField(
-        label=gettext_lazy("đường dẫn bài gốc"),
+        label=gettext_lazy("Đường dẫn bài gốc"),
         max_length=500,
         required=False,
         assume_scheme="https",
     )
-    edit_token = forms.CharField(widget=TokenInput, required=False)
+    edit_token = forms.CharField(
+        label=gettext_lazy("Phiên bản đang sửa"), widget=TokenInput, required=False
+    )
+    publish_without_byline = forms.BooleanField(
+        label=gettext_lazy("Xuất bản không ghi tác giả"),
+        required=False,
+        help_text=gettext_lazy("Chỉ khi bài thật sự không có tác giả để ghi."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú nội bộ"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Chỉ người trong toà soạn đọc được, lưu trong nhật ký của bài. Gõ @tên-đăng-nhập để "
+            "báo cho người đó. Bắt buộc khi trả lại bài cho phóng viên."
+        ),
+    )
     take_over_slug = forms.BooleanField(
         label=gettext_lazy("Lấy địa chỉ cũ của bài khác"),
         required=False,
@@ -148,13 +164,15 @@ class ArticleForm(DeskForm):
             "image", "image_alt", "image_caption", "image_credit",
             "section", "tags", "language", "translation_of",
             "organizations", "people", "events",
-            "status", "published_at",
-            "source_outlet", "source_url", "source_published_at",
+            "published_at",
+            "source_outlet", "source_url", "source_published_at", "by_newsroom",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.made_new = self.instance.pk is None  # saved, it has one
+        if self.made_new and "by_newsroom" in self.fields and not self.is_bound:
+            self.initial.setdefault("by_newsroom", not self.initial.get("translation_of"))
         # What the move is judged from: read again, locked, when the form is sent.
         self.stored = self.restoring or (
             workflow.Stored(
@@ -166,13 +184,10 @@ class ArticleForm(DeskForm):
         self.old_status = self.stored.status or Article.Status.DRAFT
         if self.stored.updated_at:
             self.fields["edit_token"].initial = self.stored.updated_at.isoformat()
-        if "status" in self.fields:
-            allowed = {self.old_status} | {
-                new for new in workflow.MOVES.get(self.old_status, ()) if self._may_move(new)
-            }
-            self.fields["status"].choices = [
-                (value, label) for value, label in Article.Status.choices if value in allowed
-            ]
+        # The buttons of the submit row: the moves this user may make from here.
+        self.acts = workflow.acts_for(
+            self.user, self.instance, self.stored.stage or self.instance.stage
+        )
         for name, field in self.fields.items():
             if isinstance(field, LinkedChoices) and self.instance.pk:
                 field.known = {str(thing.pk): thing for thing in self.initial.get(name) or ()}
@@ -180,6 +195,7 @@ class ArticleForm(DeskForm):
             self.fields["tags"].help_text = _("Các thẻ, cách nhau bằng dấu phẩy.")
         if not workflow.can_publish(self.user):
             self.fields["take_over_slug"].disabled = True
+            self.fields["publish_without_byline"].disabled = True
         if "published_at" in self.fields and not workflow.can_publish(self.user):
             self.fields["published_at"].disabled = True
             self.fields["published_at"].help_text = _("Biên tập viên đặt thời gian xuất bản.")
@@ -203,13 +219,6 @@ class ArticleForm(DeskForm):
         finally:
             self.cleaned_data.update(unchanged)
 
-    def _may_move(self, new) -> bool:
-        try:
-            workflow.check(self.user, self.instance, self.stored.status, new)
-        except PermissionDenied:
-            return False
-        return True
-
     def clean(self):
         cleaned = super().clean()
         if getattr(self.instance, "locked", False) and self.restoring is None:
@@ -220,12 +229,34 @@ class ArticleForm(DeskForm):
             self.instance._stored = self.stored.row  # what the model's checks judge by too
         self._check_not_stale()
         self._check_slug_is_not_another_storys_old_address(cleaned)
-        new = cleaned.get("status", self.old_status)
-        try:
-            workflow.check(self.user, self.instance, self.stored.status, new)
-        except PermissionDenied as refusal:
-            self.add_error("status", str(refusal))
+        self._take_the_move(cleaned)
         return cleaned
+
+    def _take_the_move(self, cleaned):
+        """The button pressed (``move``: "Gửi duyệt", "Xuất bản"…, judged against
+        the story as stored now) sets the status and the time; "Lưu" keeps the
+        stored status (a story brought back, or new, is a draft)."""
+        self.act = None
+        self.instance.status = self.stored.status or Article.Status.DRAFT
+        pressed = self.data.get("move", "")
+        if not pressed:
+            return
+        self.act = workflow.ACTS.get(pressed)
+        stage = self.stored.stage or self.instance.stage
+        if self.act not in workflow.acts_for(self.user, self.instance, stage):
+            self.add_error(None, _("Bạn không thể làm việc này với bài ở trạng thái hiện tại."))
+            return
+        if "published_at" in cleaned:
+            self.instance.published_at = cleaned["published_at"]  # as typed, for the act to judge
+        try:
+            workflow.prepare(
+                self.act, self.instance, cleaned.get("published_at"), cleaned.get("note", "")
+            )
+        except forms.ValidationError as refusal:
+            for field, errors in refusal.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return
+        cleaned["published_at"] = self.instance.published_at  # as the act set it
 
     def _check_slug_is_not_another_storys_old_address(self, cleaned):
         """A renamed story's old address leads readers to it: another story takes

@@ -13,7 +13,7 @@ from newsroom import jobs
 from ..freshness import store, surrogates
 from ..media.images import discard, files_of, make_renditions
 from ..models import Article, Organization
-from . import bulk_changes
+from . import bulk_changes, notifications
 from .imports import import_copy
 
 log = logging.getLogger(__name__)
@@ -50,3 +50,9 @@ def bulk_change(change: int) -> None:
     """Many stories moved or tagged at once, from the desk's list, or files of copy
     made drafts (``bulk_changes``)."""
     bulk_changes.run(change)
+
+
+@jobs.task("desk.notification_emails")
+def notification_emails(ids: list[int] | None = None) -> None:
+    """The e-mails of notifications just made, each sent once (``notifications``)."""
+    notifications.send_emails(ids)

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import signals
 from ..models import Article, Byline, StateChange
@@ -67,6 +69,8 @@ def visible_to(user: Who, articles: QuerySet[Article]) -> QuerySet[Article]:
 def is_own(user: Who, article: Article) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):  # the list's rows
+        return any(byline.author.user_id == user.pk for byline in article.bylines.all())
     return article.bylines.filter(author__user=user).exists()
 
 
@@ -98,6 +102,134 @@ def check(user: Who, article: Article, old: str, new: str) -> None:
         raise PermissionDenied(_("Bạn chỉ được sửa bài của chính mình khi bài chưa xuất bản."))
 
 
+SCHEDULED = Article.SCHEDULED
+
+
+@dataclass(frozen=True)
+class Act:
+    """A move the desk offers as a button ("Gửi duyệt", "Xuất bản"…): the status
+    it leads to, the stages (``Article.stage``) it starts from, who may press it,
+    and what it asks for besides (a note to the reporter, a time)."""
+
+    name: str
+    label: Promise
+    to: str
+    starts_from: frozenset[str]
+    editorial: bool = False  # an editor's act
+    reporters: bool = False  # a reporter's act (an editor has another for it)
+    needs_note: bool = False
+    needs_time: bool = False
+
+
+ACTS: dict[str, Act] = {
+    act.name: act
+    for act in (
+        Act("submit", gettext_lazy("Gửi duyệt"), Status.REVIEW, frozenset({Status.DRAFT})),
+        Act(
+            "withdraw",
+            gettext_lazy("Rút về nháp"),
+            Status.DRAFT,
+            frozenset({Status.REVIEW}),
+            reporters=True,
+        ),
+        Act(
+            "return",
+            gettext_lazy("Trả lại"),
+            Status.DRAFT,
+            frozenset({Status.REVIEW}),
+            editorial=True,
+            needs_note=True,
+        ),
+        Act(
+            "publish",
+            gettext_lazy("Xuất bản"),
+            Status.PUBLISHED,
+            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED, SCHEDULED}),
+            editorial=True,
+        ),
+        Act(
+            "schedule",
+            gettext_lazy("Hẹn giờ"),
+            Status.PUBLISHED,
+            frozenset({Status.DRAFT, Status.REVIEW, Status.ARCHIVED, SCHEDULED}),
+            editorial=True,
+            needs_time=True,
+        ),
+        Act(
+            "unpublish",
+            gettext_lazy("Gỡ bài"),
+            Status.DRAFT,
+            frozenset({Status.PUBLISHED, SCHEDULED}),
+            editorial=True,
+        ),
+        Act(
+            "archive",
+            gettext_lazy("Lưu trữ"),
+            Status.ARCHIVED,
+            frozenset({Status.DRAFT, Status.REVIEW, Status.PUBLISHED, SCHEDULED}),
+            editorial=True,
+        ),
+    )
+}
+
+
+def acts_for(user: Who, article: Article, stage: str | None = None) -> list[Act]:
+    """The buttons ``user`` is shown for ``article`` at ``stage`` (by default the
+    one it is at): those whose move the rules allow them."""
+    stage = stage or (article.stage if article.pk else Status.DRAFT)
+    editor = can_publish(user)
+    if not can_edit(user, article):
+        return []
+    return [
+        act
+        for act in ACTS.values()
+        if stage in act.starts_from
+        and (editor or not act.editorial)
+        and not (editor and act.reporters)
+        and not (article.pk is None and act.to == Status.ARCHIVED)
+    ]
+
+
+def prepare(act: Act, article: Article, when: datetime.datetime | None, note: str) -> None:
+    """Set ``article`` up for ``act``: its status, and its time when it is
+    published ("Xuất bản": now, unless it reached readers already or its time is
+    past; "Hẹn giờ": ``when``, which must be to come). Raise ``ValidationError``
+    naming the field when what the act asks for is missing."""
+    if act.needs_note and not note.strip():
+        raise ValidationError({"note": _("Hãy ghi cho phóng viên lý do trả lại bài.")})
+    now = timezone.now()
+    if act.needs_time:
+        if when is None or when <= now:
+            raise ValidationError({"published_at": _("Hẹn giờ cần một thời điểm trong tương lai.")})
+        article.published_at = when
+    elif act.name == "publish" and article.published_at and article.published_at > now:
+        article.published_at = now  # "Xuất bản" is now, even for a story scheduled later
+    article.status = act.to
+
+
+def perform(
+    article: Article,
+    name: str,
+    user: Who,
+    *,
+    when: datetime.datetime | None = None,
+    note: str = "",
+) -> Article:
+    """Press the button ``name`` on ``article`` for ``user`` (the list's buttons,
+    commands, tests): judged as the form judges it, or ``PermissionDenied`` /
+    ``ValidationError``, leaving ``article`` as it was."""
+    act = ACTS.get(name)
+    if act is None or act not in acts_for(user, article):
+        raise PermissionDenied(_("Bạn không thể làm việc này với bài ở trạng thái hiện tại."))
+    before = article.status, article.published_at
+    try:
+        prepare(act, article, when, note)
+        return save(article, user, note=note)
+    except (PermissionDenied, ValidationError):
+        article.status, article.published_at = before
+        raise
+
+
 @dataclass(frozen=True)
 class Stored:
     """A story as the database holds it, read (and locked) before anything
@@ -110,6 +242,17 @@ class Stored:
     # Judged while the row still says what it says now (a restore rewrites its bylines too).
     editable: bool = True
     row: dict[str, Any] | None = None  # the row as read (None: not read here)
+
+    @property
+    def stage(self) -> str | None:
+        """``Article.stage`` of the row as read (None: not read here)."""
+        if self.status == NEW:
+            return Status.DRAFT
+        if self.row is None:
+            return None
+        when = self.row.get("published_at")
+        scheduled = self.status == Status.PUBLISHED and when and when > timezone.now()
+        return SCHEDULED if scheduled else self.status
 
     @classmethod
     def read(cls, pk: int, user: Who | None = None) -> "Stored":
@@ -130,7 +273,7 @@ class Stored:
         return cls(row["status"], row["updated_at"], row["updated_by_id"], editable, row)
 
 
-def note(
+def log(
     article: Article, user: Who | None, action: str, text: str = "", **fields: Any
 ) -> StateChange:
     """An entry in the desk's log: ``action`` on ``article`` by ``user``, now."""
@@ -150,12 +293,17 @@ def note(
 def delete(article: Article, user: Who) -> None:
     """Delete ``article`` for ``user`` (the admin has judged who may), noted in
     the log, which keeps the entry and the story's earlier ones."""
-    note(article, user, StateChange.Action.DELETION)
+    log(article, user, StateChange.Action.DELETION)
     article.delete()
 
 
 def save(
-    article: Article, user: Who, stored: Stored | None = None, *, restored: bool = False
+    article: Article,
+    user: Who,
+    stored: Stored | None = None,
+    *,
+    restored: bool = False,
+    note: str = "",
 ) -> Article:
     """Save ``article`` for ``user``: the one place a story's status changes.
 
@@ -169,6 +317,8 @@ def save(
     deleted story brought back) is noted too. A caller that hands over
     ``stored`` has read and locked it in its own transaction, and judged
     nothing yet that could fail half-way: the save needs no savepoint of its own.
+    ``note`` is a word to the people on the story (internal): kept with the move
+    in the log, or as a note of its own when the status stays.
     """
     with transaction.atomic(savepoint=stored is None):
         if stored is None:
@@ -190,10 +340,22 @@ def save(
         if restored:
             brought_back = stored.status == NEW
             Action = StateChange.Action
-            note(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
+            log(article, user, Action.RECOVERY if brought_back else Action.RESTORE)
         if stored.status != article.status:
-            signals.story_moved.send(Article, story=article, from_status=stored.status, user=user)
+            signals.story_moved.send(
+                Article, story=article, from_status=stored.status, user=user, note=note.strip()
+            )
+        elif note.strip():
+            add_note(article, user, note)
         return article
+
+
+def add_note(article: Article, user: Who, text: str) -> StateChange:
+    """A note between the people on ``article``: internal, kept in the desk's
+    log, announced (``story_noted``) so that those it names are told."""
+    entry = log(article, user, StateChange.Action.NOTE, text.strip())
+    signals.story_noted.send(Article, story=article, user=user, note=entry.note)
+    return entry
 
 
 def _save_into_its_place(article: Article) -> None:

@@ -12,6 +12,7 @@ from .base import (
 )
 from .corrections import Correction
 from .desk import BulkChange, CopyFile, StateChange
+from .editing import EditingSession
 from .entities import (
     Author,
     Country,
@@ -25,7 +26,9 @@ from .entities import (
 )
 from .events import Event, Participant, TaggedEvent
 from .frontpage import Pin
+from .notifications import Notification, NotificationSettings
 from .outcomes import PARTIES, Outcome
+from .planning import PlannedStory
 from .stories import SEARCH_FIELDS, Article, ArticleQuerySet, Byline, FormerSlug, TaggedArticle
 
 __all__ = [
@@ -41,9 +44,12 @@ __all__ = [
     "Correction",
     "Country",
     "CountryAlias",
+    "EditingSession",
     "Event",
     "FormerSlug",
     "NamedByStories",
+    "Notification",
+    "NotificationSettings",
     "Organization",
     "OrganizationAlias",
     "Outcome",
@@ -51,6 +57,7 @@ __all__ = [
     "Person",
     "PersonAlias",
     "Pin",
+    "PlannedStory",
     "Section",
     "SluggedModel",
     "StateChange",

@@ -22,6 +22,7 @@ class StateChange(models.Model):
         DELETION = "deletion", _("xoá bài")
         RESTORE = "restore", _("khôi phục phiên bản")
         RECOVERY = "recovery", _("đưa bài đã xoá trở lại")
+        NOTE = "note", _("ghi chú nội bộ")
 
     article = models.ForeignKey(
         Article,

@@ -206,6 +206,16 @@ class Author(SluggedModel):
         verbose_name = _("tác giả")
         verbose_name_plural = _("tác giả")
 
+    @classmethod
+    def for_user(cls, user) -> "Author":
+        """The byline of a member of the desk: theirs, made from their name the
+        first time they write."""
+        try:
+            return user.author
+        except cls.DoesNotExist:
+            name = user.get_full_name().strip() or user.get_username()
+            return cls.objects.get_or_create(user=user, defaults={"name": name})[0]
+
     def save(self, *args, **kwargs):
         uploading = bool(self.photo) and not self.photo._committed
         try:

@@ -117,6 +117,8 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         PUBLISHED = "published", _("Đã xuất bản")
         ARCHIVED = "archived", _("Lưu trữ")
 
+    SCHEDULED = "scheduled"  # published, with a time still to come (``stage``)
+
     headline = models.CharField(_("tiêu đề"), max_length=255)
     headline_by_desk = models.BooleanField(
         _("tiêu đề do toà soạn đặt"),
@@ -184,6 +186,13 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
     )
     source_url = models.URLField(_("đường dẫn bài gốc"), max_length=500, blank=True)
     source_published_at = models.DateTimeField(_("thời gian đăng bài gốc"), null=True, blank=True)
+    # Written at the desk, not copy from elsewhere: readers see no "Nguồn" line of it.
+    by_newsroom = models.BooleanField(
+        _("bài của toà soạn"),
+        default=False,
+        db_default=False,
+        help_text=_("Bài do toà soạn viết, không lấy từ nguồn khác."),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -317,6 +326,16 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         return self.status == self.Status.PUBLISHED and not self.is_scheduled
 
     @property
+    def stage(self) -> str:
+        """Where the story stands at the desk: its status, or ``SCHEDULED`` for one
+        published with a time still to come (a stage the desk shows, not a status)."""
+        return self.SCHEDULED if self.is_scheduled else self.status
+
+    @property
+    def stage_label(self) -> str:
+        return gettext("Hẹn giờ") if self.is_scheduled else str(self.get_status_display())
+
+    @property
     def is_scheduled(self) -> bool:
         """``ArticleQuerySet.scheduled()``, for a story in hand."""
         return (
@@ -359,6 +378,8 @@ class TaggedArticle(TaggedItem):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
         ]
+        verbose_name = _("thẻ của bài viết")
+        verbose_name_plural = _("thẻ của bài viết")
 
 
 class FormerSlug(models.Model):

@@ -64,12 +64,11 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     page.keyboard.type("Đoạn thứ hai.")
     page.set_input_files("#id_image", str(photo))
     page.fill("#id_image_alt", "Ảnh màu xanh")
-    page.select_option("#id_status", "review")
     published_at = page.locator("#id_published_at_0")
     assert published_at.is_disabled()  # reporters do not schedule
-    assert page.locator("#id_status option[value=published]").count() == 0
+    assert page.locator("button[name=move][value=publish]").count() == 0
     page.screenshot(path=SHOTS / "desk-form-reporter.png", full_page=True)
-    page.click("input[name=_save]")
+    page.locator("button[name=move][value=submit]").last.click()
     page.wait_for_url(base + "/admin/articles/article/")
 
     story = Article.objects.get(headline="Phóng viên viết tin thử nghiệm")
@@ -92,10 +91,10 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     assert preview.locator(".lead-image img").get_attribute("alt") == "Ảnh màu xanh"
     preview.close()
 
-    page.select_option("#id_status", "published")
     page.screenshot(path=SHOTS / "desk-form-editor.png", full_page=True)
-    page.click("input[name=_continue]")
-    page.wait_for_load_state()
+    page.locator("button[name=move][value=publish]").last.click()
+    page.wait_for_url(base + "/admin/articles/article/")
+    page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     assert "Đã xuất bản" in page.locator(".inline-group").last.inner_text()
     page.goto(f"{base}/admin/articles/article/{story.pk}/history/")
     page.screenshot(path=SHOTS / "desk-history.png", full_page=True)
@@ -170,9 +169,10 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
     context = browser.new_context(viewport=WIDTHS["desktop"])
     page = sign_in(context, base, "bientapvien", errors)
     page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
-    page.select_option("#id_status", "published")
-    page.click("input[name=_continue]")
-    page.wait_for_url("**/change/")
+    page.check("#id_publish_without_byline")  # copy whose source named no author
+    page.locator("button[name=move][value=publish]").last.click()
+    page.wait_for_url("**/article/")
+    page.goto(f"{base}/admin/articles/article/{draft.pk}/change/")
     assert Article.objects.get(pk=draft.pk).status == Article.Status.PUBLISHED
     page.locator("#pins-group .add-row a").click()
     page.select_option("#id_pins-0-slot", "lead")

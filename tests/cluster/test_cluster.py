@@ -40,7 +40,7 @@ def published(reporter, editor):
     headline = f"Tin thử cụm máy {unique()}"
     assert write_story(reporter, headline, picture()).status_code == 302
     pk, slug, image, _ = story_row(headline)
-    response = save_form(editor, f"/admin/articles/article/{pk}/change/", status="published")
+    response = save_form(editor, f"/admin/articles/article/{pk}/change/", move="publish")
     assert response.status_code == 302, response.text[:2000]
     return {"pk": pk, "headline": headline, "path": f"/tin/{slug}/", "image": image}
 

@@ -152,7 +152,7 @@ class Editor:
 
 def publish(editor: requests.Session, headline: str, when: datetime.datetime | None = None):
     """A story written and published (or scheduled for ``when``) in the desk."""
-    changes = {"headline": headline, "sapo": "Mở đầu của bài viết.", "status": "published"}
+    changes = {"headline": headline, "sapo": "Mở đầu của bài viết.", "move": "publish"}
     if when is not None:
         local = when.astimezone(SAIGON)
         changes |= {
@@ -252,7 +252,7 @@ def test_both_app_servers_stop_for_10_s_and_the_edge_serves_its_copies(editor, c
     with Readers(pages, watch=withdrawn_headline) as readers, Editor(editor, pk) as desk:
         time.sleep(2)
         unpublish = f"/admin/articles/article/{withdrawn_pk}/change/"
-        assert save_form(chief, unpublish, status="draft").status_code == 302
+        assert save_form(chief, unpublish, move="unpublish").status_code == 302
         until(lambda: get(EDGE + withdrawn).status_code == 404, 10)
         purged = time.monotonic()
         # The pages it was on go outright twice (the second purge for copies in

@@ -96,7 +96,7 @@ def write_story(reporter, headline: str, image: bytes) -> requests.Response:
         headline=headline,
         sapo="Mở đầu của bài viết.",
         image_alt="Ảnh minh hoạ",
-        status="review",
+        move="submit",
     )
 
 

@@ -46,7 +46,7 @@ def test_the_two_roles_exist_and_only_editors_publish(reporter, editor):
 
 def test_a_reporter_writes_and_sends_for_review(client, reporter):
     client.force_login(reporter)
-    response = new_story(client, status="review")
+    response = new_story(client, move="submit")
     assert response.status_code == 302, response.context and response.context["errors"]
     story = Article.objects.get(headline="Tin mới của phóng viên")
     assert (story.status, story.created_by, story.published_at) == (Status.REVIEW, reporter, None)
@@ -57,11 +57,10 @@ def test_a_reporter_writes_and_sends_for_review(client, reporter):
 def test_a_reporter_is_offered_no_publishing(client, reporter):
     client.force_login(reporter)
     html = client.get(ADD).content.decode()
-    status = html[
-        html.index('name="status"') : html.index("</select>", html.index('name="status"'))
-    ]
-    assert 'value="draft"' in status and 'value="review"' in status
-    assert 'value="published"' not in status and 'value="archived"' not in status
+    assert 'name="status"' not in html  # no drop-down: buttons, each a move it may make
+    assert 'name="move" value="submit"' in html
+    for editorial in ("publish", "schedule", "archive", "return"):
+        assert f'name="move" value="{editorial}"' not in html
 
 
 def test_a_reporter_cannot_publish_by_a_crafted_post(client, reporter):
@@ -69,12 +68,12 @@ def test_a_reporter_cannot_publish_by_a_crafted_post(client, reporter):
     later = timezone.localtime() + datetime.timedelta(days=1)
     response = new_story(
         client,
-        status="published",
+        move="schedule",
         published_at_0=later.strftime("%Y-%m-%d"),
         published_at_1="08:00:00",
     )
     assert response.status_code == 200
-    assert "status" in response.context["adminform"].form.errors
+    assert response.context["adminform"].form.non_field_errors()
     assert not Article.objects.filter(headline="Tin mới của phóng viên").exists()
 
 
@@ -109,7 +108,7 @@ def test_a_byline_makes_a_story_the_reporters_own(client, reporter):
     Author.objects.create(name="Phóng viên A", user=reporter)
     story = ArticleFactory(status=Status.DRAFT, published_at=None, authors=[reporter.author])
     client.force_login(reporter)
-    assert post_form(client, change_url(story), status="review").status_code == 302
+    assert post_form(client, change_url(story), move="submit").status_code == 302
     story.refresh_from_db()
     assert story.status == Status.REVIEW
 
@@ -191,7 +190,8 @@ def test_scheduled_story_goes_live_by_itself(client, editor, monkeypatch):
     response = post_form(
         client,
         change_url(story),
-        status="published",
+        move="schedule",
+        publish_without_byline="on",
         published_at_0=soon.strftime("%Y-%m-%d"),
         published_at_1=soon.strftime("%H:%M:%S"),
     )
@@ -267,7 +267,7 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, e
     post_form(
         client,
         change_url(story),
-        status="published",
+        move="publish",
         section=section.pk,
         published_at_0="22/05/2025",
         published_at_1="09:15",

@@ -33,9 +33,9 @@ def published_after_drafts(client, reporter, editor):
     story = Article.objects.get(headline="Tin đã duyệt")
     change = f"{ADMIN}/{story.pk}/change/"
     body = "<p>Bản gửi duyệt.</p>"
-    assert post_form(mine, change, body=body, status="review").status_code == 302
+    assert post_form(mine, change, body=body, move="submit").status_code == 302
     desk = as_user(client.__class__, editor)
-    published = post_form(desk, change, body="<p>Bản đã duyệt.</p>", status="published")
+    published = post_form(desk, change, body="<p>Bản đã duyệt.</p>", move="publish")
     assert published.status_code == 302
     story.refresh_from_db()
     assert story.is_published
@@ -43,8 +43,8 @@ def published_after_drafts(client, reporter, editor):
     return story, first_draft, mine, desk
 
 
-def restore(client, story, version):
-    return post_form(client, f"{ADMIN}/{story.pk}/history/{version.pk}/")
+def restore(client, story, version, **changes):
+    return post_form(client, f"{ADMIN}/{story.pk}/history/{version.pk}/", **changes)
 
 
 def test_a_reporter_cannot_unpublish_a_story_by_restoring_a_draft_revision(
@@ -65,11 +65,23 @@ def test_a_reporter_cannot_unpublish_a_story_by_restoring_a_draft_revision(
     assert client.get(story.get_absolute_url()).status_code == 200
 
 
-def test_an_editor_restoring_a_draft_revision_is_a_recorded_unpublishing(
+def test_restoring_a_draft_revision_brings_back_its_text_not_its_status(
+    client, published_after_drafts, editor
+):
+    """A revision restored with "Lưu" is its text: the story stays where it stands."""
+    story, first_draft, _mine, desk = published_after_drafts
+    assert restore(desk, story, first_draft).status_code == 302
+    story.refresh_from_db()
+    assert (story.status, story.body) == (Status.PUBLISHED, "<p>Bản nháp đầu.</p>")
+    assert story.state_changes.first().action == StateChange.Action.RESTORE
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_an_editor_restoring_with_go_bai_is_a_recorded_unpublishing(
     client, published_after_drafts, editor
 ):
     story, first_draft, _mine, desk = published_after_drafts
-    assert restore(desk, story, first_draft).status_code == 302
+    assert restore(desk, story, first_draft, move="unpublish").status_code == 302
     story.refresh_from_db()
     assert (story.status, story.body) == (Status.DRAFT, "<p>Bản nháp đầu.</p>")
     latest = story.state_changes.first()
@@ -82,15 +94,15 @@ def test_an_editor_restoring_a_draft_revision_is_a_recorded_unpublishing(
 
 
 def test_restoring_is_judged_from_the_stored_status_for_reporters_too(client, reporter):
-    """A reporter's own story in review, restored to its draft revision: allowed,
-    and the move back to draft is recorded."""
+    """A reporter's own story in review, restored to its first revision: allowed,
+    and "Rút về nháp" pressed with it is a move back to draft, recorded."""
     mine = as_user(client.__class__, reporter)
     fields = {"headline": "Tin của tôi", "sapo": "Sapo.", "body": "<p>Một.</p>"}
     post_form(mine, f"{ADMIN}/add/", **fields)
     story = Article.objects.get(headline="Tin của tôi")
-    post_form(mine, f"{ADMIN}/{story.pk}/change/", body="<p>Hai.</p>", status="review")
+    post_form(mine, f"{ADMIN}/{story.pk}/change/", body="<p>Hai.</p>", move="submit")
     first = Version.objects.get_for_object(story).order_by("pk").first()
-    assert restore(mine, story, first).status_code == 302
+    assert restore(mine, story, first, move="withdraw").status_code == 302
     story.refresh_from_db()
     assert (story.status, story.body) == (Status.DRAFT, "<p>Một.</p>")
     latest = story.state_changes.first()
@@ -130,7 +142,7 @@ def test_recovering_a_deleted_story_is_an_editors_act_and_is_recorded(client, re
     assert not Article.objects.filter(pk=story.pk).exists()
 
     desk = as_user(client.__class__, editor)
-    assert post_form(desk, f"{ADMIN}/recover/{deleted.pk}/", status="published").status_code == 302
+    assert post_form(desk, f"{ADMIN}/recover/{deleted.pk}/", move="publish").status_code == 302
     story = Article.objects.get(pk=story.pk)
     assert story.is_published
     change = story.state_changes.first()
@@ -211,7 +223,7 @@ def test_the_state_change_is_recorded_once_per_road(client, reporter, editor):
     """Form and list action both go through workflow.save: one record each."""
     story = ArticleFactory(status=Status.DRAFT, published_at=None, created_by=reporter)
     mine = as_user(client.__class__, reporter)
-    post_form(mine, f"{ADMIN}/{story.pk}/change/", status="review")
+    post_form(mine, f"{ADMIN}/{story.pk}/change/", move="submit")
     desk = as_user(client.__class__, editor)
     desk.post(f"{ADMIN}/", {"action": "publish", "_selected_action": [story.pk]})
     moves = StateChange.objects.filter(article=story).order_by("at", "pk")

@@ -114,8 +114,8 @@ def test_restoring_an_older_version_brings_back_its_tags_and_keeps_the_state_his
     story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
     save_in_admin(client, story)
     older = Version.objects.get_for_object(story).get()
-    save_in_admin(client, story, tags="thẻ mới, khác", status=Article.Status.ARCHIVED)
-    save_in_admin(client, story, status=Article.Status.PUBLISHED)
+    save_in_admin(client, story, tags="thẻ mới, khác", move="archive")
+    save_in_admin(client, story, move="publish")
     assert set(story.tags.names()) == {"thẻ mới", "khác"}
     history = list(story.state_changes.values_list("pk", flat=True))
     assert len(history) == 2

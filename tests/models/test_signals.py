@@ -41,7 +41,7 @@ def test_a_save_in_the_desk_is_announced_once_with_the_row_before(desk, heard, s
     heard.clear()
     url = f"/{settings.ADMIN_URL}articles/article/{story.pk}/change/"
     data = form_values(desk.get(url).content.decode())
-    data.update(headline=["Sau"], status=["published"])
+    data.update(headline=["Sau"], move=["publish"], publish_without_byline=["on"])
     assert desk.post(url, data).status_code == 302
     saves = [said for said in heard if said[0] == "saved"]
     assert len(saves) == 1

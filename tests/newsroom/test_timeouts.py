@@ -89,7 +89,7 @@ def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
     from django.contrib.auth.models import User
     from django.db import OperationalError
 
-    from articles.desk import workflow
+    from articles.desk.forms import ArticleForm
 
     client.force_login(User.objects.create_superuser("bientap", password="x"))
     if language == "en":
@@ -98,7 +98,7 @@ def test_a_save_while_the_database_is_out_of_reach_is_a_503_that_keeps_the_text(
     def down(*args, **kwargs):
         raise OperationalError("connection failed: the database system is shutting down")
 
-    monkeypatch.setattr(workflow, "check", down)  # the form judges the move: no database
+    monkeypatch.setattr(ArticleForm, "_check_not_stale", down)  # the form reads: no database
     typed = {"headline": "Tin gõ dở <b>đậm</b>", "sapo": "Sapo chưa lưu.", "password": "x"}
     response = client.post(f"/{settings.ADMIN_URL}articles/article/add/", typed)
     page = response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from articles.models import Article
 from tests.factories import ArticleFactory
@@ -82,7 +82,11 @@ def test_desk_pages_have_no_html_errors(client, seed, tmp_path: Path):
             assert response.status_code == 200, (info, view)
             (tmp_path / f"{info[1]}-{view}.html").write_bytes(response.content)
         for view in ("change", "history") if first else ():
-            response = client.get(reverse("admin:{}_{}_{}".format(*info, view), args=[first.pk]))
+            try:
+                url = reverse("admin:{}_{}_{}".format(*info, view), args=[first.pk])
+            except NoReverseMatch:  # a list without pages of its own (sign-ins)
+                continue
+            response = client.get(url)
             assert response.status_code == 200, (info, view)
             (tmp_path / f"{info[1]}-{view}.html").write_bytes(response.content)
     assert (tmp_path / "article-change.html").exists() and (tmp_path / "pin-add.html").exists()

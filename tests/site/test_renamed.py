@@ -58,7 +58,7 @@ def test_an_unpublished_storys_old_address_is_a_plain_404(client):
 
 def test_a_rename_in_the_admin_or_by_restoring_a_revision_is_kept(client):
     client.force_login(User.objects.create_superuser("quantri", password="x"))
-    fields = {"headline": "Tin đầu", "sapo": "Sapo.", "slug": "tin-dau", "status": "published"}
+    fields = {"headline": "Tin đầu", "sapo": "Sapo.", "slug": "tin-dau", "move": "publish"}
     post_form(client, "/admin/articles/article/add/", **fields)
     story = Article.objects.get(slug="tin-dau")
     post_form(client, f"/admin/articles/article/{story.pk}/change/", slug="tin-dau-da-sua")
@@ -102,7 +102,7 @@ def test_an_editor_takes_an_old_address_over_knowingly(client, editor):
     story = ArticleFactory(slug="bai-goc", headline="Bài được đổi tên")
     rename(story, "bai-goc-da-doi")
     client.force_login(editor)
-    fields = {"headline": "Bài mới", "sapo": "Sapo.", "slug": "bai-goc", "status": "published"}
+    fields = {"headline": "Bài mới", "sapo": "Sapo.", "slug": "bai-goc", "move": "publish"}
     refused = post_form(client, "/admin/articles/article/add/", **fields)
     assert "Lấy địa chỉ cũ của bài khác" in refused.content.decode()
     assert not Article.objects.filter(headline="Bài mới").exists()
