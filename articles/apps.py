@@ -13,6 +13,7 @@ class ArticlesConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import search
+        from .admin.jobs import take_over_the_job_list
         from .desk import handlers as desk_handlers  # noqa: F401
         from .desk import tasks as desk_tasks  # noqa: F401
         from .freshness import handlers as freshness_handlers  # noqa: F401
@@ -25,5 +26,6 @@ class ArticlesConfig(AppConfig):
         from .site.views import QUERY_PARAMETERS
         from .text import handlers as text_handlers  # noqa: F401
 
+        take_over_the_job_list()  # after the admin found procrastinate's own page
         connection_created.connect(search.teach_sqlite_unicode_lower)
         pages.read_parameters(QUERY_PARAMETERS)

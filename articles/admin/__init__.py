@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (they register)
     desk_log,
     entities,
     frontpage,
+    jobs,
     notifications,
     planning,
     sign_ins,

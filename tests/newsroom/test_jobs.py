@@ -405,3 +405,18 @@ def test_the_worker_survives_its_database_restarting():
             print(output[-3000:])
         database.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@needs_queue
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_lists_the_queue_in_its_words(queue, client):
+    """The jobs waiting, in Vietnamese (articles/admin/jobs.py), not procrastinate's page."""
+    from django.contrib.auth.models import User
+
+    from newsroom import jobs
+
+    jobs.defer("desk.notification_emails", ids=[1])
+    client.force_login(User.objects.create_superuser("quantri", password="x"))
+    page = client.get("/admin/procrastinate/procrastinatejob/").content.decode()
+    assert "desk.notification_emails" in page and "chờ chạy" in page
+    assert "Task Name" not in page and "Status" not in page
