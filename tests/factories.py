@@ -4,6 +4,7 @@ import io
 import factory
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import (
@@ -123,3 +124,10 @@ def staff(username: str, group: str):
     user = User.objects.create_user(username, password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def signed_in(user) -> Client:
+    """A browser of the desk signed in as ``user``: one per person, as in a newsroom."""
+    client = Client()
+    client.force_login(user)
+    return client

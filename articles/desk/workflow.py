@@ -7,6 +7,11 @@ in review, and send them for review; only holders of ``articles.publish_article`
 (editors) publish, schedule, unpublish or archive, restore a revision over a
 story that has left the desk, or bring back a deleted story.
 
+The desk offers the moves as buttons (``ACTS``: "Gửi duyệt", "Trả lại" with a
+note, "Xuất bản", "Hẹn giờ" with a time to come, "Gỡ bài", "Lưu trữ"), each
+shown to whoever may press it (``acts_for``) and pressed through ``perform``
+(or the story form, which judges it the same way).
+
 Every road that changes a story (the form, the list actions, restoring a
 revision, recovering a deleted story, any other code) saves it through
 ``save`` or ``transition``, which judge the move against the status the

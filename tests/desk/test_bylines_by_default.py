@@ -7,23 +7,17 @@ from django.test import Client
 
 from articles.models import Article, Author
 from tests.browser_form import form_values, post_form
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 ADD = "/admin/articles/article/add/"
 STORY = {"headline": "Tin của toà soạn", "sapo": "Mở đầu.", "body": "<p>Thân bài.</p>"}
 
 
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_writer_is_the_first_byline_of_a_new_story(reporter):
     reporter.first_name, reporter.last_name = "Minh", "Trần"
     reporter.save()
-    mine = as_user(reporter)
+    mine = signed_in(reporter)
     values = form_values(mine.get(ADD).content.decode())
     writer = Author.objects.get(user=reporter)
     assert writer.name == "Minh Trần"
@@ -36,7 +30,7 @@ def test_the_writer_is_the_first_byline_of_a_new_story(reporter):
 
 
 def test_the_byline_can_be_removed_and_then_publishing_asks_to_confirm(editor):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     refused = post_form(desk, ADD, move="publish", **{"bylines-0-author": ""}, **STORY)
     assert refused.status_code == 200
     assert "Bài chưa có tác giả" in refused.content.decode()
@@ -55,7 +49,7 @@ def test_the_byline_can_be_removed_and_then_publishing_asks_to_confirm(editor):
 def test_a_rows_publish_button_sends_a_story_with_no_byline_to_its_form(editor):
     story = ArticleFactory(status=Article.Status.REVIEW, published_at=None)
     story.bylines.all().delete()
-    desk = as_user(editor)
+    desk = signed_in(editor)
     listing = desk.get("/admin/articles/article/").content.decode()
     assert f"/{story.pk}/change/#id_publish_without_byline" in listing
     response = desk.post(f"/admin/articles/article/{story.pk}/act/", {"move": "publish"})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.desk import workflow
 from articles.models import Article, Author, Byline, StateChange
 from tests.browser_form import post_form
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -29,12 +29,6 @@ def buttons(html: str) -> list[str]:
     return re.findall(r'name="move" value="(\w+)"', html)
 
 
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def in_review(reporter):
     story = ArticleFactory(
@@ -45,24 +39,24 @@ def in_review(reporter):
 
 
 def test_each_person_is_shown_only_the_moves_they_may_make(in_review, reporter, editor):
-    html = as_user(editor).get(change_url(in_review)).content.decode()
+    html = signed_in(editor).get(change_url(in_review)).content.decode()
     assert 'name="status"' not in html  # no drop-down
     form_buttons = set(buttons(html))
     assert form_buttons == {"return", "publish", "schedule", "archive"}
-    html = as_user(reporter).get(change_url(in_review)).content.decode()
+    html = signed_in(reporter).get(change_url(in_review)).content.decode()
     assert set(buttons(html)) == {"withdraw"}
 
 
 def test_enter_in_a_field_saves_and_never_publishes(in_review, editor):
     """The form's first submit button (what Enter presses) is "Lưu"."""
-    html = as_user(editor).get(change_url(in_review)).content.decode()
+    html = signed_in(editor).get(change_url(in_review)).content.decode()
     form = html[html.index('id="article_form"') :]
     first = re.search(r"<(?:input|button)[^>]*type=\"submit\"[^>]*>", form).group(0)
     assert 'name="_save"' in first
 
 
 def test_returning_a_story_asks_for_a_note_and_keeps_it_in_the_log(in_review, editor):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     refused = post_form(desk, change_url(in_review), move="return")
     assert refused.status_code == 200
     assert "note" in refused.context["adminform"].form.errors
@@ -83,7 +77,7 @@ def test_returning_a_story_asks_for_a_note_and_keeps_it_in_the_log(in_review, ed
 
 
 def test_scheduling_needs_a_time_to_come_and_shows_as_hen_gio(in_review, editor):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     past = timezone.localtime() - datetime.timedelta(hours=1)
     refused = post_form(
         desk,
@@ -131,7 +125,7 @@ def test_publishing_a_scheduled_story_publishes_it_now(editor):
 
 
 def test_a_rows_button_moves_the_story_through_the_workflow(in_review, editor):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     listing = desk.get(LIST).content.decode()
     assert f'formaction="{LIST}{in_review.pk}/act/"' in listing
     assert f'href="{change_url(in_review)}#id_note"' in listing  # "Trả lại…" asks for its note
@@ -143,7 +137,7 @@ def test_a_rows_button_moves_the_story_through_the_workflow(in_review, editor):
 
 
 def test_a_reporter_cannot_press_an_editors_button_by_a_crafted_post(in_review, reporter):
-    mine = as_user(reporter)
+    mine = signed_in(reporter)
     response = mine.post(f"{LIST}{in_review.pk}/act/", {"move": "publish"}, follow=True)
     assert "không thể" in response.content.decode()
     in_review.refresh_from_db()
@@ -162,7 +156,7 @@ def test_perform_refuses_what_the_act_needs_and_leaves_the_story_as_it_was(in_re
 
 
 def test_a_plain_save_with_a_note_keeps_the_status_and_logs_the_note(in_review, reporter):
-    response = post_form(as_user(reporter), change_url(in_review), note="Đã thêm ảnh.")
+    response = post_form(signed_in(reporter), change_url(in_review), note="Đã thêm ảnh.")
     assert response.status_code == 302
     in_review.refresh_from_db()
     assert in_review.status == Status.REVIEW

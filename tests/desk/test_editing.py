@@ -6,22 +6,15 @@ warning; the stale save refusal stays as it was."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from articles.desk import editing
 from articles.models import EditingSession
 from tests.browser_form import form_values, post_form
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/articles/article/"
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -32,13 +25,13 @@ def story():
 def test_a_second_editor_is_warned_then_goes_on_with_van_sua(story, editor, django_user_model):
     editor.first_name, editor.last_name = "Lan", "Nguyễn"
     editor.save()
-    first = as_user(editor)
+    first = signed_in(editor)
     assert first.get(f"{LIST}{story.pk}/change/").status_code == 200
     assert not EditingSession.objects.exists()  # the form's script says it is open
     first.post(f"{LIST}{story.pk}/editing/")
     since = timezone.localtime(EditingSession.objects.get(user=editor).since).strftime("%H:%M")
     chief = django_user_model.objects.create_superuser("tongbientap", password="x")
-    second = as_user(chief)
+    second = signed_in(chief)
     warning = second.get(f"{LIST}{story.pk}/change/").content.decode()
     assert f"Đang sửa: Lan Nguyễn, từ {since}" in warning and "Vẫn sửa" in warning
     assert 'id="article_form"' not in warning
@@ -52,7 +45,7 @@ def test_a_second_editor_is_warned_then_goes_on_with_van_sua(story, editor, djan
 
 
 def test_the_heartbeat_keeps_it_and_leaving_or_silence_ends_it(story, editor, reporter):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     answer = desk.post(f"{LIST}{story.pk}/editing/")
     assert answer.status_code == 200 and answer.json() == {"others": []}
     assert [s.user for s in EditingSession.others_on(story, reporter)] == [editor]
@@ -61,7 +54,7 @@ def test_the_heartbeat_keeps_it_and_leaving_or_silence_ends_it(story, editor, re
     editing.beat(story, editor)
     EditingSession.objects.update(seen_at=timezone.now() - datetime.timedelta(minutes=1))
     assert list(EditingSession.others_on(story, reporter)) == []  # gone within a minute
-    assert as_user(editor).get(f"{LIST}{story.pk}/editing/").status_code == 405
+    assert signed_in(editor).get(f"{LIST}{story.pk}/editing/").status_code == 405
 
 
 def test_one_returning_after_leaving_is_there_from_then(story, editor):
@@ -75,13 +68,13 @@ def test_one_returning_after_leaving_is_there_from_then(story, editor):
 
 
 def test_a_reporter_cannot_beat_on_someone_elses_story(story, reporter):
-    assert as_user(reporter).post(f"{LIST}{story.pk}/editing/").status_code == 403
+    assert signed_in(reporter).post(f"{LIST}{story.pk}/editing/").status_code == 403
     assert not EditingSession.objects.exists()
 
 
 def test_the_stale_save_refusal_stays_after_van_sua(story, editor, django_user_model):
-    first = as_user(editor)
-    chief = as_user(django_user_model.objects.create_superuser("tongbientap", password="x"))
+    first = signed_in(editor)
+    chief = signed_in(django_user_model.objects.create_superuser("tongbientap", password="x"))
     first.post(f"{LIST}{story.pk}/editing/")
     url = f"{LIST}{story.pk}/change/?vansua=1"
     opened = chief.get(url).content.decode()

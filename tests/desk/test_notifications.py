@@ -20,18 +20,12 @@ from articles.models import (
     StateChange,
 )
 from tests.browser_form import post_form
-from tests.factories import ArticleFactory, staff
+from tests.factories import ArticleFactory, signed_in, staff
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 Kind = Notification.Kind
 LIST = "/admin/articles/notification/"
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -92,7 +86,7 @@ def test_a_correction_tells_the_storys_people(reporter, editor):
 def test_email_can_be_turned_off_and_the_desk_still_tells(
     filed, reporter, editor, django_capture_on_commit_callbacks
 ):
-    page = as_user(reporter)
+    page = signed_in(reporter)
     response = page.post(f"{LIST}settings/", {})  # the box left unticked
     assert response.status_code == 302
     assert not NotificationSettings.wants_email(reporter.pk)
@@ -106,7 +100,7 @@ def test_email_can_be_turned_off_and_the_desk_still_tells(
 
 def test_the_header_counts_unread_and_opening_one_marks_it_read(filed, reporter, editor):
     workflow.perform(filed, "return", editor, note="Thiếu nguồn.")
-    page = as_user(reporter)
+    page = signed_in(reporter)
     html = page.get("/admin/").content.decode()
     assert '<span class="badge">1</span>' in html
     listing = page.get(LIST).content.decode()
@@ -120,7 +114,7 @@ def test_the_header_counts_unread_and_opening_one_marks_it_read(filed, reporter,
 def test_nobody_sees_or_opens_another_persons_notifications(filed, reporter, editor):
     workflow.perform(filed, "return", editor, note="Riêng cho phóng viên.")
     told = Notification.objects.get(recipient=reporter)
-    desk = as_user(editor)
+    desk = signed_in(editor)
     assert "Riêng cho phóng viên." not in desk.get(LIST).content.decode()
     assert desk.get(f"{LIST}{told.pk}/open/").status_code == 404
     assert Notification.objects.get(pk=told.pk).read_at is None
@@ -135,13 +129,13 @@ def test_the_count_is_bounded_whatever_the_backlog(reporter, editor, django_asse
         for _ in range(120)
     )
     assert notifications.unread_count(reporter) == 100  # "99+"
-    html = as_user(reporter).get("/admin/").content.decode()
+    html = signed_in(reporter).get("/admin/").content.decode()
     assert '<span class="badge">99+</span>' in html
 
 
 def test_the_return_note_from_the_form_notifies_through_the_admin(filed, reporter, editor):
     response = post_form(
-        as_user(editor),
+        signed_in(editor),
         f"/admin/articles/article/{filed.pk}/change/",
         move="return",
         note="Cần thêm ảnh, @phongvien.",

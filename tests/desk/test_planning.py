@@ -6,23 +6,16 @@ story from planned to published, and the meetings nobody covers."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from articles.desk import planning, workflow
 from articles.models import Article, Event, Notification, PlannedStory
 from tests.browser_form import post_form
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 BOARD = "/admin/articles/plannedstory/"
 State = PlannedStory.State
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -32,7 +25,7 @@ def meeting():
 
 def test_an_editor_plans_an_item_and_the_reporter_is_told(editor, reporter, meeting):
     section = SectionFactory(name="Kinh tế")
-    desk = as_user(editor)
+    desk = signed_in(editor)
     today = timezone.localdate()
     response = post_form(
         desk,
@@ -72,7 +65,7 @@ def test_a_late_item_is_marked_and_a_filed_one_is_not(editor, reporter):
         story=ArticleFactory(status=Article.Status.REVIEW, published_at=None),
     )
     assert late.is_late and not filed.is_late and filed.state == State.FILED
-    board = as_user(editor).get(BOARD).content.decode()
+    board = signed_in(editor).get(BOARD).content.decode()
     assert board.count("is-late") == 1 and "1 mục đã quá hạn nộp." in board
 
 
@@ -82,7 +75,7 @@ def test_one_click_makes_the_draft_with_section_bylines_and_event(editor, report
         working_title="Tin gặp SpaceX", section=section, event=meeting
     )
     item.assignees.add(reporter)
-    mine = as_user(reporter)  # the assignee may start it
+    mine = signed_in(reporter)  # the assignee may start it
     response = mine.post(f"{BOARD}{item.pk}/draft/")
     story = Article.objects.get(headline="Tin gặp SpaceX")
     assert response.status_code == 302 and response["Location"].endswith(f"/{story.pk}/change/")
@@ -109,15 +102,15 @@ def test_one_click_makes_the_draft_with_section_bylines_and_event(editor, report
 def test_only_editors_and_assignees_start_an_item(reporter, other_reporter):
     item = PlannedStory.objects.create(working_title="Không phải của bạn")
     item.assignees.add(reporter)
-    as_user(other_reporter).post(f"{BOARD}{item.pk}/draft/")
+    signed_in(other_reporter).post(f"{BOARD}{item.pk}/draft/")
     assert not Article.objects.filter(headline="Không phải của bạn").exists()
-    assert as_user(other_reporter).get(f"{BOARD}{item.pk}/draft/").status_code == 405
+    assert signed_in(other_reporter).get(f"{BOARD}{item.pk}/draft/").status_code == 405
 
 
 def test_a_meeting_with_no_plan_nor_story_is_uncovered_on_the_board(editor, meeting):
     day = timezone.localdate()
     assert list(planning.uncovered_meetings(day)) == [meeting]
-    board = as_user(editor).get(BOARD).content.decode()
+    board = signed_in(editor).get(BOARD).content.decode()
     assert "Gặp lãnh đạo SpaceX" in board and "Lên kế hoạch đưa tin" in board
     item = PlannedStory.objects.create(working_title="Đưa tin", event=meeting)
     assert list(planning.uncovered_meetings(day)) == []
@@ -132,7 +125,7 @@ def test_the_board_of_another_day_and_a_bad_date(editor):
     PlannedStory.objects.create(
         working_title="Ngày mai", day=timezone.localdate() + datetime.timedelta(days=1)
     )
-    desk = as_user(editor)
+    desk = signed_in(editor)
     assert "Ngày mai" not in desk.get(BOARD).content.decode()
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     assert "Ngày mai" in desk.get(BOARD, {"ngay": tomorrow}).content.decode()
@@ -140,13 +133,13 @@ def test_the_board_of_another_day_and_a_bad_date(editor):
 
 
 def test_reporters_read_the_plan_but_do_not_change_it(reporter):
-    mine = as_user(reporter)
+    mine = signed_in(reporter)
     assert mine.get(BOARD).status_code == 200
     assert mine.get(f"{BOARD}add/").status_code == 403
 
 
 def test_the_board_reads_a_fixed_number_of_queries(editor, reporter, django_assert_max_num_queries):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     for n in range(3):
         PlannedStory.objects.create(working_title=f"Mục {n}").assignees.add(reporter)
     desk.get(BOARD)
@@ -162,7 +155,7 @@ def test_the_board_reads_a_fixed_number_of_queries(editor, reporter, django_asse
 
 
 def test_an_events_desk_page_and_the_board_agree_on_its_coverage(editor, meeting):
-    desk = as_user(editor)
+    desk = signed_in(editor)
     page = desk.get(f"/admin/articles/event/{meeting.pk}/change/").content.decode()
     assert "Chưa có bài, chưa ai được giao" in page
     PlannedStory.objects.create(working_title="Tin cuộc gặp", event=meeting)
