@@ -107,6 +107,14 @@ class Command(BaseCommand):
             done += count
             self.stdout.write(f"  {done} stories ({time.monotonic() - started:.0f} s)")
         bulk.analyze(*LOADED)
+        # Reports inserted in bulk, without the signals that keep it: outcomes are shown
+        # from when their stories are. Once, with the statistics in: per batch, each
+        # batch read the reports of every batch before it again, and two processes
+        # waited on each other's rows.
+        with transaction.atomic():
+            reported = Outcome.reported_by.through.objects.values("outcome_id")
+            Outcome.objects.filter(pk__in=reported).show_from_reports()
+        bulk.analyze(Outcome)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Added {stories} stories, indexed for search and analysed, in {seconds:.0f} s."
@@ -322,8 +330,6 @@ class Command(BaseCommand):
                 for outcome in by_event.get(event.pk, ())
             ),
         )
-        # Inserted in bulk, without the signals that keep it: shown from when their stories are.
-        Outcome.objects.filter(event__in=events).show_from_reports()
         # Once the stories' links are in: indexing reads them.
         search.index_many(Article.objects.filter(pk__in=unindexed))
         # Last: another batch adding the same new words waits for this one to commit.
