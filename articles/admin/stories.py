@@ -293,6 +293,9 @@ class ArticleAdmin(
         with their names), each read once. To be saved, it is read locked until
         the save's transaction ends: the form judges the save (workflow.Stored)
         against what the database holds until it is done."""
+        opened = getattr(request, "story_opened", None)  # read by change_view already
+        if opened is not None and from_field is None and str(opened.pk) == str(object_id):
+            return opened
         saving = request.method == "POST" and transaction.get_connection().in_atomic_block
         if saving and from_field is None:
             try:
@@ -456,6 +459,7 @@ class ArticleAdmin(
             }
             return TemplateResponse(request, "admin/articles/article/editing_warning.html", context)
         shown = [(editing.who(s), timezone.localtime(s.since)) for s in others]
+        request.story_opened = story  # the form reads it, not again
         return super().change_view(
             request, object_id, form_url, {"editing_others": shown, **(extra_context or {})}
         )
