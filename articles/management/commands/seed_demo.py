@@ -114,7 +114,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             reported = Outcome.reported_by.through.objects.values("outcome_id")
             Outcome.objects.filter(pk__in=reported).show_from_reports()
-        bulk.analyze(Outcome)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Added {stories} stories, indexed for search and analysed, in {seconds:.0f} s."
