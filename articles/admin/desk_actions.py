@@ -272,7 +272,7 @@ def act_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
             request,
             gettext("“%(story)s”: %(stage)s.") % {"story": story, "stage": story.stage_label},
         )
-    back = request.META.get("HTTP_REFERER", "")
+    back = request.headers.get("referer", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("admin:articles_article_changelist")
     return redirect(back)
