@@ -19,7 +19,7 @@ missing heartbeat and run again (``retry_stalled``).
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -71,6 +71,26 @@ def task(name: str, **options) -> Callable:
 
 # Jobs a request asked to run after its response, where there is no queue.
 _after_response: ContextVar[list | None] = ContextVar("after_response", default=None)
+# gathered(): the jobs it gathers, and per job and other arguments, the ids asked for.
+_gathered: ContextVar[dict | None] = ContextVar("gathered", default=None)
+
+
+@contextlib.contextmanager
+def gathered(*names: str, queue: str | None = None) -> Iterator[None]:
+    """Defer each job of these ``names`` asked for inside the block (each with
+    ``ids``) once, at its end, for all the ids asked: a change to a hundred
+    stories ranks them in one job, not a hundred. ``queue``: the lane the merged
+    jobs go to (a change of many stories is work for ``LONG``). Meant for jobs
+    asked for once a change is committed: one the block's transaction would
+    have written with it is written after it."""
+    pending: dict = {}
+    token = _gathered.set({"names": set(names), "pending": pending})
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+        for (job, options), ids in pending.items():
+            defer(job, ids=sorted(ids), queue=queue, **dict(options))
 
 
 def defer(
@@ -80,6 +100,7 @@ def defer(
     lock: str | None = None,
     after_response: bool = False,
     delay: float = 0,
+    queue: str | None = None,
     **kwargs,
 ) -> None:
     """Run ``job`` (a task, or the name of one: a model need not import the
@@ -91,9 +112,18 @@ def defer(
     a queue, a request's job runs once its response has been sent, so that how
     long the response took says nothing of what the job does. ``delay``: on the
     queue, run no sooner than that many seconds from now (without one: now).
+    ``queue``: the lane, where not the job's own. Inside ``gathered``, a job
+    with ``ids`` waits for the block's end, merged with the others like it.
     """
     if isinstance(job, str):
         job = app.tasks[job]
+    gathering = _gathered.get()
+    if gathering is not None and job.name in gathering["names"] and "ids" in kwargs:
+        ids = kwargs.pop("ids")
+        extra = {"after_response": after_response, "lock": lock, "delay": delay}
+        options = tuple(sorted({**kwargs, **extra}.items()))  # its queueing lock is one id's
+        gathering["pending"].setdefault((job.name, options), set()).update(ids)
+        return
     if not queued():
         pending = _after_response.get()
         if after_response and pending is not None:
@@ -105,7 +135,8 @@ def defer(
     # of the database's, which would abort the save's whole transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
         later = {"schedule_in": {"seconds": delay}} if delay else {}
-        deferred = job.configure(queueing_lock=queueing_lock, lock=lock, **later)
+        lane = {"queue": queue} if queue else {}
+        deferred = job.configure(queueing_lock=queueing_lock, lock=lock, **later, **lane)
         deferred.defer(**kwargs, request_id=request_id.current.get())
 
 

@@ -85,7 +85,11 @@ def run(pk: int, seconds: float | None = None) -> None:
     """Make the change ``pk`` asked for, batch by batch, until it is done, or
     until ``seconds`` have passed (at least one batch is done)."""
     deadline = None if seconds is None else time.monotonic() + seconds
-    while _batch(pk):
+    while True:
+        # what each story's move asks once committed (related news ranked again), one job a batch
+        with jobs.gathered("related.rank", queue=jobs.LONG):
+            if not _batch(pk):
+                return
         if deadline is not None and time.monotonic() >= deadline:
             return
 

@@ -218,6 +218,9 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
     # Which stories its related news shows, best first: ranked again by a job
     # when it or what it names changes (site/related.py); None until first ranked.
     related_ids = models.JSONField(null=True, blank=True, editable=False)
+    # How much the last of those shares with it (0 while it shows fewer than it
+    # may): a story that changes and shares less with it cannot enter the list.
+    related_floor = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # Set when the story came in as copy (imports.py): the same text twice is one story.
     wire_fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False

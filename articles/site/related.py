@@ -31,8 +31,9 @@ that again.
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import (
     Case,
     Count,
@@ -52,6 +53,7 @@ from newsroom import jobs
 
 from ..freshness import edge, pieces, store, surrogates
 from ..models import Article, Event, Section, TaggedArticle
+from ..models.stories import story_links
 
 LINKED = ("events", "people", "organizations", "tags")  # what the ranking reads
 WEIGHTS = {"event": 8, "trip": 4, "person": 3, "organization": 2, "tag": 1}
@@ -244,45 +246,97 @@ def stored_side_stories(
     return related, more[:limit]
 
 
-def rank(article: Article) -> list[int]:
-    """The ids of the stories related news shows beside ``article``, best first."""
+class Ranking(NamedTuple):
+    """What is stored of a story's related news: the ids it shows, best first,
+    and how much the last of them shares with it (0 while there are fewer than
+    ``SHOWN``)."""
+
+    ids: list[int]
+    floor: int
+
+    @classmethod
+    def of(cls, ranked: Iterable[Any]) -> "Ranking":
+        """From ``related_articles``' stories (each with its ``relatedness``)."""
+        stories = list(ranked)
+        floor = stories[-1].relatedness if len(stories) == SHOWN else 0
+        return cls([story.pk for story in stories], floor)
+
+    def store(self, pk: int) -> None:
+        Article.objects.filter(pk=pk).update(related_ids=self.ids, related_floor=self.floor)
+
+
+def rank(article: Article) -> Ranking:
+    """Related news beside ``article``, as stored."""
     article.fetch_links(*LINKED)
-    return [story.pk for story in related_articles(article, SHOWN)]
+    return Ranking.of(related_articles(article, SHOWN))
 
 
 def rerank(ids: Iterable[int]) -> set[int]:
     """Rank again the lists of these stories and of the stories each shares most
-    with, store those that changed and purge their keys; the ids whose list
-    changed. A story no longer published keeps no list, and leaves the lists
-    of the stories it shared most with, which no longer rank it. A list stored
-    for the first time purges nothing: its page ranked for itself until now, and
-    kept that under the keys of what decided it, which the change purged."""
-    changed: dict[int, list[int] | None] = {}
+    with that it may enter or leave, store those that changed and purge their
+    keys; the ids whose list changed.
+
+    A story no longer published keeps no list, and leaves the lists that hold
+    it. A story readers may see enters a neighbour's list only if it shares
+    with it at least as much as the last story there (``related_floor``; the
+    weights are the same both ways), so only those lists are ranked again, not
+    the twenty. Lists never ranked are left to their pages, which rank for
+    themselves. A list stored for the first time purges nothing: its page
+    ranked for itself until now, and kept that under the keys of what decided
+    it, which the change purged."""
+    changed: dict[int, Ranking | None] = {}
     first: set[int] = set()  # never ranked before
-    neighbours: set[int] = set()
+    near: dict[int, dict[int, int]] = {}  # neighbour -> {changed story: what they share}
     ids = set(ids)
-    light = ("pk", "language", "status", "related_ids")
-    for story in Article.objects.filter(pk__in=ids).only(*light):
-        story.fetch_links(*LINKED)
-        best = [s.pk for s in related_articles(story, NEIGHBOURS)]
-        neighbours.update(best)
+    for story in _with_links(Article.objects.filter(pk__in=ids)):
+        best: list[Any] = list(related_articles(story, NEIGHBOURS))  # with their relatedness
         # A scheduled story is ranked already; pages show it only once it is live.
-        ranked = best[:SHOWN] if story.status == Article.Status.PUBLISHED else None
-        if story.related_ids != ranked:
-            changed[story.pk] = ranked
+        visible = story.status == Article.Status.PUBLISHED
+        ranking = Ranking.of(best[:SHOWN]) if visible else None
+        if (story.related_ids, story.related_floor) != (ranking or (None, None)):
+            changed[story.pk] = ranking
         if story.related_ids is None:
             first.add(story.pk)
-    for neighbour in Article.objects.published().filter(pk__in=neighbours - ids).only(*light):
-        ranked = rank(neighbour)
-        if neighbour.related_ids != ranked:
-            changed[neighbour.pk] = ranked
-        if neighbour.related_ids is None:
-            first.add(neighbour.pk)
+        for neighbour in best:
+            # as if it shared nothing: a story that left enters no list
+            near.setdefault(neighbour.pk, {})[story.pk] = neighbour.relatedness if visible else -1
+    neighbours = Article.objects.published().filter(pk__in=set(near) - ids)
+    for neighbour in _with_links(neighbours, lambda n: _may_change(n, near[n.pk])):
+        ranking = Ranking.of(related_articles(neighbour, SHOWN))
+        if (neighbour.related_ids, neighbour.related_floor) != ranking:
+            changed[neighbour.pk] = ranking
     with store.batched():
         for pk, ranked in changed.items():
-            Article.objects.filter(pk=pk).update(related_ids=ranked)
+            if ranked is None:
+                Article.objects.filter(pk=pk).update(related_ids=None, related_floor=None)
+            else:
+                ranked.store(pk)
         store.purge({surrogates.listing(Article, pk) for pk in set(changed) - first})
     return set(changed)
+
+
+def _may_change(neighbour: Article, shared: dict[int, int]) -> bool:
+    """Whether a ranked list may change with the stories in ``shared`` (each with
+    what it now shares with the list's story, -1 for one readers no longer see):
+    one is in the list, or now shares enough to enter it."""
+    if neighbour.related_ids is None:
+        return False
+    if neighbour.related_floor is None:  # stored before floors were: rank it to know
+        return True
+    held = set(neighbour.related_ids)
+    return any(pk in held or n >= neighbour.related_floor for pk, n in shared.items())
+
+
+def _with_links(stories: QuerySet[Article], keep=None) -> list[Article]:
+    """The stories as the ranking reads them (those ``keep`` says yes to), with
+    their links fetched in one query per kind."""
+    rows = [
+        story
+        for story in stories.only("pk", "language", "status", "related_ids", "related_floor")
+        if keep is None or keep(story)
+    ]
+    models.prefetch_related_objects(rows, *story_links(*LINKED))
+    return rows
 
 
 def rank_later(ids: Iterable[int]) -> None:

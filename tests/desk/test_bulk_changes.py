@@ -2,6 +2,8 @@
 desk's rules, with its revision and its log entry, as a job whose progress the
 desk can follow, going on from where it stopped if it is run again."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -154,7 +156,7 @@ def test_the_progress_page_shows_each_change_to_who_may_see_it(client, editor, r
 
 @needs_queue
 @pytest.mark.django_db(transaction=True)
-def test_on_the_queue_the_desk_follows_the_job_to_its_end(queue, client):  # noqa: F811
+def test_on_the_queue_the_desk_follows_the_job_to_its_end_and_ranks_once_a_batch(queue, client):  # noqa: F811
     client.force_login(User.objects.create_superuser("bientap", password="x"))
     stories = ArticleFactory.create_batch(3, status=Status.REVIEW, published_at=None)
     response = act(client, "publish", stories, follow=False)
@@ -164,9 +166,18 @@ def test_on_the_queue_the_desk_follows_the_job_to_its_end(queue, client):  # noq
     assert waiting("desk.bulk_change") == [("desk.bulk_change", "todo")]
     assert change.done == 0 and not Article.objects.published().exists()
     assert 'http-equiv="refresh"' in client.get(response.url).text
-    work(queue)
+    work(queue, queues=["long"])
     change.refresh_from_db()
     assert (change.done, change.changed) == (3, 3) and change.finished_at
+    # related news ranked for the batch in one job, on the lane of long jobs, and done
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT queue_name, args->>'ids', status FROM procrastinate_jobs "
+            "WHERE task_name = 'related.rank'"
+        )
+        ranked = [("long", json.dumps(sorted(s.pk for s in stories)), "succeeded")]
+        assert cursor.fetchall() == ranked
+    assert all(s.related_ids == [] for s in Article.objects.filter(pk__in=[s.pk for s in stories]))
     assert Article.objects.published().count() == 3
     assert 'http-equiv="refresh"' not in client.get(response.url).text
     with connection.cursor() as cursor:

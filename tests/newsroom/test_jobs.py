@@ -47,6 +47,31 @@ def test_a_job_runs_at_once_without_the_queue(settings, tmp_path):
     )
 
 
+asked: list[dict] = []
+
+
+@jobs.task("tests.gathered")
+def gathered_job(**kwargs) -> None:
+    asked.append(kwargs)
+
+
+def test_jobs_gathered_in_a_block_run_once_at_its_end_for_all_their_ids():
+    """A change of many stories asks for one job per kind of work, not one per
+    story: the ids are merged, jobs with other arguments stay apart, and jobs of
+    other names are not held back."""
+    asked.clear()
+    with jobs.gathered("tests.gathered"):
+        jobs.defer("tests.gathered", ids=[3, 1])
+        jobs.defer("tests.gathered", ids=[1, 2])
+        jobs.defer("tests.gathered", ids=[9], model="other")
+        jobs.defer("tests.gathered", text="no ids")  # nothing to merge: runs now
+        assert asked == [{"text": "no ids"}]
+    assert sorted(asked[1:], key=str) == [{"ids": [1, 2, 3]}, {"ids": [9], "model": "other"}]
+    asked.clear()
+    jobs.defer("tests.gathered", ids=[4])  # outside a block: at once, as ever
+    assert asked == [{"ids": [4]}]
+
+
 @pytest.mark.django_db
 def test_renditions_made_again_replace_themselves(settings, tmp_path):
     """A job run twice (retried, or left by a dead worker) leaves one set of

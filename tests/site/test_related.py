@@ -326,12 +326,14 @@ def test_the_page_ranks_a_story_never_ranked(corpus, client):
     assert beside["related"] == [a.headline for a in related_articles(this)]
 
 
-def test_rank_related_ranks_the_stories_never_ranked(corpus):
-    this = corpus["this"]
-    Article.objects.filter(pk=corpus["tag_newer"].pk).update(related_ids=[])
+def test_rank_related_ranks_the_stories_never_ranked_or_without_a_floor(corpus):
+    this, older = corpus["this"], corpus["tag_older"]
+    Article.objects.filter(pk=corpus["tag_newer"].pk).update(related_ids=[], related_floor=0)
+    Article.objects.filter(pk=older.pk).update(related_ids=[])  # stored before floors were
     call_command("rank_related", verbosity=0)
     assert stored(this) == [a.pk for a in related_articles(this)]
     assert stored(corpus["tag_newer"]) == []  # ranked already: left alone
+    assert stored(older) == [a.pk for a in related_articles(older)]
     assert stored(corpus["draft"]) is None  # readers never see its page
     call_command("rank_related", "--all", verbosity=0)
     assert stored(corpus["tag_newer"]) == [a.pk for a in related_articles(corpus["tag_newer"])]
@@ -358,3 +360,48 @@ def test_a_stored_list_without_a_section_has_no_other_news(corpus):
     this.refresh_from_db()
     this.related_ids = [unrelated.pk]
     assert stored_side_stories(this) == ([Article.objects.get(pk=unrelated.pk)], [])
+
+
+def test_a_stored_list_keeps_how_much_its_last_story_shares(corpus):
+    """The floor: what the last of a full list shares with the story, 0 while the
+    list is short (any story sharing anything may enter it)."""
+    this, person_and_org = corpus["this"], corpus["person_and_org"]
+    rerank([this.pk, person_and_org.pk])
+    this.refresh_from_db()
+    assert len(this.related_ids) == 5
+    assert this.related_floor == list(related_articles(this))[-1].relatedness == 1
+    person_and_org.refresh_from_db()
+    assert len(person_and_org.related_ids) < 5 and person_and_org.related_floor == 0
+
+
+def test_a_neighbour_s_list_is_ranked_again_only_if_the_story_may_enter_or_leave_it(corpus):
+    """A story readers see enters a neighbour's list only sharing at least its
+    floor; one that left leaves only the lists holding it; a list never ranked
+    is left to its page."""
+    this, same_event = corpus["this"], corpus["same_event"]
+
+    def stale(floor: int, held: list[int]) -> None:  # a list the ranking would not give
+        Article.objects.filter(pk=same_event.pk).update(related_ids=held, related_floor=floor)
+
+    stale(floor=9, held=[])  # ``this`` shares 8 with it: too little to enter
+    rerank([this.pk])
+    assert stored(same_event) == []
+    stale(floor=8, held=[])  # as much as its last: it may enter
+    rerank([this.pk])
+    assert stored(same_event) == [a.pk for a in related_articles(same_event)]
+    assert this.pk in stored(same_event)
+
+    Article.objects.filter(pk=this.pk).update(status=Article.Status.ARCHIVED)
+    stale(floor=0, held=[corpus["nothing_shared"].pk])  # it never held ``this``: left as it is
+    rerank([this.pk])
+    assert stored(same_event) == [corpus["nothing_shared"].pk]
+    stale(floor=0, held=[this.pk])  # it held it: ranked again, without it
+    rerank([this.pk])
+    assert stored(same_event) == [a.pk for a in related_articles(same_event)]
+    assert this.pk not in stored(same_event)
+    assert stored(this) is None
+
+    Article.objects.filter(pk=this.pk).update(status=Article.Status.PUBLISHED)
+    Article.objects.filter(pk=same_event.pk).update(related_ids=None, related_floor=None)
+    rerank([this.pk])
+    assert stored(same_event) is None  # its page ranks for itself

@@ -1,7 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 
 from articles.models import Article
 from articles.models.stories import story_links
@@ -13,7 +13,8 @@ BATCH = 500
 class Command(BaseCommand):
     help = (
         "Rank and store the related news of published stories never ranked (after a "
-        "bulk load, which saves no story one by one), or of all of them with --all."
+        "bulk load, which saves no story one by one) or ranked before the list kept "
+        "its floor, or of all of them with --all."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         stories = Article.objects.published()
         if not options["all"]:
-            stories = stories.filter(related_ids__isnull=True)
+            stories = stories.filter(Q(related_ids=None) | Q(related_floor=None))
         part, parts = (int(n) for n in options["part"].split("/"))
         ids = [
             pk for pk in stories.values_list("pk", flat=True).order_by("pk") if pk % parts == part
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             batch = list(stories.filter(pk__in=ids[start : start + BATCH]).only("pk", "language"))
             prefetch_related_objects(batch, *story_links(*related.LINKED))
             for story in batch:
-                Article.objects.filter(pk=story.pk).update(related_ids=related.rank(story))
+                related.rank(story).store(story.pk)
             if options["verbosity"] > 1:
                 done = min(start + BATCH, len(ids))
                 self.stdout.write(f"{done} of {len(ids)} ({time.monotonic() - started:.0f} s)")
