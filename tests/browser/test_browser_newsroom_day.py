@@ -140,3 +140,36 @@ def test_a_day_from_plan_to_scheduled_story(live_server, browser):  # noqa: F811
     assert not errors, errors
     editor.close()
     connection.close()  # see test_browser_desk: Playwright's thread leaves a connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_who_else_has_a_story_open_shows_on_the_form_and_in_the_list(live_server, browser):  # noqa: F811
+    """The form's script tells the desk it is open as it loads: a second person
+    opening the story is warned by name, and the list says who is on it."""
+    roles.create_roles(apps, None)
+    for username, name in (("bientapvien", ("Lan", "Nguyễn")), ("bientapvien2", ("Hà", "Lê"))):
+        user = User.objects.create_user(
+            username, password="mật-khẩu-thử", is_staff=True, first_name=name[0],
+            last_name=name[1],
+        )  # fmt: skip
+        user.groups.add(Group.objects.get(name=roles.EDITOR))
+    story = Article.objects.create(headline="Tin đang sửa", slug="tin-dang-sua", sapo="Sapo")
+    base, errors = live_server.url, []
+    first = browser.new_context(viewport=WIDTHS["desktop"])
+    lan = sign_in(first, base, "bientapvien", errors)
+    lan.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    lan.wait_for_load_state("networkidle")  # its first beat has been sent
+    second = browser.new_context(viewport=WIDTHS["desktop"])
+    ha = sign_in(second, base, "bientapvien2", errors)
+    ha.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    assert "Nguyễn Lan" in ha.inner_text("body") or "Lan Nguyễn" in ha.inner_text("body")
+    ha.goto(f"{base}/admin/articles/article/")
+    row = ha.locator("#result_list tr", has_text="Tin đang sửa")
+    assert "Đang sửa: " in row.inner_text()
+    lan.close()  # leaving tells the desk
+    ha.wait_for_timeout(300)
+    ha.reload()
+    assert "Đang sửa: " not in ha.locator("#result_list tr", has_text="Tin đang sửa").inner_text()
+    assert not errors, errors
+    first.close()
+    second.close()
