@@ -29,6 +29,7 @@ from ..desk.forms import ArticleForm, LinkedChoices, editor_policy
 from ..desk.revisions import compare
 from ..models import Article, Author, Byline, Correction, EditingSession, Pin, TaggedArticle
 from ..site.views import ArticlePreviewView
+from ..text.words import WORDS_PER_MINUTE
 from .base import (
     PICTURES,
     DeskStackedInline,
@@ -92,6 +93,7 @@ class BylineFormSet(BaseInlineFormSet):
 
 class BylineInline(DeskTabularInline):
     model = Byline
+    pane = "side"  # beside the text (change_form.html)
     extra = 1
     autocomplete_fields = ["author"]
     formset = BylineFormSet
@@ -148,7 +150,10 @@ class ArticleAdmin(
     formfield_overrides = PICTURES
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["thumbnail", "headline", "stage", "published_at", "section", "byline_names"]
+    list_display = [
+        *("thumbnail", "headline", "stage", "published_at", "section", "byline_names"),
+        "last_edited",
+    ]
     list_display_links = ["thumbnail"]  # and the headline (desk_actions: with its buttons)
     list_filter = [
         "status",
@@ -158,7 +163,7 @@ class ArticleAdmin(
         YearFilter,
         "language",
     ]
-    list_select_related = ["section"]
+    list_select_related = ["section", "updated_by"]
     # Neither a count of the whole archive per page nor one per filter choice (facets).
     paginator = ArchivePaginator
     list_per_page = 50
@@ -176,9 +181,14 @@ class ArticleAdmin(
         # vi-urlify after what it wraps; suggest.js proposes what the text names;
         # editor-words.js puts the editor's buttons in the desk's language.
         js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"] + [
-            f"articles/admin/{name}.js" for name in ("suggest", "editor-words", "editing")
+            f"articles/admin/{name}.js"
+            for name in ("suggest", "editor-words", "editing", "word-count")
         ]
 
+    # The text in the left pane; the settings (classes "pane-side") beside it, the
+    # less used folded (templates/admin/articles/article/change_form.html).
+    SIDE, FOLDED = ["pane-side"], ["pane-side", "collapse"]
+    ENTITIES = _("Đối tượng và sự kiện")
     fieldsets = [
         (
             None,
@@ -189,45 +199,61 @@ class ArticleAdmin(
                 ]
             },
         ),
-        (_("Ảnh"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
-        (_("Phân loại"), {"fields": ["section", "tags"]}),
-        (_("Ngôn ngữ"), {"fields": ["language", "translation_of", "translations_desk"]}),
         (
-            _("Đối tượng và sự kiện"),
-            {"fields": ["countries", "organizations", "people", "events"]},
+            _("Xuất bản"),
+            {"classes": SIDE, "fields": ["published_at", "publish_without_byline"]},
         ),
-        (_("Xuất bản"), {"fields": ["stage_shown", "published_at", "publish_without_byline"]}),
+        (_("Phân loại"), {"classes": SIDE, "fields": ["section", "tags"]}),
+        (
+            _("Ảnh đại diện"),
+            {"classes": SIDE, "fields": ["image", "image_alt", "image_caption", "image_credit"]},
+        ),
+        (ENTITIES, {"classes": SIDE, "fields": ["countries", "organizations", "people", "events"]}),
+        (
+            _("Ngôn ngữ và bản dịch"),
+            {"classes": FOLDED, "fields": ["language", "translation_of", "translations_desk"]},
+        ),
         (
             _("Nguồn"),
-            {"fields": ["by_newsroom", "source_outlet", "source_url", "source_published_at"]},
+            {
+                "classes": FOLDED,
+                "fields": ["by_newsroom", "source_outlet", "source_url", "source_published_at"],
+            },
         ),
         (
             _("Máy tìm kiếm và mạng xã hội"),
             {
-                "classes": ["collapse"],
+                "classes": FOLDED,
                 "fields": ["meta_description", "social_title", "social_image", "social_image_alt"],
             },
         ),
     ]
     import_fieldset = (_("Nhập từ bản sao"), {"fields": ["imported_cuts"]})
-    note_fieldset = (_("Ghi chú cho người cùng làm bài"), {"fields": ["note"]})
+    note_fieldset = (
+        _("Ghi chú cho người cùng làm bài"),
+        {"classes": SIDE, "fields": ["note"]},
+    )
     # The buttons ("Gửi duyệt", "Xuất bản"…) above the form as well as below it.
     save_on_top = True
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj and obj.import_notes:
-            fieldsets = [*fieldsets, self.import_fieldset]
-        return [*fieldsets, self.note_fieldset]
+        text, *settings = super().get_fieldsets(request, obj)
+        cuts = [self.import_fieldset] if obj and obj.import_notes else []
+        return [text, *cuts, self.note_fieldset, *settings]
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "translations_desk", "stage_shown"]
+        fields = [*super().get_readonly_fields(request, obj), "translations_desk"]
         return [*fields, "imported_cuts"] if obj and obj.import_notes else fields
 
-    @admin.display(description=_("Trạng thái"))
-    def stage_shown(self, obj):
-        """Where the story stands: "Hẹn giờ" with its time for one scheduled."""
-        return stage_label(obj)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Beside the moves: where the story stands ("Hẹn giờ" with its time for one
+        scheduled), and its length as the desk counts it."""
+        context.update(
+            stage_label=stage_label(obj) if obj is not None and obj.pk else "",
+            entities_fieldset=self.ENTITIES,
+            words_per_minute=WORDS_PER_MINUTE,
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("Đã lược bỏ khi nhập"))
     def imported_cuts(self, obj):
@@ -483,6 +509,10 @@ class ArticleAdmin(
             for s in editing.others(story, request.user)
         ]
         return JsonResponse({"others": others})
+
+    @admin.display(description=_("Sửa lần cuối"), ordering="updated_at")
+    def last_edited(self, obj):
+        return obj.last_edited
 
     @admin.display(description=_("Tác giả"))
     def byline_names(self, obj):

@@ -1,0 +1,92 @@
+"""The story form as a writing desk, in headless Chromium at 1366 and 390 px:
+the text on the left and its settings beside it on a wide screen, one column
+with the moves first on a phone, the word count following the typing, and
+headlines in the list on at most two lines. Screenshots go to
+artifacts/screenshots/ (``make screenshots`` copies them into docs/images/)."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.browser.test_browser import SHOTS, WIDTHS, browser  # noqa: F401  (the fixture)
+from tests.browser.test_browser_desk import sign_in
+from tests.factories import ArticleFactory
+
+roles = importlib.import_module("articles.migrations.0003_roles")
+
+
+@pytest.fixture
+def editor_page(live_server, browser):  # noqa: F811
+    roles.create_roles(apps, None)  # earlier browser tests flush the migration's rows
+    user = User.objects.create_user(
+        "bientapvien", password="mật-khẩu-thử", is_staff=True, first_name="Lan",
+        last_name="Nguyễn",
+    )  # fmt: skip
+    user.groups.add(Group.objects.get(name=roles.EDITOR))
+    call_command("loaddata", "seed", verbosity=0)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    errors: list[str] = []
+    page = sign_in(context, live_server.url, "bientapvien", errors)
+    yield page, live_server.url
+    assert not errors, errors
+    context.close()
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).bounding_box()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_text_beside_its_settings_and_its_length_as_typed(editor_page):
+    page, base = editor_page
+    story = Article.objects.filter(language="vi").order_by("pk").first()
+    page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    text, side = box(page, ".story-text"), box(page, ".story-side")
+    assert side["x"] >= text["x"] + text["width"]  # beside it, on the right
+    assert text["width"] >= 1.6 * side["width"]  # the text takes about two thirds
+    assert page.locator(".story-side .submit-row").is_visible()
+    assert not page.locator(".story-top-acts").is_visible()  # the side pane holds the moves
+    # the body editor is as tall as its text: no scrolling box of its own
+    editor = page.locator(".field-body [contenteditable=true]")
+    assert editor.evaluate("e => e.scrollHeight <= e.clientHeight + 2")
+    counted = page.locator("#word-count").inner_text()
+    before = int(counted.split(" ")[0].replace(".", ""))
+    assert before > 300  # the seed story's headline, sapo and body
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Thêm năm chữ nữa vào")
+    after = f"{before + 5:,}".replace(",", ".")  # as Vietnamese groups thousands
+    expect(page.locator("#word-count")).to_have_text(re.compile(rf"^{re.escape(after)} chữ"))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=SHOTS / "desk-writing-1366.png", full_page=False)
+
+    page.set_viewport_size(WIDTHS["phone"])
+    page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"] + 1
+    acts, text = box(page, ".story-top-acts"), box(page, ".story-text")
+    assert acts["y"] < text["y"]  # the moves first, then the text
+    assert not page.locator(".story-side-acts").is_visible()
+    side = box(page, ".story-side")
+    assert side["y"] >= text["y"] + text["height"] - 1  # the settings after the text
+    page.screenshot(path=SHOTS / "desk-writing-390.png", full_page=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_shows_headlines_on_at_most_two_lines(editor_page):
+    page, base = editor_page
+    long = " ".join(["Bộ trưởng gặp lãnh đạo các tập đoàn công nghệ hàng đầu"] * 4)
+    ArticleFactory(headline=long[:250], status=Article.Status.REVIEW)
+    page.goto(f"{base}/admin/articles/article/")
+    headline = page.locator("#result_list a.headline", has_text="Bộ trưởng gặp").first
+    lines = headline.evaluate(
+        "a => a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)"
+    )
+    assert lines <= 2.05, lines
+    page.screenshot(path=SHOTS / "desk-list-1366.png", full_page=False)
