@@ -41,7 +41,7 @@ from .desk_actions import BulkActions, act_view
 from .desk_list import ArchivePaginator, ChooseFilter, YearFilter, stage_label
 from .desk_log import StateChangeInline
 from .translations import TranslationsAdmin
-from .wire import import_view, suggest_view
+from .wire import import_outlet_view, import_view, suggest_view
 
 
 def being_edited(user) -> dict[str, Subquery]:
@@ -547,6 +547,11 @@ class ArticleAdmin(
                 "import/",
                 self.admin_site.admin_view(functools.partial(import_view, self)),
                 name="{}_{}_import".format(*info),
+            ),
+            path(
+                "<path:object_id>/import-outlet/",
+                self.admin_site.admin_view(functools.partial(import_outlet_view, self)),
+                name="{}_{}_import_outlet".format(*info),
             ),
             path(
                 "<path:object_id>/history/compare/",

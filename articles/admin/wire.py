@@ -3,9 +3,9 @@
 story form's entity suggestions (suggest.py)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import jobs
 
 from ..desk import bulk_changes
-from ..desk.imports import import_copy
+from ..desk.imports import add_outlet, import_copy, import_text
 from ..desk.suggest import SOURCES, find
 from ..models import Article, Organization
 from .base import LabelledAutocompleteSelect
@@ -24,6 +24,7 @@ MAX_REQUEST_BYTES = 20 * 1024 * 1024  # all the files of one import
 # Read while the editor waits: a few files (each read in well under a second); more
 # are an import job whose page shows how far it is, as changes to many stories are.
 FILES_IN_REQUEST = 3
+PASTED = _("Nội dung dán vào")
 
 
 class MultipleFiles(forms.ClearableFileInput):
@@ -37,7 +38,7 @@ class CopyFiles(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data]
         files = [f for f in files if f]
         if not files:
-            raise forms.ValidationError(_("Hãy chọn ít nhất một tệp .txt."))
+            return []
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("Mỗi lần nhập tối đa %(n)s tệp.") % {"n": MAX_FILES})
         for upload in files:
@@ -51,13 +52,30 @@ class CopyFiles(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = CopyFiles(label=_("Tệp văn bản (.txt)"))
+    text = forms.CharField(
+        label=_("Dán nội dung trang báo"),
+        required=False,
+        max_length=MAX_FILE_BYTES // 2,  # as much as a file holds, near enough
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "Chọn cả trang bài báo (Ctrl+A), chép (Ctrl+C) và dán vào đây: phần thừa của "
+            "trang được lược bỏ như khi nhập tệp."
+        ),
+    )
+    files = CopyFiles(label=_("Hoặc tệp văn bản (.txt)"), required=False)
     outlet = forms.ModelChoiceField(
         Organization.objects.all(),  # as the story form's "báo nguồn" (source_outlet)
         label=_("Báo nguồn"),
         required=False,
         help_text=_("Để trống: nhận ra từ tên báo ở đầu trang, nếu có."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("files") and not data.get("text", "").strip():
+            raise forms.ValidationError(_("Hãy dán nội dung một bài, hoặc chọn tệp .txt."))
+        return data
 
     def __init__(self, *args, admin_site: admin.AdminSite, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,9 +96,13 @@ def import_view(model_admin: admin.ModelAdmin, request):
         files = form.cleaned_data["files"]
         if len(files) > FILES_IN_REQUEST or (len(files) > 1 and jobs.queued()):
             copies = [(upload.name, upload.read()) for upload in files]
+            if form.cleaned_data["text"].strip():
+                copies.insert(0, (str(PASTED), form.cleaned_data["text"].encode()))
             change = bulk_changes.start_import(request.user, copies, outlet)
             return redirect(change.get_absolute_url())
-        results = [
+        if pasted := form.cleaned_data["text"].strip():
+            results.append(import_text(str(PASTED), pasted, outlet=outlet, user=request.user))
+        results += [
             import_copy(upload.name, upload.read(), outlet=outlet, user=request.user)
             for upload in files
         ]
@@ -91,8 +113,31 @@ def import_view(model_admin: admin.ModelAdmin, request):
         "title": _("Nhập tin"),
         "form": form,
         "results": results,
+        "may_add_outlet": request.user.has_perm("articles.add_organization"),
     }
     return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+
+def import_outlet_view(model_admin: admin.ModelAdmin, request, object_id):
+    """``POST name``: the outlet an imported draft names, made if new (one click from
+    the import's results), as the draft's source; back to the draft."""
+    if request.method != "POST":
+        return JsonResponse({"detail": "POST name"}, status=405)
+    story = model_admin.get_object(request, object_id)
+    name = " ".join(request.POST.get("name", "").split())
+    if story is None:
+        raise Http404
+    if not (
+        request.user.has_perm("articles.add_organization")
+        and model_admin.has_change_permission(request, story)
+    ):
+        raise PermissionDenied
+    if not name or len(name) > 255:
+        messages.error(request, _("Tên báo nguồn trống hoặc quá dài."))
+    else:
+        outlet = add_outlet(story, name, request.user)
+        messages.success(request, _("Đã gắn báo nguồn “%(outlet)s”.") % {"outlet": outlet})
+    return redirect("admin:articles_article_change", story.pk)
 
 
 def suggest_view(model_admin: admin.ModelAdmin, request):

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
-from ..models import Article, Author, Byline, Organization
+from ..models import Article, Author, Byline, Organization, Section
 from ..text.slugs import fold, unique_slug
 from . import workflow
-from .wire import Cut, decode, read
+from .wire import Cut, Wire, check, decode, read
 
 
 @dataclass
@@ -19,11 +19,14 @@ class Imported:
     created: bool = False
     error: str = ""
     cut: list[Cut] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    # An outlet the copy names (its banner, or "Theo …") that the archive does not know.
+    unknown_outlet: str = ""
 
 
 def _outlet_named(lines: list[str]) -> Organization | None:
-    """The outlet whose name, or another name, a line above the headline is."""
-    wanted = {fold(line).strip() for line in lines}
+    """The outlet whose name, or another name, one of ``lines`` is."""
+    wanted = {fold(line).strip() for line in lines if line}
     if not wanted:
         return None
     outlets = Organization.objects.filter(kind=Organization.Kind.MEDIA).prefetch_related("aliases")
@@ -31,6 +34,22 @@ def _outlet_named(lines: list[str]) -> Organization | None:
         if {fold(n) for n in (outlet.name, *(a.name for a in outlet.aliases.all()))} & wanted:
             return outlet
     return None
+
+
+def _unknown_outlet(wire: Wire) -> str:
+    """The name the copy gives its outlet when no known outlet has it: "Theo …"
+    first, then the page's banner, unless that is a section's name or another
+    kind of organization's."""
+    for name in (wire.source, wire.banner):
+        if not name:
+            continue
+        folded = fold(name).strip()
+        known = [s.name for s in Section.objects.all()] + [
+            o.name for o in Organization.objects.exclude(kind=Organization.Kind.MEDIA).only("name")
+        ]
+        if folded not in {fold(n).strip() for n in known}:
+            return name
+    return ""
 
 
 def _author(name: str) -> Author:
@@ -41,12 +60,23 @@ def _author(name: str) -> Author:
 def import_copy(
     name: str, data: bytes, *, outlet: Organization | None = None, user=None
 ) -> Imported:
-    """One file of copy as a draft; the same text again is skipped, a file that
-    is not text is refused with the reason. Nothing the copy does not state
-    is filled in."""
+    """One file of copy as a draft (``import_text``); a file that is not text is
+    refused with the reason."""
+    try:
+        text = decode(data)
+    except ValueError as error:
+        return Imported(name, error=str(error))
+    return import_text(name, text, outlet=outlet, user=user)
+
+
+def import_text(name: str, text: str, *, outlet: Organization | None = None, user=None) -> Imported:
+    """Copy, pasted or from a file, as a draft; the same text again is skipped.
+    Nothing the copy does not state is filled in: its picture's caption and
+    credit, its tags, its outlet (known by name; an unknown one offered) come
+    from the copy."""
     result = Imported(name)
     try:
-        wire = read(decode(data))
+        wire = read(check(text))
     except ValueError as error:
         result.error = str(error)
         return result
@@ -65,8 +95,9 @@ def import_copy(
         sapo=wire.sapo,
         body="\n".join(f"<{b.tag}>{escape(b.text)}</{b.tag}>" for b in wire.blocks),
         status=Article.Status.DRAFT,
-        image_caption=wire.caption,
-        source_outlet=outlet or _outlet_named(wire.masthead),
+        image_caption=wire.caption[:500],
+        image_credit=wire.credit[:255],
+        source_outlet=outlet or _outlet_named([wire.source, *wire.masthead]),
         source_published_at=wire.source_time,
         wire_fingerprint=fingerprint,
         import_notes=[{"text": c.text, "why": c.why} for c in wire.cut],
@@ -77,8 +108,23 @@ def import_copy(
             workflow.save(article, user)
             if wire.byline:
                 Byline.objects.create(article=article, author=_author(wire.byline))
+            if wire.tags:
+                article.tags.add(*wire.tags)
     except IntegrityError:  # the same text, imported at the same moment by someone else
         result.article = Article.objects.filter(wire_fingerprint=fingerprint).first()
         return result
-    result.article, result.created = article, True
+    result.article, result.created, result.tags = article, True, wire.tags
+    if article.source_outlet is None:
+        result.unknown_outlet = _unknown_outlet(wire)
     return result
+
+
+def add_outlet(article: Article, name: str, user) -> Organization:
+    """The outlet ``name`` (made if the archive has no outlet of that name or other
+    name) as the source of ``article``, saved through the desk's rules."""
+    outlet = _outlet_named([name])
+    if outlet is None:
+        outlet = Organization.objects.create(name=name.strip()[:255], kind=Organization.Kind.MEDIA)
+    article.source_outlet = outlet
+    workflow.save(article, user)
+    return outlet

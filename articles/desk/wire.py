@@ -19,9 +19,16 @@ laid out, never by one outlet's strings:
   sub-heading when it is a name of three words or fewer), a short line all in
   lower case is the caption of a picture that was not copied, and a name on
   the last line is the byline;
+* a picture's caption with its credit ("… (Ảnh: KTS)", "… Ảnh: Reuters") is
+  the caption and credit of the story's picture, never a paragraph;
 * a line that names a list of other stories ("Tin khác", "Tin liên quan",
-  "Đọc thêm"…) ends the story, as do comment boxes; lines of buttons, tags,
-  relative times or punctuation alone are page furniture wherever they are.
+  "Đọc thêm"…) ends the story, as do comment boxes; a "Xem thêm: <title>" link
+  inside it is cut alone; lines of buttons, of following and sharing on social
+  networks, reading times and view counts, relative times or punctuation alone
+  are page furniture wherever they are; a tag line ("Tags:", "Từ khóa:") gives
+  the story's tags;
+* "Theo …" or "Nguồn: …" closing the story is its source, and the first line of
+  the page, when it is a name, the outlet's banner.
 
 Everything cut is kept with the reason, so an editor can put back a wrong cut.
 """
@@ -75,6 +82,45 @@ END_OF_STORY = re.compile(
     r"^(binh luan|y kien ban doc|gui y kien|viet binh luan)\b"
 )
 TAG_LINE = re.compile(r"^(tags?|tu khoa|the|chu de)\s*:", re.I)
+MAX_TAGS, MAX_TAG_LENGTH = 20, 100
+# A link to one other story inside the text (folded): cut alone, the story goes on.
+SEE_ALSO = re.compile(r"^(doc|xem) (them|tiep)\s*[:>»]\s*\S")
+# Following or sharing on a social network (folded): a verb and a network on a short line.
+SOCIAL_NETWORKS = (
+    "facebook|fanpage|zalo|youtube|tiktok|twitter|instagram|telegram|linkedin|threads|"
+    "google news|viber|whatsapp|kenh"
+)
+SOCIAL_VERBS = (
+    "theo doi|follow|chia se|share|dang ky|subscribe|like|thich|tham gia|nhan tin|ket noi"
+)
+SOCIAL_LINE = re.compile(
+    rf"\b({SOCIAL_VERBS})\b.*\b({SOCIAL_NETWORKS})\b|\b({SOCIAL_NETWORKS})\b.*\b({SOCIAL_VERBS})\b"
+)
+MAX_SOCIAL_WORDS = 12
+# How long a story takes to read, and how often it was read, liked or commented (folded).
+COUNTS = re.compile(
+    r"\b\d[\d.,]*\s*(k|n|tr|nghin|trieu)?\s*(luot xem|luot doc|luot thich|luot chia se|views?|"
+    r"binh luan|comments?|likes?|shares?)\b|\b(luot xem|luot doc|thoi gian doc)\s*:?\s*\d[\d.,]*|"
+    r"\b(doc trong|thoi gian doc)\s*:?\s*\d+\s*phut\b|\b\d+\s*phut (doc|de doc)\b"
+)
+# A picture's caption and its credit: "… (Ảnh: KTS)", "… Ảnh: Reuters", "(Ảnh minh họa)".
+CREDIT_LABEL = r"ảnh(?: minh (?:họa|hoạ)| tư liệu)?|nguồn ảnh|photo|đồ (?:họa|hoạ)|infographic"
+PICTURE_CREDIT = re.compile(
+    rf"^(?P<caption>.*?)[\s.,;–-]*(?:[(\[]\s*(?P<label>{CREDIT_LABEL})\s*:\s*(?P<credit>[^()\[\]]+?)"
+    rf"\s*[)\]]|(?<![\w])(?P<label2>{CREDIT_LABEL})\s*:\s*(?P<credit2>[^()\[\].]+?))\s*\.?$",
+    re.I,
+)
+PICTURE_NOTE = re.compile(
+    r"^(?P<caption>.*?)\s*[(\[]\s*(?P<label>ảnh (?:minh (?:họa|hoạ)|tư liệu))\s*[)\]]\.?$", re.I
+)
+MAX_CREDIT_WORDS = 8
+MAX_CAPTION_LINE_WORDS = 60
+# "Theo Reuters", "(Theo TTXVN)", "Nguồn: VTV" closing a story: where it came from.
+ATTRIBUTION = re.compile(
+    r"^[(\[]?\s*(?:theo|nguồn)\s*:?\s+(?P<source>[^()\[\]]+?)\s*[)\]]?\s*\.?$", re.I
+)
+MAX_SOURCE_WORDS = 6
+MAX_OUTLET_WORDS = 6
 BREADCRUMB_SEPARATORS = re.compile(r"\s+(?:>|»|›|/|\\|\|)\s+")
 BYLINE_LABEL = re.compile(
     r"^(bài\s+và\s+ảnh|bài\s*/\s*ảnh|bài|tác\s+giả|phóng\s+viên|nhóm\s+phóng\s+viên|pv)\s*:\s*(.+)$",
@@ -103,6 +149,10 @@ class Wire:
     byline: str = ""
     source_time: datetime.datetime | None = None
     caption: str = ""
+    credit: str = ""  # of the picture the caption is of
+    tags: list[str] = field(default_factory=list)
+    source: str = ""  # "Theo …" at its end, as printed
+    banner: str = ""  # the page's first line, when it reads as an outlet's name
     masthead: list[str] = field(default_factory=list)  # lines above the headline
     cut: list[Cut] = field(default_factory=list)
 
@@ -152,7 +202,7 @@ def _is_time_line(line: str) -> bool:
     if not (DATE.search(line) or TIME.search(line)):
         return False
     rest = OFFSET.sub(" ", TIME.sub(" ", DATE.sub(" ", line)))
-    return not TIME_WORDS.sub(" ", _bare(rest)).strip()
+    return not TIME_WORDS.sub(" ", _bare(COUNTS.sub(" ", fold(rest)))).strip()
 
 
 def _moment(line: str) -> datetime.datetime | None:
@@ -229,7 +279,53 @@ def _is_furniture(line: str) -> str | None:
         return "dấu thời gian của tin khác"
     if _is_ui(line):
         return "nút, liên kết của trang"
+    folded = _bare(line)
+    if len(_words(line)) <= MAX_SOCIAL_WORDS and SOCIAL_LINE.search(folded):
+        return "theo dõi, chia sẻ trên mạng xã hội"
+    if COUNTS.search(fold(line)) and not COUNTS.sub(" ", fold(line)).strip(" |·•-–,:;"):
+        return "thời gian đọc, lượt xem"
+    if SEE_ALSO.match(fold(line)):
+        return "liên kết sang bài khác"
     return None
+
+
+def _tags(line: str) -> list[str]:
+    """The tags a tag line names ("Tags: giá xăng, xăng dầu")."""
+    names = re.split(r"\s*[,;|•·]\s*", line.split(":", 1)[1]) if ":" in line else []
+    return [n.strip(" .#") for n in names if n.strip(" .#")]
+
+
+def _picture_credit(line: str) -> tuple[str, str] | None:
+    """A picture's caption and credit, when ``line`` is a caption that credits it."""
+    if len(line) > 10 * MAX_CAPTION_LINE_WORDS or len(_words(line)) > MAX_CAPTION_LINE_WORDS:
+        return None
+    if match := PICTURE_CREDIT.match(line):
+        credit = (match.group("credit") or match.group("credit2") or "").strip()
+        if credit and len(_words(credit)) <= MAX_CREDIT_WORDS:
+            return match.group("caption").strip(" .,;–-"), credit
+    if match := PICTURE_NOTE.match(line):
+        return match.group("caption").strip(" .,;–-"), match.group("label")
+    return None
+
+
+def _attribution(line: str) -> str | None:
+    """The source a closing "Theo …" or "Nguồn: …" line names."""
+    match = ATTRIBUTION.match(line)
+    if match and len(_words(match.group("source"))) <= MAX_SOURCE_WORDS:
+        return match.group("source")
+    return None
+
+
+def _is_banner(line: str) -> bool:
+    """The page's first line read as an outlet's name: a few words, no sentence."""
+    return (
+        0 < len(_words(line)) <= MAX_OUTLET_WORDS
+        and not line.endswith(CLOSING)
+        and not _is_time_line(line)
+        and not _is_breadcrumb(line)
+        and _is_furniture(line) is None
+        and bool(re.search(r"[^\W\d_]", line))
+    )
 
 
 def _unglue(heading: str, tokens: set[str]) -> list[str]:
@@ -262,7 +358,12 @@ def _head(lines: list[str], wire: Wire) -> int:
     headline, above = None, None
     for n in range(start - 1, -1, -1):
         line = lines[n]
-        if _is_time_line(line) or BYLINE_LABEL.match(line) or _is_furniture(line):
+        if (
+            _is_time_line(line)
+            or BYLINE_LABEL.match(line)
+            or _is_furniture(line)
+            or _picture_credit(line)
+        ):
             continue
         if _is_name(line) and first_title < n:
             continue  # a byline under the headline
@@ -270,8 +371,12 @@ def _head(lines: list[str], wire: Wire) -> int:
             headline = n
             break
     for n, line in enumerate(lines[:start]):
+        if TAG_LINE.match(fold(line[:20])):
+            wire.tags += _tags(line)
         if headline is not None and n < headline:
             wire.masthead.append(line)
+            if n == 0 and _is_banner(line):
+                wire.banner = line
             if _is_time_line(line) and (moment := _moment(line)):
                 above = moment  # some outlets print the story's time over its headline
                 continue
@@ -287,10 +392,25 @@ def _head(lines: list[str], wire: Wire) -> int:
             wire.byline = label.group(2).strip()
         elif headline is not None and _is_name(line) and not wire.byline:
             wire.byline = line
+        elif _keep_picture_credit(line, wire):
+            continue
         else:
             wire.cut.append(Cut(line, _is_furniture(line) or "trước bài, không rõ là gì"))
     wire.source_time = wire.source_time or above
     return start
+
+
+def _keep_picture_credit(line: str, wire: Wire) -> bool:
+    """A caption with its credit: the story's picture's, if it has none yet, or
+    cut as another picture's; False when ``line`` is no such caption."""
+    found = _picture_credit(line)
+    if found is None:
+        return False
+    if wire.credit:
+        wire.cut.append(Cut(line, "chú thích ảnh"))
+    else:
+        wire.caption, wire.credit = found[0] or wire.caption, found[1]
+    return True
 
 
 def read(text: str) -> Wire:
@@ -302,18 +422,31 @@ def read(text: str) -> Wire:
     body: list[str] = []
     rest = lines[_head(lines, wire) :]
     for n, line in enumerate(rest):
-        if body and len(line) <= SHORT_LINE and END_OF_STORY.match(_bare(line)):
+        if (
+            body
+            and len(line) <= SHORT_LINE
+            and END_OF_STORY.match(_bare(line))
+            and not SEE_ALSO.match(fold(line))
+        ):
             wire.cut += [Cut(r, "sau bài: tin khác, bình luận") for r in rest[n:]]
             break
+        if TAG_LINE.match(fold(line[:20])):
+            wire.tags += _tags(line)
         if why := _is_furniture(line):
             wire.cut.append(Cut(line, why))
         else:
             body.append(line)
 
+    if body and (source := _attribution(body[-1])):
+        wire.source = source
+        wire.cut.append(Cut(body.pop(), "nguồn của bài"))
     if body and not wire.byline and _is_name(body[-1]):
         wire.byline = body.pop()
+    wire.tags = list(dict.fromkeys(t[:MAX_TAG_LENGTH] for t in wire.tags))[:MAX_TAGS]
     for n, line in enumerate(body):
         last = n + 1 == len(body)
+        if _keep_picture_credit(line, wire):
+            continue
         if not wire.sapo:
             wire.sapo = line
         elif _is_caption(line) and not last:
@@ -340,6 +473,14 @@ def decode(data: bytes) -> str:
         raise ValueError("không phải văn bản (có ký tự NUL)")
     if not text.strip():
         raise ValueError("tệp rỗng")
+    return check(text)
+
+
+def check(text: str) -> str:
+    """Copy of one story's size, or refused with the reason: every rule then reads
+    a bounded text."""
+    if not text.strip():
+        raise ValueError("không có chữ nào")
     if (
         text.count("\n") > MAX_LINES
         and sum(map(bool, map(str.strip, text.splitlines()))) > MAX_LINES

@@ -98,6 +98,80 @@ OTHER_OUTLETS = {
 }
 
 
+AROUND_THE_STORY = (
+    "TUỔI TRẺ ONLINE\nThời sự > Xã hội\n"
+    "Thứ tư, 21/5/2025, 17:05 (GMT+7) | 5 phút đọc | 1.234 lượt xem\n"
+    "Hà Nội khánh thành cầu mới qua sông Hồng\n"
+    "Sáng nay, Hà Nội khánh thành cây cầu thứ 9 bắc qua sông Hồng sau ba năm thi công.\n"
+    "Phối cảnh cây cầu nhìn từ trên cao. (Ảnh: KTS)\n"
+    "Cây cầu dài 5 km, có sáu làn xe, tổng vốn đầu tư khoảng 20.000 tỷ đồng.\n"
+    "Xem thêm: Hà Nội sẽ có thêm 5 cây cầu qua sông Hồng\n"
+    "Lãnh đạo thành phố cắt băng khánh thành. Ảnh: Nguyễn Khánh\n"
+    "Mỗi ngày có khoảng 100.000 lượt phương tiện đi qua cầu, giảm ùn tắc cho cầu cũ.\n"
+    "2.345 lượt xem\nĐọc trong 3 phút\n"
+    "Theo dõi Tuổi Trẻ trên Google News\nChia sẻ bài viết lên Facebook\n"
+    "Từ khóa: cầu sông Hồng, hạ tầng; Hà Nội\n"
+    "Theo TTXVN\n"
+    "Tin liên quan\nCầu Tứ Liên khởi công\n"
+)
+
+
+def test_what_outlets_print_around_a_story_is_told_apart_from_it():
+    """Picture captions with their credit, links to other stories inside the text,
+    social lines, reading times and view counts, a tag line and "Theo …" at the end:
+    each read for what it is, none left in the text."""
+    wire = read(AROUND_THE_STORY)
+    assert wire.headline == "Hà Nội khánh thành cầu mới qua sông Hồng"
+    assert wire.source_time == datetime.datetime(2025, 5, 21, 17, 5, tzinfo=VN)
+    assert (wire.caption, wire.credit) == ("Phối cảnh cây cầu nhìn từ trên cao", "KTS")
+    assert wire.tags == ["cầu sông Hồng", "hạ tầng", "Hà Nội"]
+    assert (wire.source, wire.banner) == ("TTXVN", "TUỔI TRẺ ONLINE")
+    assert [b.text[:14] for b in wire.blocks] == ["Cây cầu dài 5 ", "Mỗi ngày có kh"]
+    why = {c.text: c.why for c in wire.cut}
+    assert why["Lãnh đạo thành phố cắt băng khánh thành. Ảnh: Nguyễn Khánh"] == "chú thích ảnh"
+    assert why["Xem thêm: Hà Nội sẽ có thêm 5 cây cầu qua sông Hồng"] == "liên kết sang bài khác"
+    assert why["2.345 lượt xem"] == why["Đọc trong 3 phút"] == "thời gian đọc, lượt xem"
+    assert why["Theo dõi Tuổi Trẻ trên Google News"] == "theo dõi, chia sẻ trên mạng xã hội"
+    assert why["Chia sẻ bài viết lên Facebook"].startswith(("theo dõi", "nút"))
+    assert why["Theo TTXVN"] == "nguồn của bài"
+
+
+@pytest.mark.parametrize(
+    "line, caption, credit",
+    [
+        (
+            "Bộ trưởng phát biểu tại buổi làm việc (Ảnh: Bộ Công Thương)",
+            "Bộ trưởng phát biểu tại buổi làm việc",
+            "Bộ Công Thương",
+        ),
+        ("Toàn cảnh hội nghị. Ảnh: Reuters", "Toàn cảnh hội nghị", "Reuters"),
+        (
+            "Người dân xếp hàng chờ mua vàng [Ảnh minh họa: Hải Nguyễn]",
+            "Người dân xếp hàng chờ mua vàng",
+            "Hải Nguyễn",
+        ),
+        ("Giá xăng tăng từ chiều nay (Ảnh minh họa)", "Giá xăng tăng từ chiều nay", "Ảnh minh họa"),
+        ("Đồ họa: Thanh Hà", "", "Thanh Hà"),
+    ],
+)
+def test_a_caption_crediting_its_picture_is_the_picture_s(line, caption, credit):
+    text = f"Tít bài về giá cả\n{line}\nMột đoạn văn đủ dài để là đoạn mở đầu của bài báo này.\n"
+    wire = read(text)
+    assert (wire.caption, wire.credit) == (caption, credit)
+    assert all(line not in b.text for b in wire.blocks) and line != wire.sapo
+
+
+def test_a_sentence_naming_a_picture_or_a_source_stays_in_the_text():
+    wire = read(
+        "Triển lãm ảnh khai mạc\n"
+        "Triển lãm giới thiệu 200 bức ảnh: phong cảnh, con người và đời sống miền Tây.\n"
+        "Theo ban tổ chức, triển lãm kéo dài đến hết tháng 6 tại Bảo tàng Mỹ thuật.\n"
+        "Khách tham quan không phải mua vé vào cửa trong suốt thời gian triển lãm.\n"
+    )
+    assert wire.credit == "" and wire.source == ""
+    assert len(wire.blocks) == 2 and wire.sapo.startswith("Triển lãm giới thiệu")
+
+
 @pytest.mark.parametrize("case", OTHER_OUTLETS)
 def test_other_outlets_layouts_read_by_the_same_rules(case):
     text, headline, moment, byline, shape = OTHER_OUTLETS[case]
@@ -260,3 +334,57 @@ def test_one_import_takes_at_most_twenty_megabytes(client, reporter):
     response = client.post(reverse("admin:articles_article_import"), {"files": files})
     assert response.status_code == 200 and "tối đa 20 MB" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_copy_pasted_on_the_import_page_is_read_as_a_file_is(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:articles_article_import")
+    response = client.post(url, {"text": AROUND_THE_STORY})
+    page = response.content.decode()
+    draft = Article.objects.get(wire_fingerprint__isnull=False)
+    assert "Đã tạo bản nháp" in page and "Nội dung dán vào" in page
+    assert (draft.image_caption, draft.image_credit) == (
+        "Phối cảnh cây cầu nhìn từ trên cao",
+        "KTS",
+    )
+    assert sorted(draft.tags.names()) == ["Hà Nội", "cầu sông Hồng", "hạ tầng"]
+    assert "Thẻ theo dòng thẻ của bài: cầu sông Hồng, hạ tầng, Hà Nội" in page
+    assert draft.created_by == editor and draft.source_outlet is None
+    # "Theo TTXVN", an outlet the archive does not know: offered in one click
+    assert "Báo nguồn “TTXVN” chưa có trong danh sách." in page
+    offer = reverse("admin:articles_article_import_outlet", args=[draft.pk])
+    assert f'action="{offer}"' in page
+    assert client.post(offer, {"name": "TTXVN"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.source_outlet.name == "TTXVN" and draft.source_outlet.kind == "media"
+    # known now: the next copy naming it is credited to it, and nothing is offered
+    again = AROUND_THE_STORY.replace("Hà Nội khánh thành", "TP.HCM khánh thành")
+    page = client.post(url, {"text": again}).content.decode()
+    second = Article.objects.filter(wire_fingerprint__isnull=False).latest("pk")
+    assert second.source_outlet == draft.source_outlet and "chưa có trong danh sách" not in page
+    assert client.post(url, {"text": "  "}).content.decode().count("Hãy dán nội dung") == 1
+
+
+def test_a_reporter_is_told_of_an_unknown_outlet_but_cannot_add_one(client, reporter):
+    client.force_login(reporter)
+    page = client.post(
+        reverse("admin:articles_article_import"), {"text": AROUND_THE_STORY}
+    ).content.decode()
+    draft = Article.objects.get(wire_fingerprint__isnull=False)
+    assert "Nhờ biên tập viên thêm báo này." in page and "import-outlet/" not in page
+    offer = reverse("admin:articles_article_import_outlet", args=[draft.pk])
+    assert client.post(offer, {"name": "TTXVN"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.source_outlet is None
+
+
+def test_a_section_s_name_in_the_banner_is_not_offered_as_an_outlet(desk):
+    from tests.factories import SectionFactory
+
+    SectionFactory(name="Kinh doanh")
+    text = (
+        "Kinh doanh\nQuốc tế\nGiá vàng thế giới lập đỉnh mới\n"
+        "Giá vàng thế giới tăng lên 3.500 USD một ounce trong phiên hôm qua, mức cao nhất.\n"
+    )
+    page = desk.post(reverse("admin:articles_article_import"), {"text": text}).content.decode()
+    assert "Đã tạo bản nháp" in page and "chưa có trong danh sách" not in page
