@@ -94,6 +94,11 @@ class BylineFormSet(BaseInlineFormSet):
 class BylineInline(DeskTabularInline):
     model = Byline
     pane = "side"  # beside the text (change_form.html)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """Room for each byline a new story starts with (a translation's several)."""
+        return max(self.extra, len(getattr(request, "new_bylines", ())))
+
     extra = 1
     autocomplete_fields = ["author"]
     formset = BylineFormSet
@@ -248,7 +253,9 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         """Beside the moves: where the story stands ("Hẹn giờ" with its time for one
         scheduled), and its length as the desk counts it."""
+        original = obj.translation_of if obj is not None and obj.translation_of_id else None
         context.update(
+            translating_from=original or self.translation_source(request),
             stage_label=stage_label(obj) if obj is not None and obj.pk else "",
             entities_fieldset=self.ENTITIES,
             words_per_minute=WORDS_PER_MINUTE,
@@ -377,11 +384,21 @@ class ArticleAdmin(
         return response
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """A story being written has its writer as its first byline (editable)."""
+        """A story being written has its writer as its first byline (editable); a
+        translation its original's bylines, then its translator's."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
-            kwargs["initial"] = [{"author": Author.for_user(request.user).pk}]
+            kwargs["initial"] = request.new_bylines
         return kwargs
+
+    def get_changeform_initial_data(self, request):
+        """A new story's fields, and its bylines (read by the bylines' formset)."""
+        writer = Author.for_user(request.user)
+        if self.translation_source(request) is None:
+            request.new_bylines = [{"author": writer.pk}]
+        else:
+            request.new_bylines = self.translation_bylines(request, writer)
+        return {**super().get_changeform_initial_data(request), **self.translation_initial(request)}
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

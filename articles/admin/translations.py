@@ -1,5 +1,7 @@
 """Translations on the desk: which story a story translates, the translations
-it has, and a link that starts one, filled with what does not need translating."""
+it has, and a link that starts one, filled with what does not need translating
+(what it names, its section, its source, its bylines with the translator's
+added), the original's text shown beside the fields."""
 
 from urllib.parse import urlencode
 
@@ -14,8 +16,10 @@ from ..desk import workflow
 from ..models import Article
 
 # What a translation shares with its original, prefilled on a new one: the
-# things named have names in every language; tags are words of one language.
+# things named have names in every language, the source is the same outlet's
+# story; tags are words of one language.
 SHARED = ("section", "countries", "organizations", "people", "events")
+SOURCE = ("by_newsroom", "source_outlet", "source_url", "source_published_at")
 
 
 class TranslationsAdmin:
@@ -34,6 +38,47 @@ class TranslationsAdmin:
             request.path.endswith("/autocomplete/")
             and request.GET.get("field_name") == "translation_of"
         )
+
+    def translation_source(self, request) -> Article | None:
+        """The story a new translation starts from (``?translation_of=``; of a
+        translation, its original), if this user may see it; read once a request."""
+        if not hasattr(request, "translation_source"):
+            pk = request.GET.get("translation_of", "")
+            found = None
+            stories = (
+                self.originals(request)
+                .select_related("source_outlet")
+                .prefetch_related("bylines__author", *SHARED[1:])
+            )
+            if pk.isdigit():
+                found = stories.filter(pk=pk).first()
+            if found is not None and found.translation_of_id:
+                found = stories.filter(pk=found.translation_of_id).first()
+            request.translation_source = found
+        return request.translation_source
+
+    def translation_initial(self, request) -> dict:
+        """A new translation's fields as its original has them: what it names, its
+        section and its source (the outlet, the address, the time, or the newsroom's)."""
+        original = self.translation_source(request)
+        if original is None:
+            return {}
+        initial: dict = {"translation_of": original.pk}
+        for name in (*SHARED, *SOURCE):
+            field = Article._meta.get_field(name)
+            if field.many_to_many:
+                initial[name] = [obj.pk for obj in getattr(original, name).all()]
+            else:
+                initial[name] = getattr(original, field.attname)
+        return initial
+
+    def translation_bylines(self, request, translator) -> list[dict]:
+        """A new translation's bylines: the original's, then its translator's."""
+        original = self.translation_source(request)
+        authors = [byline.author for byline in original.bylines.all()] if original else []
+        if translator not in authors:
+            authors.append(translator)
+        return [{"author": author.pk} for author in authors]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "translation_of":
@@ -75,13 +120,7 @@ class TranslationsAdmin:
 
     @staticmethod
     def _new_translation(original: Article, language: str) -> str:
-        initial = {"translation_of": original.pk, "language": language}
-        for name in SHARED:
-            field = Article._meta.get_field(name)
-            if field.many_to_many:
-                ids = getattr(original, name).values_list("pk", flat=True)
-                initial[name] = ",".join(str(pk) for pk in ids)
-            else:
-                initial[name] = getattr(original, field.attname) or ""
-        wanted = {key: value for key, value in initial.items() if value != ""}
+        """The form of a new translation: what it carries over is filled in by
+        ``translation_initial``, the original shown beside it."""
+        wanted = {"translation_of": original.pk, "language": language}
         return f"{reverse('admin:articles_article_add')}?{urlencode(wanted)}"

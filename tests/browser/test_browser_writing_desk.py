@@ -50,6 +50,9 @@ def test_the_text_beside_its_settings_and_its_length_as_typed(editor_page):
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     text, side = box(page, ".story-text"), box(page, ".story-side")
     assert side["x"] >= text["x"] + text["width"]  # beside it, on the right
+    for field in ("#id_headline", "#id_sapo", "#id_image_alt", "#id_note"):  # within their panes
+        pane = text if field in ("#id_headline", "#id_sapo") else side
+        assert box(page, field)["x"] + box(page, field)["width"] <= pane["x"] + pane["width"] + 1
     assert text["width"] >= 1.6 * side["width"]  # the text takes about two thirds
     assert page.locator(".story-side .submit-row").is_visible()
     assert not page.locator(".story-top-acts").is_visible()  # the side pane holds the moves
@@ -90,3 +93,20 @@ def test_the_list_shows_headlines_on_at_most_two_lines(editor_page):
     )
     assert lines <= 2.05, lines
     page.screenshot(path=SHOTS / "desk-list-1366.png", full_page=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_translation_is_written_beside_its_original(editor_page):
+    page, base = editor_page
+    original = Article.objects.filter(language="vi").order_by("pk").first()
+    page.goto(f"{base}/admin/articles/article/add/?translation_of={original.pk}&language=en")
+    beside, text = box(page, ".story-original"), box(page, ".story-text")
+    assert beside["x"] + beside["width"] <= text["x"] + 1  # the original on the left
+    assert abs(beside["width"] - text["width"]) < 40  # as wide as the translation
+    assert page.locator(".story-top-acts").is_visible()  # the moves on top
+    first = page.locator(".original-body > p").first
+    numbered = first.evaluate("p => getComputedStyle(p, '::before').content")
+    assert numbered == "counter(paragraph)"  # paragraphs numbered, as the translation's are
+    for field in ("#id_headline", "#id_sapo"):  # each field within its pane
+        assert box(page, field)["x"] + box(page, field)["width"] <= text["x"] + text["width"] + 1
+    page.screenshot(path=SHOTS / "desk-translation-1366.png", full_page=False)

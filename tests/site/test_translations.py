@@ -431,3 +431,62 @@ def test_a_translation_keeps_the_links_it_was_started_with(client, editor, origi
     for name in ("organizations", "people", "events", "countries"):
         linked = set(getattr(translation, name).values_list("pk", flat=True))
         assert linked == set(getattr(original, name).values_list("pk", flat=True)), name
+
+
+def test_a_translation_starts_beside_its_original_with_its_bylines_and_source(
+    client, editor, original
+):
+    """The new translation's form shows the original's text, paragraph by paragraph,
+    and carries its bylines (the translator's added), its source and section; the
+    English page then credits the outlet and the writer as the Vietnamese does."""
+    from bs4 import BeautifulSoup
+
+    from tests.browser_form import post_form
+
+    editor.first_name, editor.last_name = "Lan", "Nguyễn"
+    editor.save()
+    client.force_login(editor)
+    start = reverse("admin:articles_article_add") + f"?translation_of={original.pk}&language=en"
+    page = BeautifulSoup(client.get(start).text, "html.parser")
+    beside = page.select_one(".story-panes.translating details.story-original")
+    assert beside["lang"] == "vi"
+    assert beside.select_one(".original-headline").get_text() == original.headline
+    assert beside.select_one(".original-sapo").get_text() == original.sapo
+    paragraphs = beside.select(".original-body > p")
+    assert len(paragraphs) > 5 and paragraphs[0].get_text()[:20] in original.body
+    chosen = [
+        o["value"] for o in page.select("#bylines-group select option[selected]") if o["value"]
+    ]
+    writer = original.bylines.get().author
+    assert chosen[0] == str(writer.pk) and len(chosen) == 2  # the original's, then the translator's
+    assert page.select_one("#id_source_outlet option[selected]")["value"] == str(
+        original.source_outlet_id
+    )
+
+    response = post_form(client, start, headline="Vietnam and the US deepen cooperation",
+                         sapo="In English.", body="<p>The first paragraph, in English.</p>",
+                         move="publish")  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    english = Article.objects.get(language="en")
+    assert english.translation_of == original and english.section == original.section
+    assert english.source_outlet == original.source_outlet
+    assert [b.author.name for b in english.bylines.all()] == [writer.name, "Lan Nguyễn"]
+    client.logout()
+    html = client.get(english.get_absolute_url()).content.decode()
+    assert original.source_outlet.name in html and writer.name in html
+    assert "Author unknown" not in html
+
+
+def test_a_translation_s_form_keeps_its_original_beside_it(client, editor, english):
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[english.pk])).text
+    assert 'class="story-original"' in html and english.translation_of.headline in html
+
+
+def test_a_story_the_user_may_not_see_is_not_shown_as_an_original(client, reporter):
+    someone_elses = ArticleFactory(headline="Bản nháp của người khác", status="draft")
+    client.force_login(reporter)
+    html = client.get(
+        reverse("admin:articles_article_add") + f"?translation_of={someone_elses.pk}"
+    ).text
+    assert "story-original" not in html and "Bản nháp của người khác" not in html
