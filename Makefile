@@ -64,7 +64,8 @@ typecheck: install ## mypy: strict parts clean, the rest no worse than .mypy-err
 # The desk's pictures in docs/editors.md, taken by the browser tests.
 .PHONY: screenshots
 screenshots: install ## The desk's screenshots in docs/editors.md, taken again by the browser tests
-	$(PY) -m pytest -q tests/browser/test_browser_desk.py tests/browser/test_browser_newsroom_day.py
+	$(PY) -m pytest -q tests/browser/test_browser_desk.py tests/browser/test_browser_newsroom_day.py \
+	  tests/browser/test_browser_writing_desk.py
 	$(PY) docs/screenshots.py
 
 # Every test with coverage of articles/ and newsroom/, its figure printed.

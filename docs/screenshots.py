@@ -12,6 +12,8 @@ SHOWN += ["desk-history", "desk-pin"]
 # the newsroom's day (tests/browser/test_browser_newsroom_day.py), at 1366 and 390 px
 SHOWN += [f"desk-{page}-{width}" for page in ("plan-board", "notifications", "form-draft",
           "list-scheduled") for width in (1366, 390)]  # fmt: skip
+# the writing desk (tests/browser/test_browser_writing_desk.py)
+SHOWN += ["desk-writing-1366", "desk-writing-390", "desk-translation-1366", "desk-list-1366"]
 WIDTH, HEIGHT = 1000, 2400
 
 

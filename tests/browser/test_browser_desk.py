@@ -95,7 +95,7 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     page.locator("button[name=move][value=publish]").last.click()
     page.wait_for_url(base + "/admin/articles/article/")
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
-    assert "Đã xuất bản" in page.locator(".inline-group").last.inner_text()
+    assert "Đã xuất bản" in page.locator("#state_changes-group").inner_text()
     page.goto(f"{base}/admin/articles/article/{story.pk}/history/")
     page.screenshot(path=SHOTS / "desk-history.png", full_page=True)
     assert page.locator("#change-history tbody tr").count() == 2
@@ -154,7 +154,7 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
         "button", name="Liên kết"
     ).click()
     page.screenshot(path=SHOTS / "desk-suggestions.png", full_page=True)
-    page.click("input[name=_continue]")
+    page.click("input[name=_continue] >> visible=true")
     page.wait_for_url("**/change/")
     draft = Article.objects.get(wire_fingerprint__isnull=False)
     assert set(draft.organizations.values_list("slug", flat=True)) == {"spacex"}
@@ -177,7 +177,7 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
     page.locator("#pins-group .add-row a").click()
     page.select_option("#id_pins-0-slot", "lead")
     page.screenshot(path=SHOTS / "desk-pin.png", full_page=True)
-    page.click("input[name=_continue]")
+    page.click("input[name=_continue] >> visible=true")
     page.wait_for_url("**/change/")
     assert draft.pins.get().slot == "lead"
     page.goto(base + "/")

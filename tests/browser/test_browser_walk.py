@@ -154,7 +154,7 @@ def test_the_desk_s_walk_shows_no_error(live_server, browser):  # noqa: F811
     dialog.get_by_role("button", name="Huỷ").click()
     for sapo in ("Sapo sửa lần một.", "Sapo sửa lần hai."):
         page.fill("#id_sapo", sapo)
-        page.click("input[name=_continue]")
+        page.click("input[name=_continue] >> visible=true")
         page.wait_for_load_state("networkidle")
     visit(page, base + reverse("admin:articles_article_history", args=[story.pk]))
     page.get_by_role("button", name="So sánh").click()
