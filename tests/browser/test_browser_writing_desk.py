@@ -34,7 +34,8 @@ def editor_page(live_server, browser):  # noqa: F811
     context = browser.new_context(viewport=WIDTHS["desktop"])
     errors: list[str] = []
     page = sign_in(context, live_server.url, "bientapvien", errors)
-    yield page, live_server.url
+    seed_story = Article.objects.filter(language="vi").order_by("pk").first()
+    yield page, live_server.url, seed_story
     assert not errors, errors
     context.close()
 
@@ -43,16 +44,20 @@ def box(page, selector: str) -> dict:
     return page.locator(selector).bounding_box()
 
 
+def ends_within(page, selector: str, pane: dict) -> bool:
+    """The field's right edge is inside its pane: nothing spills over."""
+    field = box(page, selector)
+    return field["x"] + field["width"] <= pane["x"] + pane["width"] + 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_text_beside_its_settings_and_its_length_as_typed(editor_page):
-    page, base = editor_page
-    story = Article.objects.filter(language="vi").order_by("pk").first()
+    page, base, story = editor_page
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     text, side = box(page, ".story-text"), box(page, ".story-side")
     assert side["x"] >= text["x"] + text["width"]  # beside it, on the right
-    for field in ("#id_headline", "#id_sapo", "#id_image_alt", "#id_note"):  # within their panes
-        pane = text if field in ("#id_headline", "#id_sapo") else side
-        assert box(page, field)["x"] + box(page, field)["width"] <= pane["x"] + pane["width"] + 1
+    assert all(ends_within(page, field, text) for field in ("#id_headline", "#id_sapo"))
+    assert all(ends_within(page, field, side) for field in ("#id_image_alt", "#id_note"))
     assert text["width"] >= 1.6 * side["width"]  # the text takes about two thirds
     assert page.locator(".story-side .submit-row").is_visible()
     assert not page.locator(".story-top-acts").is_visible()  # the side pane holds the moves
@@ -83,7 +88,7 @@ def test_the_text_beside_its_settings_and_its_length_as_typed(editor_page):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_list_shows_headlines_on_at_most_two_lines(editor_page):
-    page, base = editor_page
+    page, base, _ = editor_page
     long = " ".join(["Bộ trưởng gặp lãnh đạo các tập đoàn công nghệ hàng đầu"] * 4)
     ArticleFactory(headline=long[:250], status=Article.Status.REVIEW)
     page.goto(f"{base}/admin/articles/article/")
@@ -97,8 +102,7 @@ def test_the_list_shows_headlines_on_at_most_two_lines(editor_page):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_translation_is_written_beside_its_original(editor_page):
-    page, base = editor_page
-    original = Article.objects.filter(language="vi").order_by("pk").first()
+    page, base, original = editor_page
     page.goto(f"{base}/admin/articles/article/add/?translation_of={original.pk}&language=en")
     beside, text = box(page, ".story-original"), box(page, ".story-text")
     assert beside["x"] + beside["width"] <= text["x"] + 1  # the original on the left
@@ -107,6 +111,5 @@ def test_a_translation_is_written_beside_its_original(editor_page):
     first = page.locator(".original-body > p").first
     numbered = first.evaluate("p => getComputedStyle(p, '::before').content")
     assert numbered == "counter(paragraph)"  # paragraphs numbered, as the translation's are
-    for field in ("#id_headline", "#id_sapo"):  # each field within its pane
-        assert box(page, field)["x"] + box(page, field)["width"] <= text["x"] + text["width"] + 1
+    assert all(ends_within(page, field, text) for field in ("#id_headline", "#id_sapo"))
     page.screenshot(path=SHOTS / "desk-translation-1366.png", full_page=False)
