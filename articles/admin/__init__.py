@@ -3,7 +3,8 @@ shares is in ``base``; the entities and events in ``entities``; stories, their
 workflow, revisions and preview in ``stories``; copy import and entity suggestions in
 ``wire``; the front page's pins in ``frontpage``; staff accounts in ``accounts``; the
 desk's log in ``desk_log``; changes to many stories at once in ``desk_actions``;
-each person's notifications in ``notifications``; the day's plan in ``planning``."""
+each person's notifications in ``notifications``; the day's plan in ``planning``;
+the picture library in ``pictures``."""
 
 import taggit.models
 from django.contrib import admin
@@ -17,6 +18,7 @@ from . import (  # noqa: F401  (they register)
     frontpage,
     jobs,
     notifications,
+    pictures,
     planning,
     sign_ins,
     stories,

@@ -178,7 +178,7 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
         *("section", "countries", "organizations", "people", "events", "source_outlet"),
-        "translation_of",
+        *("translation_of", "lead_picture"),
     ]
     inlines = [BylineInline, PinInline, CorrectionInline, StateChangeInline]
 
@@ -211,7 +211,10 @@ class ArticleAdmin(
         (_("Phân loại"), {"classes": SIDE, "fields": ["section", "tags"]}),
         (
             _("Ảnh đại diện"),
-            {"classes": SIDE, "fields": ["image", "image_alt", "image_caption", "image_credit"]},
+            {
+                "classes": SIDE,
+                "fields": ["lead_picture", "image", "image_alt", "image_caption", "image_credit"],
+            },
         ),
         (ENTITIES, {"classes": SIDE, "fields": ["countries", "organizations", "people", "events"]}),
         (

@@ -230,6 +230,8 @@ class ArticleForm(DeskForm):
         self._check_not_stale()
         self._check_slug_is_not_another_storys_old_address(cleaned)
         self._take_the_move(cleaned)
+        if cleaned.get("image") is False:  # "Xoá" ticked: the story leads with no picture
+            cleaned["lead_picture"] = None
         return cleaned
 
     def _take_the_move(self, cleaned):

@@ -12,7 +12,7 @@ from newsroom import jobs
 
 from ..freshness import store, surrogates
 from ..media.images import discard, files_of, make_renditions
-from ..models import Article, Organization
+from ..models import Article, Organization, Picture
 from . import bulk_changes, notifications
 from .imports import import_copy
 
@@ -32,6 +32,30 @@ def renditions(story: int, source: str) -> None:
         return
     place = {field: getattr(article, field) for field in surrogates.PLACE}
     store.purge(surrogates.story_changed(article, place))
+
+
+@jobs.task("images.picture_renditions", queue=jobs.LONG)
+def picture_renditions(picture: int, source: str) -> None:
+    """The WebP copies of a library picture, made once, and lent to the stories
+    it leads that lack them, whose pages are purged: run again, one result."""
+    found = Picture.objects.filter(pk=picture, file=source).first()
+    if found is None:
+        return  # another file since
+    made = found.renditions
+    if "webp" not in made:
+        made = make_renditions(found.file)
+        if not Picture.objects.filter(pk=picture, file=source).update(renditions=made):
+            discard(files_of(made)[1:])  # replaced while they were made: not the original
+            return
+    stale = Article.objects.filter(lead_picture=picture, image=source).exclude(
+        image_renditions=made
+    )
+    shown = list(stale)
+    stale.update(image_renditions=made)
+    with store.batched():
+        for story in shown:
+            place = {field: getattr(story, field) for field in surrogates.PLACE}
+            store.purge(surrogates.story_changed(story, place))
 
 
 @jobs.task("wire.import", queue=jobs.LONG)

@@ -28,6 +28,7 @@ from .events import Event, Participant, TaggedEvent
 from .frontpage import Pin
 from .notifications import Notification, NotificationSettings
 from .outcomes import PARTIES, Outcome
+from .pictures import Picture
 from .planning import PlannedStory
 from .stories import SEARCH_FIELDS, Article, ArticleQuerySet, Byline, FormerSlug, TaggedArticle
 
@@ -56,6 +57,7 @@ __all__ = [
     "Participant",
     "Person",
     "PersonAlias",
+    "Picture",
     "Pin",
     "PlannedStory",
     "Section",

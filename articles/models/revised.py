@@ -16,7 +16,7 @@ EDITORIAL_FIELDS = (
 # desk's rules, its revision time, its address and its place in the listings.
 STORED_FIELDS = (
     *("slug", "status", "published_at", "section_id", "language", "translation_of_id"),
-    *("created_by_id", "updated_at", "updated_by_id"),
+    *("created_by_id", "updated_at", "updated_by_id", "lead_picture_id"),
     *EDITORIAL_FIELDS,
 )
 

@@ -30,6 +30,7 @@ from .base import (
 )
 from .entities import Author, Country, Organization, Person, Section, Tag
 from .events import Event
+from .pictures import Picture
 from .revised import Revised
 from .social import SharedAs
 from .translated import Translated, TranslatedQuerySet
@@ -163,6 +164,17 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         blank=True,
         help_text=_("JPEG, PNG hoặc WebP."),
     )
+    # The lead picture from the library (models/pictures.py): its file and renditions
+    # are the story's ``image``; the words below are the story's, filled from it.
+    lead_picture = models.ForeignKey(
+        Picture,
+        verbose_name=_("chọn từ thư viện ảnh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text=_("Tìm theo chú thích, nguồn ảnh hoặc người, tổ chức trong ảnh."),
+    )
     image_alt = models.CharField(_("mô tả ảnh (alt)"), max_length=255, blank=True)
     image_caption = models.CharField(_("chú thích ảnh"), max_length=500, blank=True)
     image_credit = models.CharField(_("nguồn ảnh"), max_length=255, blank=True)
@@ -266,17 +278,41 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             self.forget_stored()
         if self.image and "webp" not in self.image_renditions:  # left for a job
             source = self.image.name
-            jobs.defer("images.renditions", story=self.pk, source=source, queueing_lock=source)
+            if self.lead_picture_id is None:
+                jobs.defer("images.renditions", story=self.pk, source=source, queueing_lock=source)
+            else:  # the library picture's, made once and lent to each story it leads
+                jobs.defer("images.picture_renditions", picture=self.lead_picture_id,
+                           source=source, queueing_lock=f"picture:{source}")  # fmt: skip
+
+    def use_lead_picture(self) -> list[str]:
+        """The story's picture is one of the library's: a picture uploaded on the
+        story goes into the library first; one chosen from it lends the story its
+        file and renditions, and its words. The files a new picture stored."""
+        if self.image and not getattr(self.image, "_committed", True):  # uploaded on the form
+            picture = Picture(file=self.image, alt=self.image_alt, caption=self.image_caption,
+                              credit=self.image_credit, uploaded_by=self.updated_by)  # fmt: skip
+            picture.save()
+            self.lead_picture = picture
+            self.image, self.image_renditions = picture.file.name, picture.renditions
+            return files_of(picture.renditions)
+        lead = self.lead_picture
+        if lead is None:
+            return []
+        if lead.pk != (self.stored() or {}).get("lead_picture_id"):
+            lead.use_on(self)  # a picture chosen from the library
+        elif lead.file.name != (self.image.name or ""):
+            self.lead_picture = None  # its picture taken away (or another set by hand)
+        return []
 
     def _save_judged(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.updated_at = timezone.now()
         self.stamp_revision(self.updated_at)
-        made = []
+        made = self.use_lead_picture()
         uploading = [f for f in (self.image, self.social_image) if f and not f._committed]
         if self.image_renditions.get("source") != (self.image.name or None):
             self.image_renditions = renditions_or_later(self.image)
-            made = files_of(self.image_renditions)
+            made += files_of(self.image_renditions)
         if kwargs.get("update_fields") is not None:
             derived = ("body", "updated_at", "revised_at", "image_renditions")
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}

@@ -161,11 +161,11 @@ def test_a_picture_is_stored_with_the_save_and_its_renditions_made_by_the_worker
     assert story.image_renditions == {"source": story.image.name}  # the page shows the original
     story.headline = "Sửa tiêu đề"
     story.save()  # a second save while the job waits adds none
-    assert waiting("images.renditions") == [("images.renditions", "todo")]
+    assert waiting("images.picture_renditions") == [("images.picture_renditions", "todo")]
     work(queue)
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
-    assert waiting("images.renditions") == [("images.renditions", "succeeded")]
+    assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
 
 
 @needs_queue
@@ -244,7 +244,7 @@ def test_the_job_of_a_dead_worker_runs_again_once(queue, settings):
         (dead,) = cursor.fetchone()
         cursor.execute(
             "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s "
-            "WHERE task_name = 'images.renditions'",
+            "WHERE task_name = 'images.picture_renditions'",
             [dead],
         )
     # Every few seconds a worker looks for the jobs of silent ones (jobs.retry_stalled).
@@ -252,7 +252,7 @@ def test_the_job_of_a_dead_worker_runs_again_once(queue, settings):
     work(queue)
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
-    assert waiting("images.renditions") == [("images.renditions", "succeeded")]
+    assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
     assert len(stored(settings.MEDIA_ROOT)) == 3  # the original and two copies
 
 
@@ -355,7 +355,7 @@ def test_a_job_carries_the_id_of_the_request_that_asked_for_it(queue):
         cursor.execute("SELECT DISTINCT args->>'request_id' FROM procrastinate_jobs")
         assert cursor.fetchall() == [("edge-abcdef12",)]
     work(queue)  # and the jobs run with it: the task takes it
-    assert set(waiting("images.renditions")) == {("images.renditions", "succeeded")}
+    assert set(waiting("images.picture_renditions")) == {("images.picture_renditions", "succeeded")}
 
 
 @needs_queue

@@ -1,0 +1,73 @@
+"""The picture library on the desk ("Thư viện ảnh"): pictures uploaded once,
+found by their caption, credit, description or who and what they show, and
+chosen as a story's lead picture (the story form's autocomplete)."""
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Article, Picture
+from .base import DeskAdmin
+
+
+@admin.register(Picture)
+class PictureAdmin(DeskAdmin):
+    list_display = ["thumbnail", "__str__", "credit", "uploaded_by", "uploaded_at", "used_in"]
+    list_display_links = ["thumbnail", "__str__"]
+    list_select_related = ["uploaded_by"]
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["caption"]  # shows the box; get_search_results searches ``search_text``
+    search_help_text = _("Chú thích, nguồn ảnh, mô tả, hoặc tên người, tổ chức trong ảnh.")
+    autocomplete_fields = ["people", "organizations"]
+    fields = [
+        "file",
+        "alt",
+        "caption",
+        "credit",
+        "people",
+        "organizations",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in the folded caption, credit, description and names: an index
+        (trigram, on PostgreSQL), not a pass over the library."""
+        return queryset.matching(search_term), False
+
+    def save_model(self, request, obj, form, change):
+        if obj.uploaded_by_id is None:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """The names of who and what it shows are searched too, once they are saved."""
+        super().save_related(request, form, formsets, change)
+        picture = form.instance
+        picture.index()
+        Picture.objects.filter(pk=picture.pk).update(search_text=picture.search_text)
+
+    @admin.display(description=_("Ảnh"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" alt="" width="96" height="64" class="library-thumbnail">',
+            obj.thumbnail_url,
+        )
+
+    def get_queryset(self, request):
+        """Each row with how many stories it leads, counted for the page's rows only."""
+        stories = Article.objects.filter(lead_picture=OuterRef("pk")).order_by()
+        count = stories.values("lead_picture").annotate(n=Count("*")).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(uses=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
+        )
+
+    @admin.display(description=_("Số bài dùng"), ordering="uses")
+    def used_in(self, obj):
+        return obj.uses

@@ -1,0 +1,153 @@
+"""The picture library: a picture is uploaded once, with its words and who it
+shows, found by any of them, and used again as another story's lead picture
+(its file and renditions made once); the upload checks hold; the stories'
+lead images of before are in it without loss."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Article, Picture
+from tests.browser_form import form_values, post_form
+from tests.factories import ArticleFactory, PersonFactory, image_bytes, staff
+
+pytestmark = pytest.mark.django_db
+LIBRARY = "/admin/articles/picture/"
+moved = importlib.import_module("articles.migrations.0036_pictures_from_stories")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def upload(name="anh.png", fmt="PNG", size=(1200, 800)) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(fmt, size))
+
+
+def add_picture(client, **fields):
+    data = form_values(client.get(f"{LIBRARY}add/").content.decode(), "picture_form")
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in fields.items()}
+    )
+    data["file"] = fields.get("file", upload())
+    return client.post(f"{LIBRARY}add/", data)
+
+
+def files(media: Path) -> list[str]:
+    return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+
+
+def test_a_picture_uploaded_once_leads_two_stories_with_one_file(desk, media, editor):
+    person = PersonFactory(name="Nguyễn Hồng Diên")
+    response = add_picture(desk, alt="Bộ trưởng phát biểu", caption="Bộ trưởng tại Hoa Kỳ",
+                           credit="Bộ Công Thương", people=str(person.pk))  # fmt: skip
+    assert response.status_code == 302
+    picture = Picture.objects.get()
+    assert picture.uploaded_by == editor and list(picture.renditions["webp"]) == ["480", "960"]
+    stored = files(media)
+    assert len(stored) == 3  # the original and its two renditions, made once
+    for n in range(2):
+        story = ArticleFactory(headline=f"Tin {n}", status=Article.Status.DRAFT)
+        post_form(desk, f"/admin/articles/article/{story.pk}/change/", lead_picture=str(picture.pk))
+        story.refresh_from_db()
+        assert story.lead_picture == picture and story.image.name == picture.file.name
+        assert story.image_renditions == picture.renditions
+        assert (story.image_alt, story.image_caption, story.image_credit) == (
+            "Bộ trưởng phát biểu",
+            "Bộ trưởng tại Hoa Kỳ",
+            "Bộ Công Thương",
+        )
+    assert files(media) == stored  # nothing uploaded or rendered again
+    listed = desk.get(LIBRARY).content.decode()
+    assert "Bộ trưởng tại Hoa Kỳ" in listed and ">2<" in listed  # used by two stories
+
+
+@pytest.mark.parametrize("words", ["hoa ky", "BO CONG THUONG", "phat bieu", "hong dien"])
+def test_the_library_finds_a_picture_by_its_words_or_who_it_shows(desk, words):
+    person = PersonFactory(name="Nguyễn Hồng Diên")
+    add_picture(desk, alt="Bộ trưởng phát biểu", caption="Bộ trưởng tại Hoa Kỳ",
+                credit="Bộ Công Thương", people=str(person.pk))  # fmt: skip
+    add_picture(desk, alt="Cánh đồng lúa", caption="Mùa gặt ở An Giang", credit="TTXVN")
+    page = BeautifulSoup(desk.get(LIBRARY, {"q": words}).content, "html.parser")
+    found = page.select_one("#result_list").get_text(" ")
+    assert "Bộ trưởng tại Hoa Kỳ" in found and "Mùa gặt ở An Giang" not in found
+    chooser = desk.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "lead_picture",
+         "term": words},
+    ).json()["results"]  # fmt: skip
+    assert [r["text"] for r in chooser] == ["Bộ trưởng tại Hoa Kỳ"]
+
+
+@pytest.mark.parametrize(
+    "file, message",
+    [
+        (SimpleUploadedFile("anh.jpg", b"not a picture"), "ảnh hợp lệ"),
+        (SimpleUploadedFile("anh.gif", image_bytes("GIF")), "JPEG, PNG hoặc WebP"),
+    ],
+)
+def test_the_library_holds_uploads_to_the_same_checks(desk, media, file, message):
+    response = add_picture(desk, alt="Ảnh", file=file)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors["file"])
+    assert not Picture.objects.exists() and files(media) == []
+
+
+def test_a_picture_uploaded_on_a_story_goes_into_the_library(desk):
+    data = form_values(desk.get("/admin/articles/article/add/").content.decode())
+    data.update(headline=["Tin có ảnh"], sapo=["Mở đầu."], image_alt=["Ảnh"], image=upload(),
+                image_credit=["Reuters"])  # fmt: skip
+    assert desk.post("/admin/articles/article/add/", data).status_code == 302
+    story = Article.objects.get(headline="Tin có ảnh")
+    picture = Picture.objects.get()
+    assert story.lead_picture == picture and picture.file.name == story.image.name
+    assert (picture.alt, picture.credit) == ("Ảnh", "Reuters")
+
+
+def test_a_picture_a_story_leads_with_is_not_deleted(desk):
+    add_picture(desk, alt="Ảnh", caption="Ảnh đang dùng")
+    picture = Picture.objects.get()
+    story = ArticleFactory(status=Article.Status.DRAFT)
+    picture.use_on(story)
+    story.save()
+    page = desk.post(f"{LIBRARY}{picture.pk}/delete/", {"post": "yes"})
+    assert Picture.objects.filter(pk=picture.pk).exists()
+    assert page.status_code == 200  # the page names the story that holds it
+
+
+def test_a_reporter_uploads_and_chooses_pictures_but_deletes_none(client):
+    reporter = staff("phongvien", "Phóng viên")
+    client.force_login(reporter)
+    assert add_picture(client, alt="Ảnh của phóng viên").status_code == 302
+    picture = Picture.objects.get()
+    assert client.get(LIBRARY).status_code == 200
+    assert client.post(f"{LIBRARY}{picture.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_stories_lead_images_of_before_move_into_the_library_without_loss(media):
+    first = ArticleFactory(image=upload("a.png"), image_alt="Một", image_caption="Chú thích",
+                           image_credit="KTS")  # fmt: skip
+    second = ArticleFactory(image_alt="Hai")
+    # as stories were before the library: an image of their own, none from it
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(lead_picture=None)
+    Article.objects.filter(pk=second.pk).update(
+        image=first.image.name, image_renditions=first.image_renditions
+    )
+    Picture.objects.filter(lead_of=None).delete()
+    before = files(media)
+    moved.move_images(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    picture = first.lead_picture
+    assert second.lead_picture == picture  # one file, one picture
+    assert picture.file.name == first.image.name and picture.renditions == first.image_renditions
+    assert (picture.alt, picture.caption, picture.credit) == ("Một", "Chú thích", "KTS")
+    assert picture.uploaded_by_id == first.created_by_id
+    assert Picture.objects.matching("chu thich").get() == picture
+    assert files(media) == before  # no file moved, copied or lost
