@@ -8,6 +8,7 @@ import json
 
 from django.contrib import admin
 from django.contrib.admin.views.main import PAGE_VAR
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Max, Min, QuerySet
@@ -86,12 +87,21 @@ class ArchivePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        """On PostgreSQL two queries, the count that stops at ``EXACT`` and the
+        estimate, whatever the list holds (elsewhere one, the whole count): the
+        page's queries are the same however long the list is."""
         rows = self.object_list
+        if connection.vendor != "postgresql":
+            return rows.count()
         counted = rows.order_by().values("pk")[: self.EXACT + 1].count()
-        if counted <= self.EXACT or connection.vendor != "postgresql":
-            return counted if counted <= self.EXACT else rows.count()
+        try:
+            estimate = _estimate(rows)
+        except EmptyResultSet:  # a list nothing can match (a search that found none)
+            return 0
+        if counted <= self.EXACT:
+            return counted
         self.estimated = True
-        return max(self.EXACT + 1, _estimate(rows))
+        return max(self.EXACT + 1, estimate)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
