@@ -269,7 +269,7 @@ def one_size(size: int, requests: int, postgres: str, out: Path, how_many: int =
     logging.disable(logging.INFO)  # a sign-in line per request is not the figure
     call_command("collectstatic", "--noinput", "-v0")
     # The changes first: the lists of the desk's log and of changes then hold some at every size.
-    changes = bulk(how_many)
+    changes = bulk(how_many) if how_many else []  # --bulk 0: the pages alone
     from django.db import connection
 
     with connection.cursor() as cursor:  # as autovacuum would after them, not during a measurement
@@ -299,25 +299,28 @@ def report(results: dict, requests: int) -> tuple[str, int]:
         failed += not ok
         lines.append(f"| {first['page']} `{first['url'].split('/admin/')[1]}` | "
                      + " | ".join(cells) + f" | {'pass' if ok else 'FAIL'} |")  # fmt: skip
-    how_many = max(b["stories"] for size in sizes for b in results[size]["bulk"])
-    lines += [f"\n## Changes to {how_many:,} stories at once\n",
-              "Each story through the desk's rules (`workflow`), with its revision and log "
-              "entry, in batches of 100 that commit with the change's progress.\n",
-              "Related news is then ranked again by a job per batch, on the lane of long jobs "
-              f"(pages drop a story no longer published from a stored list meanwhile): "
-              f"{SAMPLE} of those jobs timed, against lists ranked beforehand, and the whole "
-              "projected from them.\n",
-              "| size | change | stories | changed | refused | seconds | stories/s "
-              "| ranking jobs | s per job (sample) | ranking, projected min |",
-              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
-    for size in sizes:
-        for b in results[size]["bulk"]:
-            failed += b["changed"] != b["stories"]
-            each = statistics.mean(b["rank_seconds"] or [0])
-            lines.append(f"| {size:,} | {b['change']} | {b['stories']:,} | {b['changed']:,} | "
-                         f"{b['refused']} | {b['seconds']:.0f} | "
-                         f"{b['changed'] / b['seconds']:.0f} | {b['rank_jobs']} | {each:.1f} | "
-                         f"{each * b['rank_jobs'] / 60:.0f} |")  # fmt: skip
+    how_many = max((b["stories"] for size in sizes for b in results[size]["bulk"]), default=0)
+    if not how_many:
+        lines.append("\nChanges to many stories: not measured in this run (`--bulk 0`).")
+    else:
+        lines += [f"\n## Changes to {how_many:,} stories at once\n",
+                  "Each story through the desk's rules (`workflow`), with its revision and log "
+                  "entry, in batches of 100 that commit with the change's progress.\n",
+                  "Related news is then ranked again by a job per batch, on the lane of long jobs "
+                  f"(pages drop a story no longer published from a stored list meanwhile): "
+                  f"{SAMPLE} of those jobs timed, against lists ranked beforehand, and the whole "
+                  "projected from them.\n",
+                  "| size | change | stories | changed | refused | seconds | stories/s "
+                  "| ranking jobs | s per job (sample) | ranking, projected min |",
+                  "| ---: | --- |" + " ---: |" * 8]  # fmt: skip
+        for size in sizes:
+            for b in results[size]["bulk"]:
+                failed += b["changed"] != b["stories"]
+                each = statistics.mean(b["rank_seconds"] or [0])
+                lines.append(f"| {size:,} | {b['change']} | {b['stories']:,} | {b['changed']:,} | "
+                             f"{b['refused']} | {b['seconds']:.0f} | "
+                             f"{b['changed'] / b['seconds']:.0f} | {b['rank_jobs']} | {each:.1f} | "
+                             f"{each * b['rank_jobs'] / 60:.0f} |")  # fmt: skip
     lines += ["\n## Growth\n",
               f"Rows and bytes (with indexes and TOAST) after the benchmark's changes; per row, "
               f"and at a million stories, projected with {REVISIONS_PER_STORY} revisions and "
