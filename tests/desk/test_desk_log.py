@@ -135,7 +135,8 @@ def test_the_log_filters_by_year_and_person_and_pages_without_counting_it_whole(
         for q in captured.captured_queries
         if "COUNT(" in q["sql"].upper() and "articles_statechange" in q["sql"]
     ]
-    assert len(counts) == 1 and "LIMIT" in counts[0].upper()
+    assert len(counts) == 1  # on PostgreSQL, one that stops at the exact count's limit
+    assert "LIMIT" in counts[0].upper() or connection.vendor != "postgresql"
     assert "DISTINCT" not in " ".join(q["sql"] for q in captured.captured_queries)
     year = str(old.at.astimezone(timezone.get_current_timezone()).year)
     assert f"?nam={year}" in response.text
