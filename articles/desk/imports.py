@@ -39,17 +39,14 @@ def _outlet_named(lines: list[str]) -> Organization | None:
 def _unknown_outlet(wire: Wire) -> str:
     """The name the copy gives its outlet when no known outlet has it: "Theo …"
     first, then the page's banner, unless that is a section's name or another
-    kind of organization's."""
-    for name in (wire.source, wire.banner):
-        if not name:
-            continue
-        folded = fold(name).strip()
-        known = [s.name for s in Section.objects.all()] + [
-            o.name for o in Organization.objects.exclude(kind=Organization.Kind.MEDIA).only("name")
-        ]
-        if folded not in {fold(n).strip() for n in known}:
-            return name
-    return ""
+    kind of organization's (their names read once, only when there is a name)."""
+    named = [name for name in (wire.source, wire.banner) if name]
+    if not named:
+        return ""
+    others = Organization.objects.exclude(kind=Organization.Kind.MEDIA)
+    sections = Section.objects.values_list("name", flat=True)
+    taken = {fold(name).strip() for name in (*sections, *others.values_list("name", flat=True))}
+    return next((name for name in named if fold(name).strip() not in taken), "")
 
 
 def _author(name: str) -> Author:
