@@ -24,6 +24,8 @@ class PictureAdmin(DeskAdmin):
     autocomplete_fields = ["people", "organizations"]
     fields = [
         "file",
+        "focal_point",
+        ("focal_x", "focal_y"),
         "alt",
         "caption",
         "credit",
@@ -32,7 +34,10 @@ class PictureAdmin(DeskAdmin):
         "uploaded_by",
         "uploaded_at",
     ]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    readonly_fields = ["focal_point", "uploaded_by", "uploaded_at"]
+
+    class Media:
+        js = ["articles/admin/focal-point.js"]
 
     def get_search_results(self, request, queryset, search_term):
         """Each word in the folded caption, credit, description and names: an index
@@ -50,6 +55,30 @@ class PictureAdmin(DeskAdmin):
         picture = form.instance
         picture.index()
         Picture.objects.filter(pk=picture.pk).update(search_text=picture.search_text)
+
+    @admin.display(description=_("Tâm ảnh"))
+    def focal_point(self, obj):
+        """The picture, to click where its subject is (focal-point.js sets the two
+        fields below), and the teasers' crop made around the point saved."""
+        if not obj.pk or not obj.file:
+            return _("Lưu ảnh trước, rồi chọn tâm ảnh.")
+        return format_html(
+            '<div class="focal-point"><figure class="focal-picture" data-x="{}" data-y="{}">'
+            '<img src="{}" alt="{}"><span class="focal-mark" hidden></span></figure>'
+            '<figure class="focal-crop"><img src="{}" alt="" width="240" height="160">'
+            "<figcaption>{}</figcaption></figure></div>"
+            '<p class="help">{}</p>',
+            obj.focal_x,
+            obj.focal_y,
+            obj.get_absolute_url(),
+            obj.alt,
+            obj.thumbnail_url,
+            _("Ảnh cắt cho trang nhất, theo tâm ảnh đã lưu"),
+            _(
+                "Bấm vào chỗ chính của ảnh (khuôn mặt, vật): ảnh cắt cho trang nhất và các "
+                "danh sách luôn giữ chỗ ấy. Hoặc nhập tâm ảnh theo phần trăm ở dưới."
+            ),
+        )
 
     @admin.display(description=_("Ảnh"))
     def thumbnail(self, obj):

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from newsroom import jobs
 
 from ..freshness import store, surrogates
-from ..media.images import discard, files_of, make_renditions
+from ..media.images import discard, files_of, make_crops, make_renditions
 from ..models import Article, Organization, Picture
 from . import bulk_changes, notifications
 from .imports import import_copy
@@ -36,17 +36,28 @@ def renditions(story: int, source: str) -> None:
 
 @jobs.task("images.picture_renditions", queue=jobs.LONG)
 def picture_renditions(picture: int, source: str) -> None:
-    """The WebP copies of a library picture, made once, and lent to the stories
-    it leads that lack them, whose pages are purged: run again, one result."""
+    """The WebP copies of a library picture and its crops around its focal point,
+    made once, and lent to the stories it leads, whose pages are purged; the crops
+    of a focal point since moved are removed. Run again, one result."""
     found = Picture.objects.filter(pk=picture, file=source).first()
     if found is None:
         return  # another file since
-    made = found.renditions
-    if "webp" not in made:
-        made = make_renditions(found.file)
-        if not Picture.objects.filter(pk=picture, file=source).update(renditions=made):
-            discard(files_of(made)[1:])  # replaced while they were made: not the original
+    before = found.renditions
+    made = before
+    if not found.has_renditions:
+        if before.get("source") == source and "webp" in before:  # a focal point moved
+            made = {**before, **make_crops(found.file, found.focus)}
+        else:
+            made = make_renditions(found.file, found.focus)
+        moved = Picture.objects.filter(
+            pk=picture, file=source, focal_x=found.focal_x, focal_y=found.focal_y
+        )
+        if not moved.update(renditions=made):
+            # Replaced or moved while they were made: its crops (the copies' names
+            # are the file's own, and the file it had is another's now or theirs).
+            discard(made["crop"].values())
             return
+        discard(set(before.get("crop", {}).values()) - set(made["crop"].values()))
     stale = Article.objects.filter(lead_picture=picture, image=source).exclude(
         image_renditions=made
     )

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 RENDITION_WIDTHS = (480, 960, 1600)
+# Teasers show a picture cut to one shape, around its focal point: these widths.
+CROP_WIDTHS = (480, 960)
+CROP_SHAPE = (3, 2)
+CENTRE = (50, 50)
 # Renditions are at most four times as tall as they are wide.
 TALLEST = 4
 UNREADABLE = (
@@ -178,26 +182,40 @@ def _picture(file) -> tuple[Image.Image, tuple[int, int]]:
         return original.convert(mode), ((height, width) if turned else (width, height))
 
 
-def make_renditions(image: FieldFile) -> dict:
+def crop_box(size: tuple[int, int], focus: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The largest ``CROP_SHAPE`` box of a picture of ``size`` centred on ``focus``
+    (percent across, percent down) as nearly as its edges allow: the focal point
+    is always inside it."""
+    width, height = size
+    across, down = CROP_SHAPE
+    crop_w, crop_h = min(width, height * across // down), min(height, width * down // across)
+    crop_w, crop_h = max(crop_w, 1), max(crop_h, 1)
+    left = min(max(width * focus[0] // 100 - crop_w // 2, 0), width - crop_w)
+    top = min(max(height * focus[1] // 100 - crop_h // 2, 0), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def _webp(picture: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "WEBP", quality=80, method=4)
+    return buffer.getvalue()
+
+
+def make_renditions(image: FieldFile, focus: tuple[int, int] = CENTRE) -> dict:
     """WebP copies of an image at the widths the pages use (none wider than the
-    original, but at least one). All are made in memory before anything is
-    stored, so a picture that fails to decode stores nothing."""
+    original, but at least one), and the teasers' crops around ``focus``. All
+    are made in memory before anything is stored, so a picture that fails to
+    decode stores nothing."""
     if not image:
         return {}
-    if image._committed:
-        with image.open("rb"):
-            picture, size = _picture(image)
-    else:
-        image.file.seek(0)
-        picture, size = _picture(image.file)
+    picture, size = _decoded(image)
     widths = [w for w in RENDITION_WIDTHS if w <= size[0]] or [RENDITION_WIDTHS[0]]
     encoded = {}
     for width in widths:
         copy = picture.copy()
         copy.thumbnail((width, width * TALLEST))
-        buffer = io.BytesIO()
-        copy.save(buffer, "WEBP", quality=80, method=4)
-        encoded[str(width)] = buffer.getvalue()
+        encoded[str(width)] = _webp(copy)
+    crops = _crops(picture, focus)
     stored: list[str] = []
     try:
         if not image._committed:
@@ -207,6 +225,8 @@ def make_renditions(image: FieldFile) -> dict:
             name = rendition_name(image.name, width)
             default_storage.delete(name)  # left by a run that stopped half way
             stored.append(default_storage.save(name, ContentFile(data)))
+        webp = dict(zip(encoded, stored[-len(encoded) :], strict=True))
+        cropped = _store_crops(image.name, focus, crops)
     except Exception:
         discard(stored)
         raise
@@ -214,17 +234,57 @@ def make_renditions(image: FieldFile) -> dict:
         "source": image.name,
         "width": size[0],
         "height": size[1],
-        "webp": dict(zip(encoded, stored[-len(encoded) :], strict=True)),
+        "webp": webp,
+        **cropped,
     }
 
 
-def renditions_or_later(image: FieldFile) -> dict:
+def make_crops(image: FieldFile, focus: tuple[int, int]) -> dict:
+    """Only the teasers' crops of a stored picture, around a focal point moved
+    since its renditions were made (its other copies stay as they are)."""
+    picture, _size = _decoded(image)
+    return _store_crops(image.name, focus, _crops(picture, focus))
+
+
+def _decoded(image: FieldFile) -> tuple[Image.Image, tuple[int, int]]:
+    if image._committed:
+        with image.open("rb"):
+            return _picture(image)
+    image.file.seek(0)
+    return _picture(image.file)
+
+
+def _crops(picture: Image.Image, focus: tuple[int, int]) -> dict[str, bytes]:
+    """WebP crops of ``CROP_SHAPE`` around ``focus``, at the ``CROP_WIDTHS``, or as wide
+    as the cut where it is narrower (never enlarged)."""
+    cut = picture.crop(crop_box(picture.size, focus))
+    widths = sorted({min(w, cut.width) for w in CROP_WIDTHS})
+    across, down = CROP_SHAPE
+    return {str(w): _webp(cut.resize((w, w * down // across))) for w in widths}
+
+
+def _store_crops(source: str, focus: tuple[int, int], crops: dict[str, bytes]) -> dict:
+    """The crops stored under names that say their focal point (a page cached with
+    the old crop never shows the new one's file), as ``focus`` and ``crop``."""
+    stored: list[str] = []
+    try:
+        for width, data in crops.items():
+            name = rendition_name(source, f"crop-{focus[0]}-{focus[1]}-{width}")
+            default_storage.delete(name)
+            stored.append(default_storage.save(name, ContentFile(data)))
+    except Exception:
+        discard(stored)
+        raise
+    return {"focus": list(focus), "crop": dict(zip(crops, stored, strict=True))}
+
+
+def renditions_or_later(image: FieldFile, focus: tuple[int, int] = CENTRE) -> dict:
     """A new picture's renditions made now; or, with a job queue, the picture
     stored and its renditions left to a job (``desk/tasks.py``: ``renditions``)."""
     if image and jobs.queued():
         commit(image)
-        return {"source": image.name}
-    return make_renditions(image)
+        return {"source": image.name, "focus": list(focus)}
+    return make_renditions(image, focus)
 
 
 def rendition_name(source: str, width: str) -> str:
@@ -242,4 +302,8 @@ def discard(names) -> None:
 
 def files_of(renditions: dict) -> list[str]:
     """Every file a ``make_renditions`` result stored."""
-    return [renditions.get("source"), *renditions.get("webp", {}).values()]
+    return [
+        renditions.get("source"),
+        *renditions.get("webp", {}).values(),
+        *renditions.get("crop", {}).values(),
+    ]

@@ -5,6 +5,7 @@ and its renditions, made once; a story's lead picture is one of them
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,14 @@ class Picture(models.Model):
     )
     caption = models.CharField(_("chú thích ảnh"), max_length=500, blank=True)
     credit = models.CharField(_("nguồn ảnh"), max_length=255, blank=True)
+    # Where the picture's subject is, in percent across and down: the teasers'
+    # crops are cut around it (``images.crop_box``).
+    focal_x = models.PositiveSmallIntegerField(
+        _("tâm ảnh, ngang (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("tâm ảnh, dọc (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
     people = models.ManyToManyField(
         Person, verbose_name=_("nhân vật trong ảnh"), blank=True, related_name="pictures"
     )
@@ -72,14 +81,14 @@ class Picture(models.Model):
         self.index()
         made = []
         if self.renditions.get("source") != (self.file.name or None):
-            self.renditions = renditions_or_later(self.file)
+            self.renditions = renditions_or_later(self.file, self.focus)
             made = files_of(self.renditions)
         try:
             super().save(*args, **kwargs)
         except Exception:
             discard(made)  # a failed save leaves no file behind
             raise
-        if self.file and "webp" not in self.renditions:  # left for a job
+        if self.file and not self.has_renditions:  # left for a job (a new focal point too)
             source = self.file.name
             jobs.defer("images.picture_renditions", picture=self.pk, source=source,
                        queueing_lock=f"picture:{source}")  # fmt: skip
@@ -90,9 +99,26 @@ class Picture(models.Model):
         return default_storage.url(largest[0] if largest else self.file.name)
 
     @property
+    def focus(self) -> tuple[int, int]:
+        """Its focal point, in percent across and down."""
+        return self.focal_x, self.focal_y
+
+    @property
+    def has_renditions(self) -> bool:
+        """Whether its renditions are made, of its file, cropped around its focal point."""
+        made = self.renditions
+        return (
+            made.get("source") == self.file.name
+            and "webp" in made
+            and "crop" in made
+            and made.get("focus") == list(self.focus)
+        )
+
+    @property
     def thumbnail_url(self) -> str:
-        """Its smallest rendition, or the original until renditions are made."""
-        smallest = next(iter(self.renditions.get("webp", {}).values()), None)
+        """Its smallest crop, or the original until renditions are made."""
+        made = self.renditions
+        smallest = next(iter((made.get("crop") or made.get("webp") or {}).values()), None)
         return default_storage.url(smallest or self.file.name)
 
     def use_on(self, story) -> None:

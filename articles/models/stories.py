@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 
 from newsroom import jobs
 
-from ..media.images import PictureField, discard, files_of, renditions_or_later
+from ..media.images import CROP_SHAPE, PictureField, discard, files_of, renditions_or_later
 from ..text.sanitize import clean_body
 from ..text.words import count_words, reading_minutes
 from .base import (
@@ -359,6 +359,22 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             f"{default_storage.url(name)} {width}w"
             for width, name in self.image_renditions.get("webp", {}).items()
         )
+
+    @property
+    def teaser_picture(self) -> dict | None:
+        """Its lead picture cut around its focal point for teasers: ``srcset``, ``src``
+        (the largest crop), ``width`` and ``height``; None until the crops are made."""
+        crops = self.image_renditions.get("crop")
+        if not crops:
+            return None
+        width = max(crops, key=int)
+        across, down = CROP_SHAPE
+        return {
+            "srcset": ", ".join(f"{default_storage.url(n)} {w}w" for w, n in crops.items()),
+            "src": default_storage.url(crops[width]),
+            "width": int(width),
+            "height": int(width) * down // across,
+        }
 
     @property
     def last_edited(self) -> str:

@@ -4,13 +4,17 @@ shows, found by any of them, and used again as another story's lead picture
 lead images of before are in it without loss."""
 
 import importlib
+import io
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
+from articles.media.images import crop_box
 from articles.models import Article, Picture
 from tests.browser_form import form_values, post_form
 from tests.factories import ArticleFactory, PersonFactory, image_bytes, staff
@@ -50,8 +54,9 @@ def test_a_picture_uploaded_once_leads_two_stories_with_one_file(desk, media, ed
     assert response.status_code == 302
     picture = Picture.objects.get()
     assert picture.uploaded_by == editor and list(picture.renditions["webp"]) == ["480", "960"]
+    assert list(picture.renditions["crop"]) == ["480", "960"]
     stored = files(media)
-    assert len(stored) == 3  # the original and its two renditions, made once
+    assert len(stored) == 5  # the original, its two renditions and two crops, made once
     for n in range(2):
         story = ArticleFactory(headline=f"Tin {n}", status=Article.Status.DRAFT)
         post_form(desk, f"/admin/articles/article/{story.pk}/change/", lead_picture=str(picture.pk))
@@ -151,3 +156,70 @@ def test_stories_lead_images_of_before_move_into_the_library_without_loss(media)
     assert picture.uploaded_by_id == first.created_by_id
     assert Picture.objects.matching("chu thich").get() == picture
     assert files(media) == before  # no file moved, copied or lost
+
+
+# -- the focal point
+
+
+@pytest.mark.parametrize(
+    "size, focus",
+    [((1200, 400), (95, 50)), ((1200, 400), (0, 0)), ((400, 1200), (50, 97)),
+     ((900, 600), (50, 50)), ((3, 1), (100, 100)), ((1, 7), (20, 80))],
+)  # fmt: skip
+def test_a_crop_keeps_the_focal_point_whatever_the_pictures_shape(size, focus):
+    left, top, right, bottom = crop_box(size, focus)
+    x, y = size[0] * focus[0] // 100, size[1] * focus[1] // 100
+    assert 0 <= left <= min(x, size[0] - 1) < right <= size[0]
+    assert 0 <= top <= min(y, size[1] - 1) < bottom <= size[1]
+    assert abs((right - left) * 2 - (bottom - top) * 3) <= 3  # 3:2, as near as pixels allow
+
+
+def subject_on_the_right() -> SimpleUploadedFile:
+    """A wide grey picture with its subject, a red square, near its right edge."""
+    picture = Image.new("RGB", (1500, 500), "#888888")
+    ImageDraw.Draw(picture).rectangle((1320, 200, 1420, 300), fill="#ff0000")
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("ben-phai.png", buffer.getvalue())
+
+
+def shows_the_subject(name: str) -> bool:
+    with default_storage.open(name) as file, Image.open(file) as crop:
+        return any(r > 200 and g < 60 for r, g, b in crop.convert("RGB").get_flattened_data())
+
+
+def test_the_teasers_crop_is_cut_around_the_focal_point_set_in_the_library(desk, media):
+    add_picture(desk, alt="Hình vuông đỏ", file=subject_on_the_right())
+    picture = Picture.objects.get()
+    assert not shows_the_subject(picture.renditions["crop"]["480"])  # the centre cut misses it
+    story = ArticleFactory(headline="Tin có ảnh cắt")
+    picture.use_on(story)
+    story.save()
+    before = set(files(media))
+
+    page = desk.get(f"{LIBRARY}{picture.pk}/change/").content.decode()
+    assert 'class="focal-picture" data-x="50" data-y="50"' in page
+    data = form_values(page, "picture_form")
+    data.update(focal_x=["90"], focal_y=["50"])
+    assert desk.post(f"{LIBRARY}{picture.pk}/change/", data).status_code == 302
+
+    picture.refresh_from_db()
+    story.refresh_from_db()
+    assert picture.renditions["focus"] == [90, 50]
+    assert all(shows_the_subject(name) for name in picture.renditions["crop"].values())
+    assert story.image_renditions == picture.renditions  # lent to the story it leads
+    now = set(files(media))
+    gone, new = before - now, now - before
+    assert gone and len(gone) == len(new) and all("crop-50-50" in n for n in gone)  # no orphans
+    home = desk.get("/").content.decode()
+    assert default_storage.url(picture.renditions["crop"]["480"]) in home
+
+
+@pytest.mark.parametrize("value", ["101", "-1", "giữa"])
+def test_a_focal_point_outside_the_picture_is_refused(desk, value):
+    add_picture(desk, alt="Ảnh")
+    picture = Picture.objects.get()
+    data = form_values(desk.get(f"{LIBRARY}{picture.pk}/change/").content.decode(), "picture_form")
+    data.update(focal_x=[value])
+    response = desk.post(f"{LIBRARY}{picture.pk}/change/", data)
+    assert response.status_code == 200 and "focal_x" in response.context["adminform"].form.errors

@@ -158,13 +158,15 @@ def work(app, queues: list[str] | None = None) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_picture_is_stored_with_the_save_and_its_renditions_made_by_the_worker(queue):
     story = ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
-    assert story.image_renditions == {"source": story.image.name}  # the page shows the original
+    assert "webp" not in story.image_renditions  # the page shows the original
+    assert story.image_renditions["source"] == story.image.name
     story.headline = "Sửa tiêu đề"
     story.save()  # a second save while the job waits adds none
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "todo")]
     work(queue)
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["crop"]) == {"480", "960"}
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
 
 
@@ -253,7 +255,7 @@ def test_the_job_of_a_dead_worker_runs_again_once(queue, settings):
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960"}
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
-    assert len(stored(settings.MEDIA_ROOT)) == 3  # the original and two copies
+    assert len(stored(settings.MEDIA_ROOT)) == 5  # the original, two copies and two crops
 
 
 @needs_queue
