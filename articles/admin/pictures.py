@@ -3,8 +3,11 @@ found by their caption, credit, description or who and what they show, and
 chosen as a story's lead picture (the story form's autocomplete)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +41,38 @@ class PictureAdmin(DeskAdmin):
 
     class Media:
         js = ["articles/admin/focal-point.js"]
+
+    CHOICES = 24  # pictures offered at once to insert in a story's body
+
+    def get_urls(self):
+        chooser = path(
+            "choose/",
+            self.admin_site.admin_view(self.choose_view),
+            name="articles_picture_choose",
+        )
+        return [chooser, *super().get_urls()]
+
+    def choose_view(self, request):
+        """The newest pictures matching ``q`` (all, without), each with the figure a
+        story's body inserts it as (body-pictures.js): one query, however large
+        the library."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        found = Picture.objects.matching(request.GET.get("q", "")[:200])[: self.CHOICES]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": picture.pk,
+                        "thumbnail": picture.thumbnail_url,
+                        "label": str(picture),
+                        "credit": picture.credit,
+                        "figure": picture.body_figure,
+                    }
+                    for picture in found
+                ]
+            }
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Each word in the folded caption, credit, description and names: an index

@@ -195,13 +195,14 @@ class ArticleAdmin(
         # editor-words.js puts the editor's buttons in the desk's language.
         js = ["admin/js/urlify.js", "articles/admin/vi-urlify.js"] + [
             f"articles/admin/{name}.js"
-            for name in ("suggest", "editor-words", "editing", "word-count")
+            for name in ("suggest", "editor-words", "editing", "word-count", "body-pictures")
         ]
 
     # The text in the left pane; the settings (classes "pane-side") beside it, the
     # less used folded (templates/admin/articles/article/change_form.html).
     SIDE, FOLDED = ["pane-side"], ["pane-side", "collapse"]
     ENTITIES = _("Đối tượng và sự kiện")
+    LEAD_PICTURE = _("Ảnh đại diện")
     fieldsets = [
         (
             None,
@@ -218,7 +219,7 @@ class ArticleAdmin(
         ),
         (_("Phân loại"), {"classes": SIDE, "fields": ["section", "tags"]}),
         (
-            _("Ảnh đại diện"),
+            LEAD_PICTURE,
             {
                 "classes": SIDE,
                 "fields": ["lead_picture", "image", "image_alt", "image_caption", "image_credit"],
@@ -269,6 +270,7 @@ class ArticleAdmin(
             translating_from=original or self.translation_source(request),
             stage_label=stage_label(obj) if obj is not None and obj.pk else "",
             entities_fieldset=self.ENTITIES,
+            lead_picture_fieldset=self.LEAD_PICTURE,
             words_per_minute=WORDS_PER_MINUTE,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

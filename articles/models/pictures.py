@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import jobs
 
 from ..media.images import PictureField, discard, files_of, renditions_or_later
+from ..text.galleries import figure
 from ..text.slugs import fold
 from .entities import Organization, Person
 
@@ -120,6 +121,19 @@ class Picture(models.Model):
         made = self.renditions
         smallest = next(iter((made.get("crop") or made.get("webp") or {}).values()), None)
         return default_storage.url(smallest or self.file.name)
+
+    @property
+    def body_figure(self) -> str:
+        """The picture as a story's body holds it, with its caption and credit."""
+        made = self.renditions
+        larger = [w for w in made.get("webp", {}) if int(w) <= 960][-1:]
+        if larger and made.get("width"):
+            width = int(larger[0])
+            height = made["height"] * width // made["width"]
+            return figure(default_storage.url(made["webp"][larger[0]]), self.alt, width, height,
+                          self.caption, self.credit)  # fmt: skip
+        return figure(default_storage.url(self.file.name), self.alt, made.get("width"),
+                      made.get("height"), self.caption, self.credit)  # fmt: skip
 
     def use_on(self, story) -> None:
         """Lend ``story`` this picture as its lead: its file, renditions and words."""

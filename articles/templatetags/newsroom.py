@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import search
 from articles.site import structured_data
 from articles.text.amounts import outcome_amount
+from articles.text.galleries import with_galleries
 from articles.text.sanitize import xml_safe
 
 from ..freshness import edge, pieces, surrogates
@@ -25,6 +26,7 @@ register = template.Library()
 
 
 register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
+register.filter("with_galleries", with_galleries)  # a story's body: runs of pictures as galleries
 
 WEEKDAYS = [
     _("Thứ Hai"),

@@ -13,17 +13,19 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, Picture
 from tests.browser.test_browser import SHOTS, WIDTHS, browser  # noqa: F401  (the fixture)
 from tests.browser.test_browser_desk import sign_in
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, image_upload
 
 roles = importlib.import_module("articles.migrations.0003_roles")
+picture_roles = importlib.import_module("articles.migrations.0036_pictures_from_stories")
 
 
 @pytest.fixture
 def editor_page(live_server, browser):  # noqa: F811
     roles.create_roles(apps, None)  # earlier browser tests flush the migration's rows
+    picture_roles.grant(apps, None)
     user = User.objects.create_user(
         "bientapvien", password="mật-khẩu-thử", is_staff=True, first_name="Lan",
         last_name="Nguyễn",
@@ -113,3 +115,50 @@ def test_a_translation_is_written_beside_its_original(editor_page):
     assert numbered == "counter(paragraph)"  # paragraphs numbered, as the translation's are
     assert all(ends_within(page, field, text) for field in ("#id_headline", "#id_sapo"))
     page.screenshot(path=SHOTS / "desk-translation-1366.png", full_page=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_library_pictures_go_into_the_body_and_readers_see_a_gallery(
+    editor_page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    page, base, story = editor_page
+    for caption, credit in [("Lễ ký kết tại Washington", "TTXVN"), ("Trạm mặt đất", "KTS")]:
+        picture = Picture(file=image_upload(f"{credit}.png", size=(1200, 800)), alt=caption,
+                          caption=caption, credit=credit)  # fmt: skip
+        picture.save()
+    page.goto(f"{base}/admin/articles/picture/{picture.pk}/change/")
+    page.locator(".focal-picture img").click(position={"x": 10, "y": 10})  # near its corner
+    assert page.locator("#id_focal_x").input_value() in {"1", "2"}
+    expect(page.locator(".focal-mark")).to_be_visible()
+    page.screenshot(path=SHOTS / "desk-library-picture-1366.png", full_page=False)
+
+    page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
+    chooser = page.locator("#body-pictures")
+    expect(chooser).to_be_visible()
+    chooser.locator("input[type=search]").fill("ky ket")  # diacritics aside
+    expect(chooser.locator(".body-pictures-found li")).to_have_count(1)
+    chooser.locator("input[type=search]").fill("")
+    expect(chooser.locator(".body-pictures-found li")).to_have_count(2)
+    for box in chooser.locator("input[type=checkbox]").all():
+        box.check()
+    expect(chooser.locator(".body-pictures-insert")).to_have_text("Chèn 2 ảnh thành bộ ảnh")
+    page.locator(".field-body [contenteditable=true] p").first.click()
+    chooser.locator(".body-pictures-insert").click()
+    expect(page.locator(".field-body [contenteditable=true] figure")).to_have_count(2)
+    chooser.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "desk-body-pictures-1366.png", full_page=False)
+    page.locator("input[name=_continue] >> visible=true").first.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    story.refresh_from_db()
+    assert story.body.count("<figure>") == 2 and "(Ảnh: TTXVN)" in story.body
+    page.set_viewport_size(WIDTHS["phone"])
+    page.goto(f"{base}{story.get_absolute_url()}")
+    gallery = page.locator(".story .body .gallery")
+    expect(gallery).to_have_attribute("aria-label", "Bộ ảnh, 2 ảnh")
+    # a row that scrolls sideways, inside the page: the page itself does not
+    assert gallery.evaluate("g => g.scrollWidth > g.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"] + 1
+    gallery.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "story-gallery-390.png", full_page=False)

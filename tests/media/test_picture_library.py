@@ -223,3 +223,29 @@ def test_a_focal_point_outside_the_picture_is_refused(desk, value):
     data.update(focal_x=[value])
     response = desk.post(f"{LIBRARY}{picture.pk}/change/", data)
     assert response.status_code == 200 and "focal_x" in response.context["adminform"].form.errors
+
+
+# -- pictures in a story's body
+
+
+def test_the_story_form_offers_library_pictures_as_figures_for_the_body(
+    desk, django_assert_max_num_queries
+):
+    add_picture(
+        desk, alt="Trạm", caption="Trạm mặt đất", credit="KTS", file=upload(size=(1200, 800))
+    )
+    add_picture(desk, alt="Lúa", caption="Mùa gặt", credit="TTXVN")
+    form = desk.get("/admin/articles/article/add/").content.decode()
+    assert 'id="body-pictures"' in form and "/admin/articles/picture/choose/" in form
+    with django_assert_max_num_queries(6):  # the session, the user, the pictures
+        found = desk.get(f"{LIBRARY}choose/", {"q": "tram mat"}).json()["results"]
+    assert [p["label"] for p in found] == ["Trạm mặt đất"]
+    picture = Picture.objects.get(caption="Trạm mặt đất")
+    assert found[0]["figure"] == picture.body_figure
+    assert 'width="960" height="640"' in found[0]["figure"]
+    assert "<figcaption>Trạm mặt đất (Ảnh: KTS)</figcaption>" in found[0]["figure"]
+    assert len(desk.get(f"{LIBRARY}choose/").json()["results"]) == 2
+
+
+def test_the_library_chooser_is_for_the_desk_only(client, db):
+    assert client.get(f"{LIBRARY}choose/").status_code == 302  # to the sign-in page

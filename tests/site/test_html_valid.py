@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from articles.models import Article
-from tests.factories import ArticleFactory
+from articles.models import Article, Picture
+from tests.factories import ArticleFactory, image_upload
 from tests.seed import STORY_000, STORY_001, TRIP
 from tests.tools import nu_check
 
@@ -65,9 +65,12 @@ def test_public_pages_have_no_html_errors(client, seed, tmp_path: Path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_desk_pages_have_no_html_errors(client, seed, tmp_path: Path):
+def test_desk_pages_have_no_html_errors(client, seed, settings, tmp_path: Path):
     """Every list, add, change and history page of the desk as a superuser sees
-    it, the story form above all: new, and a seed story with its events."""
+    it, the story form above all: new, and a seed story with its events; the
+    library's picture with its focal point."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Picture(file=image_upload(), alt="Ảnh", caption="Chú thích", credit="KTS").save()
     user = User.objects.create_superuser("quantri", password="mật-khẩu-thử")
     client.force_login(user)
     request = RequestFactory().get("/")
