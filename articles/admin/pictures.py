@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, Picture
 from .base import DeskAdmin
+from .desk_list import ArchivePaginator
 
 
 @admin.register(Picture)
@@ -21,6 +22,7 @@ class PictureAdmin(DeskAdmin):
     list_display_links = ["thumbnail", "__str__"]
     list_select_related = ["uploaded_by"]
     list_per_page = 50
+    paginator = ArchivePaginator  # a library of 200,000 is not counted for each page
     show_full_result_count = False
     search_fields = ["caption"]  # shows the box; get_search_results searches ``search_text``
     search_help_text = _("Chú thích, nguồn ảnh, mô tả, hoặc tên người, tổ chức trong ảnh.")

@@ -249,3 +249,27 @@ def test_the_story_form_offers_library_pictures_as_figures_for_the_body(
 
 def test_the_library_chooser_is_for_the_desk_only(client, db):
     assert client.get(f"{LIBRARY}choose/").status_code == 302  # to the sign-in page
+
+
+def test_the_library_lists_a_page_in_the_same_queries_however_large_it_grows(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        desk.get(LIBRARY)
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.get(LIBRARY, {"q": "tram"}).status_code == 200
+            assert desk.get(LIBRARY, {"p": "2"}).status_code == 200
+        return len(captured)
+
+    def pictures(n: int) -> None:
+        Picture.objects.bulk_create(
+            Picture(file=f"pictures/p{n}-{i}.png", alt="Trạm", caption=f"Trạm {i}",
+                    search_text=f"tram {i}")
+            for i in range(n)
+        )  # fmt: skip
+
+    pictures(60)  # two pages
+    few = queries()
+    pictures(120)
+    assert queries() == few
