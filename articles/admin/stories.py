@@ -10,12 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import (
-    Case,
     OuterRef,
     Prefetch,
     Subquery,
     Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Concat
@@ -318,8 +316,7 @@ class ArticleAdmin(
         found = queryset.filter(pk__in=ids)
         if ORDER_VAR in request.GET or not ids:  # unless the editor sorts by a column
             return found, False
-        best_first = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)))
-        return found.alias(found_at=best_first).order_by("found_at"), False
+        return found.alias(found_at=search.in_order_of(ids)).order_by("found_at"), False
 
     def get_queryset(self, request):
         """Reporters see their own stories only: nobody else's drafts, history or

@@ -6,6 +6,7 @@ as one run of the subquery per row of the outer query: minutes. Asked as
 ``pk = ANY(ARRAY(SELECT …))`` the subquery is run once (an InitPlan), first.
 """
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,19 +37,41 @@ def joins_in_written_order(using: str) -> Iterator[None]:
     """Plan the block's queries with their joins in the order written: a query of
     many outer joins (``select_related`` of many optional relations: the tracker's
     ten tables) is otherwise planned for longer than it runs (17 ms to plan, 10 to
-    run at 100k stories). Set for the block alone (``SET LOCAL`` in its transaction,
-    set back after it: a savepoint's release would keep it, its rollback undoes
-    it), on the driver's cursor, so that it is not counted among the page's queries."""
+    run at 100k stories)."""
+    with _planned_with(using, "join_collapse_limit", "1"):
+        yield
+
+
+@contextmanager
+def read_through_indexes(using: str) -> Iterator[None]:
+    """Plan the block's queries to read a table through its indexes, never whole:
+    a query that stops after its first rows (a ``LIMIT`` with no order) is
+    otherwise planned, when the statistics expect many matches, as a pass over the
+    table until enough are found, each row's text read to test it."""
+    with _planned_with(using, "enable_seqscan", "off"):
+        yield
+
+
+@contextmanager
+def _planned_with(using: str, setting: str, value: str) -> Iterator[None]:
+    """The block planned with ``setting`` at ``value``: set for the block alone
+    (``SET LOCAL``, in the transaction it is in, or one of its own, set back
+    after it; a transaction rolled back undoes it too), on the driver's cursor,
+    so that it is not counted among the page's queries (nor a savepoint).
+    Nothing elsewhere than PostgreSQL."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(using=using):
+    own = contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic(using)
+    with own:
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
-            cursor.execute("SHOW join_collapse_limit")
-            before = int(cursor.fetchone()[0])
-            cursor.execute("SET LOCAL join_collapse_limit = 1")
-        yield
-        with connection.connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL join_collapse_limit = {before}")
+            cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)",
+                           [setting, setting, value])  # fmt: skip
+            before = cursor.fetchone()[0]
+        try:
+            yield
+        finally:  # in a transaction a failure aborted, its rollback undoes it instead
+            with contextlib.suppress(Exception), connection.connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])

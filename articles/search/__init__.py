@@ -16,6 +16,8 @@ Either way only the newest ``CANDIDATES`` matches are ranked, and beside them
 the newest ``HEADLINE_CANDIDATES`` stories whose headline holds every word (``HeadlineWords``,
 an index of its own), wherever they are in the archive: those rank first, so an
 old story is found by its headline however many newer ones mention its words.
+Words in more than ``HEADLINE_PROBE`` headlines tell no story apart: then only
+the newest matches rank (among them, those with the words in their headline first).
 
 SQLite, the embedded default, matches the same folded text with ``LIKE``,
 among the newest ``SQLITE_WINDOW`` published stories: it has no index for
@@ -31,11 +33,13 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     TextField,
@@ -47,7 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Article
-from ..models.bounded import among
+from ..models.bounded import among, read_through_indexes
 from ..text.slugs import fold
 from . import tsvector
 from .indexing import (  # noqa: F401  (the package's public names)
@@ -75,6 +79,8 @@ CANDIDATES = 300
 SQLITE_WINDOW = 20_000
 # Candidates by their headline, besides: they rank first, and a page shows twenty.
 HEADLINE_CANDIDATES = 100
+# Headlines read to find them, at most: the words of more are common ones.
+HEADLINE_PROBE = 1_000
 # SQLite reads the slug (the folded headline) of at most this many stories.
 SQLITE_HEADLINES = 200_000
 # Spellings tried for one mistyped word.
@@ -100,6 +106,22 @@ def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     if is_postgres():
         return _search_postgres(articles, query, words)
     return _search_sqlite(articles, query, words)
+
+
+def in_order_of(ids: list[int]) -> Func | Case:
+    """An ordering that puts stories in the order of ``ids`` (matches read once,
+    best first): one expression with one parameter on PostgreSQL, which costs
+    nothing to write out however many they are; a ``CASE`` elsewhere."""
+    if not is_postgres():
+        return Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)))
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(
+        Value(ids, output_field=ArrayField(BigIntegerField())),
+        F("pk"),
+        function="array_position",
+        output_field=IntegerField(),
+    )
 
 
 def _search_postgres(
@@ -168,23 +190,32 @@ def _newest(articles: QuerySet[Article], query: Any) -> QuerySet[Article, Any]:
 
 
 def _candidates(articles: QuerySet[Article], query: Any) -> QuerySet[Article]:
-    """The newest ``CANDIDATES`` stories matching ``query``, and the newest
-    ``HEADLINE_CANDIDATES`` whose headline does (each found in its GIN index), asked so
-    that a table never analysed is not read once per story (bounded.py)."""
-    # Ordered by a time no index gives, so that the planner reads the headline
-    # index and sorts what it finds, whatever its statistics say: walking the
-    # archive newest first for a headline seldom written costs a pass over it.
+    """The newest ``CANDIDATES`` stories matching ``query`` and those of
+    ``_by_headline`` (each found in its GIN index), asked so that a table never
+    analysed is not read once per story (bounded.py)."""
+    newest = among("pk", _newest(articles, query))
+    by_headline = _by_headline(articles, query)
+    return articles.filter(newest | Q(pk__in=by_headline) if by_headline else newest)
+
+
+def _by_headline(articles: QuerySet[Article], query: Any) -> list[int]:
+    """The newest ``HEADLINE_CANDIDATES`` stories whose headline matches ``query``,
+    if at most ``HEADLINE_PROBE`` do; none if more do. Read from the headline
+    index, its rows fetched only until one more than that is found: a common
+    phrase costs as much as a rare one, whatever the archive's size, and no
+    statistics decide it (bounded.py)."""
     headlines = (
-        articles.alias(
-            headline_words=HeadlineWords("search_vector"),
-            story_time=Coalesce("published_at", "created_at"),
-        )
+        articles.alias(headline_words=HeadlineWords("search_vector"))
         .filter(headline_words=query)
-        .order_by(F("story_time").desc())
-        .values("pk")
+        .order_by()
+        .values_list("pk", Coalesce("published_at", "created_at"))
     )
-    both = _newest(articles, query).union(headlines[:HEADLINE_CANDIDATES], all=True)
-    return articles.filter(among("pk", both))
+    with read_through_indexes(articles.db):
+        found = list(headlines[: HEADLINE_PROBE + 1])
+    if len(found) > HEADLINE_PROBE:
+        return []
+    found.sort(key=lambda row: row[1], reverse=True)
+    return [pk for pk, _time in found[:HEADLINE_CANDIDATES]]
 
 
 def _respelled(words: list[str], using: str) -> Any:

@@ -168,4 +168,6 @@ def test_a_search_of_the_list_searches_once_a_page(desk):
     response, queries = list_queries(desk, {"q": "nang luong"})
     assert sorted(headlines(response)) == [f"Năng lượng sạch {n}" for n in range(3)]
     searching = [sql for sql in queries if "nang" in sql.lower()]  # the words searched for
-    assert len(searching) <= 3  # as a slug; whether anything matches word for word; the matches
+    # as a slug; whether anything matches word for word; how many headlines hold
+    # the words (PostgreSQL), the matches
+    assert len(searching) <= 4

@@ -302,3 +302,45 @@ def test_a_headline_search_costs_the_same_queries_however_large_the_archive(clie
     with CaptureQueriesContext(connection) as large:
         found(client, "hoa ky")
     assert len(large) == len(small)
+
+
+@pytest.mark.postgres(reason="the headline index is PostgreSQL's")
+def test_words_in_too_many_headlines_tell_no_story_apart(db, monkeypatch):
+    """Words in more than HEADLINE_PROBE headlines bring no candidates by headline
+    (the newest matches rank alone): finding that out reads one more headline
+    than the probe, never all of them."""
+    monkeypatch.setattr(search, "HEADLINE_PROBE", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    days = [ArticleFactory(headline=f"Năng lượng sạch {n}",
+                           published_at=timezone.now() - datetime.timedelta(days=n + 1))
+            for n in range(3)]  # fmt: skip
+    query = search.search(Article.objects.published(), "nang luong")
+    assert [a.pk for a in query] == [s.pk for s in days]  # 3 headlines: each a candidate
+    ArticleFactory(headline="Năng lượng gió", published_at=timezone.now())
+    with CaptureQueriesContext(connection) as probed:
+        ranked = [a.pk for a in search.search(Article.objects.published(), "nang luong")]
+    assert len(ranked) == 2  # 4 headlines: only the newest matches, as many as CANDIDATES
+    (probe,) = [q["sql"] for q in probed.captured_queries if "ts_filter" in q["sql"]
+                and "LIMIT 4" in q["sql"]]  # fmt: skip
+    assert "ORDER BY" not in probe  # stops at the fourth, in no order: no sort of every match
+
+
+@pytest.mark.postgres(reason="a planner's setting")
+def test_a_probe_is_planned_through_the_index_whatever_the_statistics(db):
+    """``read_through_indexes`` turns sequential scans off for its block only,
+    in the request's transaction or one of its own, and counts no query."""
+    from django.db import transaction
+
+    from articles.models.bounded import read_through_indexes
+
+    def seqscan() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    for outer in (transaction.atomic, __import__("contextlib").nullcontext):
+        with outer(), CaptureQueriesContext(connection) as counted:
+            with read_through_indexes("default"):
+                assert seqscan() == "off"
+            assert seqscan() == "on"
+        assert len(counted) == 2  # the two SHOWs: nothing else, no savepoint
