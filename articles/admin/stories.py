@@ -269,6 +269,7 @@ class ArticleAdmin(
             stage_label=stage_label(obj) if obj is not None and obj.pk else "",
             entities_fieldset=self.ENTITIES,
             lead_picture_fieldset=self.LEAD_PICTURE,
+            choosing_pictures=request.user.has_perm("articles.view_picture"),
             words_per_minute=WORDS_PER_MINUTE,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -4,11 +4,15 @@
 (function () {
   "use strict";
   let editor = null;
+  let shown = null; // the panel's first search, once there is an editor to insert into
 
   document.addEventListener("prose-editor:ready", (event) => {
-    if (event.detail.textarea.id === "id_body") editor = event.detail.editor;
+    if (event.detail.textarea.id !== "id_body") return;
+    editor = event.detail.editor;
     const panel = document.getElementById("body-pictures");
-    if (panel && editor) panel.hidden = false; // of use only with the editor
+    if (!panel) return;
+    panel.hidden = false;
+    if (shown) shown();
   });
 
   function start() {
@@ -82,7 +86,11 @@
       label();
     });
     label();
-    look();
+    shown = look;
+    if (editor) {
+      panel.hidden = false;
+      look();
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
