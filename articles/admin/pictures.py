@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +75,22 @@ class PictureAdmin(DeskAdmin):
                 ]
             }
         )
+
+    def get_deleted_objects(self, objs, request):
+        """A picture a story shows in its body is kept, as one it leads with is:
+        the stories are named, each a link to its form."""
+        deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
+        showing = Article.objects.filter(body_pictures__in=objs).distinct().only("pk", "headline")
+        protected = list(protected) + [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                _("Bài viết dùng ảnh trong bài"),
+                reverse("admin:articles_article_change", args=[story.pk]),
+                story,
+            )
+            for story in showing[:100]
+        ]
+        return deleted, counts, permissions, protected
 
     def get_search_results(self, request, queryset, search_term):
         """Each word in the folded caption, credit, description and names: an index

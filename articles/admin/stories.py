@@ -287,11 +287,13 @@ class ArticleAdmin(
         """A story's revisions carry its tags (their rows), so that restoring or
         recovering it brings them back, but not its state history, its public
         corrections or its place on the front page: those record what happened
-        since, and restoring an older version must not erase them."""
+        since, and restoring an older version must not erase them. Nor the pictures
+        its body shows, which the body says (kept again when it is saved)."""
         if model is Article:
             kept = {"state_changes", "corrections", "pins"}
             follow = [name for name in options.get("follow", ()) if name not in kept]
             options["follow"] = [*follow, "taggedarticle_set"]
+            options["exclude"] = [*options.get("exclude", ()), "body_pictures"]
             if not reversion.is_registered(TaggedArticle):
                 super().reversion_register(TaggedArticle)
         super().reversion_register(model, **options)

@@ -293,6 +293,23 @@ def rendition_name(source: str, width: str) -> str:
     return f"renditions/{source}/{width}.webp"
 
 
+def stored_names(addresses: list[str]) -> list[str]:
+    """The stored pictures these addresses show (a rendition's address names its
+    original): this storage's addresses only, others ignored."""
+    from urllib.parse import unquote
+
+    prefix = default_storage.url("_")[:-1]
+    names = []
+    for address in addresses:
+        if not address.startswith(prefix):
+            continue
+        name = unquote(address[len(prefix) :])
+        if name.startswith("renditions/"):
+            name = name[len("renditions/") :].rsplit("/", 1)[0]
+        names.append(name)
+    return names
+
+
 def discard(names) -> None:
     """Remove files stored for a save that then failed: no orphans in media."""
     for name in names:

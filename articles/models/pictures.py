@@ -42,10 +42,10 @@ class Picture(models.Model):
     # Where the picture's subject is, in percent across and down: the teasers'
     # crops are cut around it (``images.crop_box``).
     focal_x = models.PositiveSmallIntegerField(
-        _("tâm ảnh, ngang (%)"), default=50, validators=[MaxValueValidator(100)]
+        _("tâm ảnh, ngang (%)"), default=50, db_default=50, validators=[MaxValueValidator(100)]
     )
     focal_y = models.PositiveSmallIntegerField(
-        _("tâm ảnh, dọc (%)"), default=50, validators=[MaxValueValidator(100)]
+        _("tâm ảnh, dọc (%)"), default=50, db_default=50, validators=[MaxValueValidator(100)]
     )
     people = models.ManyToManyField(
         Person, verbose_name=_("nhân vật trong ảnh"), blank=True, related_name="pictures"

@@ -16,7 +16,15 @@ from taggit.managers import TaggableManager
 
 from newsroom import jobs
 
-from ..media.images import CROP_SHAPE, PictureField, discard, files_of, renditions_or_later
+from ..media.images import (
+    CROP_SHAPE,
+    PictureField,
+    discard,
+    files_of,
+    renditions_or_later,
+    stored_names,
+)
+from ..text.galleries import picture_addresses
 from ..text.sanitize import clean_body
 from ..text.words import count_words, reading_minutes
 from .base import (
@@ -175,6 +183,15 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         related_name="lead_of",
         help_text=_("Tìm theo chú thích, nguồn ảnh hoặc người, tổ chức trong ảnh."),
     )
+    # The library's pictures its body shows (kept from the body on each save): a
+    # picture a story shows cannot be deleted (admin/pictures.py).
+    body_pictures = models.ManyToManyField(
+        Picture,
+        verbose_name=_("ảnh trong bài"),
+        blank=True,
+        editable=False,
+        related_name="shown_in",
+    )
     image_alt = models.CharField(_("mô tả ảnh (alt)"), max_length=255, blank=True)
     image_caption = models.CharField(_("chú thích ảnh"), max_length=500, blank=True)
     image_credit = models.CharField(_("nguồn ảnh"), max_length=255, blank=True)
@@ -271,11 +288,13 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         permissions = [("publish_article", _("Có thể xuất bản, hẹn giờ, gỡ và lưu trữ bài viết"))]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.stored()  # before anything changes what it is judged against
+        stored = self.stored()  # before anything changes what it is judged against
         try:
             self._save_judged(*args, **kwargs)
         finally:
             self.forget_stored()
+        if self.body != (stored or {}).get("body", ""):
+            self.keep_body_pictures(first=stored is None)
         if self.image and "webp" not in self.image_renditions:  # left for a job
             source = self.image.name
             if self.lead_picture_id is None:
@@ -283,6 +302,13 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             else:  # the library picture's, made once and lent to each story it leads
                 jobs.defer("images.picture_renditions", picture=self.lead_picture_id,
                            source=source, queueing_lock=f"picture:{source}")  # fmt: skip
+
+    def keep_body_pictures(self, first: bool = False) -> None:
+        """Keep which of the library's pictures its body shows (``body_pictures``);
+        a story saved the first time with none asks nothing."""
+        names = stored_names(picture_addresses(self.body))
+        if names or not first:
+            self.body_pictures.set(Picture.objects.filter(file__in=names) if names else [])
 
     def use_lead_picture(self) -> list[str]:
         """The story's picture is one of the library's: a picture uploaded on the

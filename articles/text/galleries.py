@@ -2,6 +2,7 @@
 galleries. The editor knows only figures; two or more in a row are a gallery,
 shown to readers as a row that scrolls sideways (CSS, no script needed)."""
 
+import html
 import re
 
 from django.utils.html import format_html
@@ -11,6 +12,8 @@ from django.utils.translation import gettext
 # Figures with nothing but white space between them (a sanitised body's figures
 # have no attributes and never nest).
 RUN_OF_FIGURES = re.compile(r"<figure>.*?</figure>(?:\s*<figure>.*?</figure>)+", re.DOTALL)
+# A sanitised body's pictures (nh3 writes every attribute in double quotes).
+PICTURE_ADDRESS = re.compile(r'<img\s[^>]*?\bsrc="([^"]+)"')
 
 
 def figure(src: str, alt: str, width: int | None, height: int | None,
@@ -37,3 +40,8 @@ def with_galleries(body: str) -> SafeString:
         )
 
     return mark_safe(RUN_OF_FIGURES.sub(gallery, body))  # a sanitised body
+
+
+def picture_addresses(body: str) -> list[str]:
+    """The address of each picture a sanitised body shows, in order."""
+    return [html.unescape(address) for address in PICTURE_ADDRESS.findall(body)]

@@ -273,3 +273,23 @@ def test_the_library_lists_a_page_in_the_same_queries_however_large_it_grows(des
     few = queries()
     pictures(120)
     assert queries() == few
+
+
+def test_a_picture_a_story_shows_in_its_body_is_not_deleted(desk):
+    add_picture(desk, alt="Trạm", caption="Trạm mặt đất", credit="KTS", file=upload("trạm đất.png"))
+    add_picture(desk, alt="Lúa", caption="Mùa gặt")
+    shown, other = Picture.objects.get(alt="Trạm"), Picture.objects.get(alt="Lúa")
+    story = ArticleFactory(status=Article.Status.DRAFT)
+    foreign = '<figure><img src="https://example.org/media/pictures/x.png" alt=""></figure>'
+    story.body = f"<p>Mở đầu.</p>{shown.body_figure}{foreign}"
+    story.save()
+    assert list(story.body_pictures.all()) == [shown]
+    refused = desk.post(f"{LIBRARY}{shown.pk}/delete/", {"post": "yes"})
+    assert refused.status_code == 200 and Picture.objects.filter(pk=shown.pk).exists()
+    assert story.headline in refused.content.decode()  # the page names the story
+    assert desk.post(f"{LIBRARY}{other.pk}/delete/", {"post": "yes"}).status_code == 302
+
+    story.body = "<p>Không còn ảnh.</p>"
+    story.save()
+    assert not story.body_pictures.exists()
+    assert desk.post(f"{LIBRARY}{shown.pk}/delete/", {"post": "yes"}).status_code == 302

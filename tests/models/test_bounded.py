@@ -38,12 +38,15 @@ def test_the_tracker_pages_the_same_with_its_joins_in_written_order(client, seed
 
 @pytest.mark.postgres(reason="the planner's settings are PostgreSQL's")
 def test_a_failed_block_leaves_the_setting_as_it_was():
-    from django.db import DatabaseError
+    """A statement that fails aborts the transaction it is in; whoever goes on
+    after it rolls back (to a savepoint, as Django asks), which undoes the setting."""
+    from django.db import DatabaseError, transaction
 
     connection.ensure_connection()
     before = _join_collapse_limit()
     with (
         pytest.raises(DatabaseError),
+        transaction.atomic(),
         joins_in_written_order("default"),
         connection.cursor() as cursor,
     ):
