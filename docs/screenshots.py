@@ -15,6 +15,7 @@ SHOWN += [f"desk-{page}-{width}" for page in ("plan-board", "notifications", "fo
 # the writing desk (tests/browser/test_browser_writing_desk.py)
 SHOWN += ["desk-writing-1366", "desk-writing-390", "desk-translation-1366", "desk-list-1366"]
 SHOWN += ["desk-library-picture-1366", "desk-body-pictures-1366", "story-gallery-390"]
+SHOWN += ["desk-library-390"]
 WIDTH, HEIGHT = 1000, 2400
 
 

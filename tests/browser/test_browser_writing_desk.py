@@ -132,6 +132,12 @@ def test_library_pictures_go_into_the_body_and_readers_see_a_gallery(
     assert page.locator("#id_focal_x").input_value() in {"1", "2"}
     expect(page.locator(".focal-mark")).to_be_visible()
     page.screenshot(path=SHOTS / "desk-library-picture-1366.png", full_page=False)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.goto(f"{base}/admin/articles/picture/?q=tram")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"] + 1
+    page.screenshot(path=SHOTS / "desk-library-390.png", full_page=False)
+    page.set_viewport_size(WIDTHS["desktop"])
 
     page.goto(f"{base}/admin/articles/article/{story.pk}/change/")
     chooser = page.locator("#body-pictures")

@@ -63,7 +63,8 @@ def test_one_returning_after_leaving_is_there_from_then(story, editor):
         since=timezone.now() - datetime.timedelta(hours=2),
         seen_at=timezone.now() - datetime.timedelta(hours=1),
     )
-    session = editing.beat(story, editor)
+    editing.beat(story, editor)
+    session = EditingSession.objects.get(article=story, user=editor)
     assert timezone.now() - session.since < datetime.timedelta(seconds=5)
 
 
@@ -84,3 +85,22 @@ def test_the_stale_save_refusal_stays_after_van_sua(story, editor, django_user_m
     data["headline"] = ["Bản của người sau"]
     refused = chief.post(f"{LIST}{story.pk}/change/", data)
     assert refused.status_code == 200 and "đã lưu bài này lúc" in refused.content.decode()
+
+
+def test_a_beat_crossing_the_leaving_never_fails(story, editor):
+    """The form closed as its last beat went: the leaving deleted the row between
+    the beat's read and its save (here, as a save begins), and the beat failed
+    with a 500. It now writes in one statement, finding the row or starting it."""
+    from django.db.models.signals import pre_save
+
+    editing.beat(story, editor)
+
+    def leave_meanwhile(sender, instance, **kwargs):
+        editing.leave(story.pk, editor)
+
+    pre_save.connect(leave_meanwhile, sender=EditingSession)
+    try:
+        editing.beat(story, editor)
+    finally:
+        pre_save.disconnect(leave_meanwhile, sender=EditingSession)
+    assert EditingSession.objects.filter(article=story, user=editor).count() == 1
