@@ -18,8 +18,8 @@ from .desk_list import ArchivePaginator
 
 @admin.register(Picture)
 class PictureAdmin(DeskAdmin):
-    list_display = ["thumbnail", "__str__", "credit", "uploaded_by", "uploaded_at", "used_in"]
-    list_display_links = ["thumbnail", "__str__"]
+    list_display = ["thumbnail", "words", "credit", "uploaded_by", "uploaded_at", "used_in"]
+    list_display_links = ["thumbnail", "words"]
     list_select_related = ["uploaded_by"]
     list_per_page = 50
     paginator = ArchivePaginator  # a library of 200,000 is not counted for each page
@@ -132,6 +132,11 @@ class PictureAdmin(DeskAdmin):
                 "danh sách luôn giữ chỗ ấy. Hoặc nhập tâm ảnh theo phần trăm ở dưới."
             ),
         )
+
+    @admin.display(description=_("Chú thích"))
+    def words(self, obj):
+        """Its caption, or its description where it has none."""
+        return str(obj)
 
     @admin.display(description=_("Ảnh"))
     def thumbnail(self, obj):
