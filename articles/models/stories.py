@@ -1,5 +1,6 @@
 """Stories: what readers may see of them, their bylines, tags and former addresses."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -385,6 +386,16 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             f"{default_storage.url(name)} {width}w"
             for width, name in self.image_renditions.get("webp", {}).items()
         )
+
+    @property
+    def source_time_shown(self) -> datetime.datetime | None:
+        """When its source published it, where that says something the story's own
+        time does not: an imported story takes its source's time, and a page that
+        gives the same minute twice reads as a mistake."""
+        source, own = self.source_published_at, self.published_at
+        if source is None or (own and abs((source - own).total_seconds()) < 60):
+            return None
+        return source
 
     @property
     def teaser_picture(self) -> dict | None:

@@ -222,3 +222,39 @@ def test_the_lead_reads_as_one_and_a_story_fills_the_width(
     )
     assert side["x"] >= text["x"] + text["width"] and side["y"] < text["y"] + 200
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_sections_menu_is_one_row_that_scrolls_sideways(live_server, browser):
+    """However many sections, the menu takes one row on a phone (it wrapped onto
+    three, ~180 px): it scrolls sideways inside itself, the page does not."""
+    from articles.models import Section
+
+    call_command("loaddata", "seed", verbosity=0)
+    for n, name in enumerate(
+        [
+            "Thời sự",
+            "Thế giới",
+            "Kinh doanh",
+            "Khoa học",
+            "Giải trí",
+            "Thể thao",
+            "Pháp luật",
+            "Giáo dục",
+            "Sức khoẻ",
+            "Đời sống",
+        ]
+    ):
+        Section.objects.get_or_create(name=name, defaults={"slug": f"muc-{n}", "position": 50 + n})
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    page.goto(live_server.url + "/")
+    menu = page.locator("nav.sections ul")
+    height = menu.bounding_box()["height"]
+    row = page.locator("nav.sections li").first.bounding_box()["height"]
+    assert height < 2 * row + 16, (height, row)  # one row and its padding
+    assert menu.evaluate("m => m.scrollWidth > m.clientWidth")  # the rest is to the side
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    last = page.locator("nav.sections li").last
+    last.scroll_into_view_if_needed()
+    assert last.is_visible()
+    page.close()

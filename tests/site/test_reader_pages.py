@@ -95,3 +95,27 @@ def test_the_byline_shows_the_author_s_photo_and_the_credit_its_own_line(
     assert 'Chú thích <span class="credit">Ảnh: Phóng viên</span>' in html
     css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
     assert ".lead-image figcaption .credit { display: block;" in css
+
+
+@pytest.mark.parametrize("source_minutes_earlier, times_shown", [(0, 1), (0.5, 1), (90, 2)])
+def test_a_story_gives_its_time_once_and_its_sources_only_when_it_differs(
+    client, db, source_minutes_earlier, times_shown
+):
+    """An imported story takes its source's time: the page then says it once, in
+    the dateline, not again beside the source's name."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import ArticleFactory, OrganizationFactory
+
+    now = timezone.now().replace(second=30, microsecond=0) - datetime.timedelta(minutes=1)
+    story = ArticleFactory(
+        published_at=now, source_outlet=OrganizationFactory(name="Sở hữu trí tuệ"),
+        source_published_at=now - datetime.timedelta(minutes=source_minutes_earlier),
+    )  # fmt: skip
+    page = client.get(story.get_absolute_url()).content.decode()
+    start = page.index("<header>", page.index('class="story"'))
+    header = page[start : page.index("</header>", start)]
+    assert header.count("<time") == times_shown
+    assert header.count("Sở hữu trí tuệ") == 1  # the source named once
