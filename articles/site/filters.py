@@ -160,6 +160,13 @@ class ReadersFilterSet(django_filters.FilterSet):
     def is_filtering(self) -> bool:
         return any(self.data.get(name) for name in self.parameters())
 
+    @property
+    def narrowing(self) -> int:
+        """How many filters narrow the list, the words searched for aside (a date
+        range one): what the folded filters' button says."""
+        used = {name.split("_")[0] for name in self.parameters() if self.data.get(name)}
+        return len(used - {"q"})
+
 
 class ArticleFilterBase(ReadersFilterSet):
     """What the filters do; their fields are declared on ``ArticleFilter`` below."""

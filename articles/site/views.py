@@ -141,7 +141,11 @@ class SearchView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         query = self.filterset.data.get("q", "").strip()  # as the filter read it
-        return super().get_context_data(query=query, **kwargs)
+        context = super().get_context_data(query=query, **kwargs)
+        # The words on their own line; the filters folded behind a button, so that
+        # on a phone the results come first (templates/articles/_search_form.html).
+        context["query_field"], *context["filter_fields"] = context["filter_fields"]
+        return context
 
 
 class EntityArticlesView(PublicArticleMixin, ListView):

@@ -258,3 +258,20 @@ def test_on_a_phone_the_sections_menu_is_one_row_that_scrolls_sideways(live_serv
     last.scroll_into_view_if_needed()
     assert last.is_visible()
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_results_come_before_the_filters(live_server, browser):
+    """Search and the latest stories show their first result on the first screen
+    of a phone, filtered or not: the filters wait behind their button."""
+    call_command("loaddata", "seed", verbosity=0)
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    for address in ("/tim-kiem/?q=hoa+ky&organization=spacex", "/tin-moi/?organization=spacex"):
+        page.goto(live_server.url + address)
+        first = page.locator("main .story-list li").first.bounding_box()
+        assert first["y"] < WIDTHS["phone"]["height"], (address, first)
+        assert not page.locator("main .filters .fields").is_visible()
+        page.locator("main summary").first.click()  # the button opens them
+        assert page.locator("main .filters .fields").is_visible()
+    page.screenshot(path=SHOTS / "latest-filters-open-390.png", full_page=False)
+    page.close()

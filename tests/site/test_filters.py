@@ -83,7 +83,18 @@ def test_the_form_keeps_its_state_in_the_url(client, corpus):
     html = client.get("/tin-moi/?organization=spacex&date_after=2025-05-21").content.decode()
     assert '<option value="spacex" selected>SpaceX</option>' in html
     assert 'name="date_after" value="2025-05-21"' in html
-    assert '<details class="filters" open>' in html
+    # folded, so that on a phone the results come first, its button saying what narrows
+    assert '<details class="filters">' in html and "Lọc tin (2)" in html
+
+
+def test_search_results_come_before_its_filters_which_say_how_many_narrow(client, corpus):
+    html = client.get("/tim-kiem/?q=spacex&organization=spacex").content.decode()
+    form = html.index('<details class="more-filters">')
+    assert html.index('name="q"', html.index("<main")) < form  # the words, unfolded
+    assert "Lọc kết quả (1)" in html
+    assert "Lọc kết quả (" not in client.get("/tim-kiem/?q=spacex").content.decode()
+    refused = client.get("/tim-kiem/?q=spacex&date_after=not-a-date").content.decode()
+    assert '<details class="more-filters" open>' in refused  # its error shown, not folded
 
 
 def test_pagination_keeps_the_filters(client, db):

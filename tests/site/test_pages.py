@@ -30,7 +30,7 @@ def test_detail_shows_the_story_in_vietnam_time(client, seed):
     assert response.status_code == 200
     html = response.content.decode()
     assert story.headline in html and "Buổi gặp gỡ nhằm thúc đẩy" in html
-    assert "17:05, 21/05/2025" in html
+    assert "21/05/2025, 17:05 (GMT+7)" in html
     assert 'href="/tac-gia/minh-thu/"' in html
 
 
