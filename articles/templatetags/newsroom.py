@@ -15,6 +15,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from articles import search
+from articles.models import Section
 from articles.site import structured_data
 from articles.text.amounts import outcome_amount
 from articles.text.galleries import with_galleries
@@ -204,17 +205,19 @@ def _kept_cards(context, template_name: str, cards: dict[str, tuple[dict, set[st
 
 
 @register.simple_tag(takes_context=True)
-def teasers(context, stories, featured: bool = False) -> list[str]:
+def teasers(context, stories, featured: bool = False, within=None) -> list[str]:
     """Each story's teaser, kept until what it shows changes: a list page is
-    otherwise mostly the rendering of its teasers."""
+    otherwise mostly the rendering of its teasers. A list ``within`` a section
+    (its page, its block on the front page) does not name it on each teaser:
+    it would only repeat the list's heading."""
     language = translation.get_language()
-    cards: dict[str, tuple[dict, set[str]]] = {
-        f"teaser:{story.pk}:{int(featured)}:{language}": (
-            {"story": story, "featured": featured},
+    cards: dict[str, tuple[dict, set[str]]] = {}
+    for story in stories:
+        shown = not (isinstance(within, Section) and story.section_id == within.pk)
+        cards[f"teaser:{story.pk}:{int(featured)}{int(shown)}:{language}"] = (
+            {"story": story, "featured": featured, "show_section": shown},
             set(),
         )
-        for story in stories
-    }
     return _kept_cards(context, "articles/_teaser.html", cards)
 
 

@@ -148,3 +148,17 @@ def test_the_lead_picture_loads_first_and_list_pictures_keep_their_place(
         width, height = re.search(r'width="(\d+)" height="(\d+)"', picture).groups()
         assert int(width) * 2 == int(height) * 3 and int(width) > 480
     assert all('loading="lazy"' in picture for picture in others)
+
+
+def test_teasers_name_their_section_only_where_it_adds_information(client, db):
+    """In a section's block on the front page and on its own page, the section's
+    name on each teaser would repeat the heading; on the latest stories it says
+    where each comes from."""
+    economy = SectionFactory(name="Kinh tế", slug="kinh-te")
+    ArticleFactory.create_batch(12, section=economy)
+    label = f'<a class="section" href="{economy.get_absolute_url()}">'
+    home = client.get("/").content.decode()
+    block = home[home.index('<section class="front-section"') :]
+    assert "<li>" in block and label not in block  # the lead and top stories name it
+    assert label not in client.get(economy.get_absolute_url()).content.decode()
+    assert label in client.get("/tin-moi/").content.decode()
