@@ -23,8 +23,11 @@ SQLite, the embedded default, matches the same folded text with ``LIKE``,
 among the newest ``SQLITE_WINDOW`` published stories: it has no index for
 it, and a scan must stay bounded whatever the archive's size. Headlines it
 reads in the slug (the folded headline), among the newest ``SQLITE_HEADLINES``.
+When nothing matches, each word the vocabulary lacks is replaced by its
+nearest word there (``difflib``, among those of the same first two letters).
 """
 
+import difflib
 import functools
 import operator
 import re
@@ -56,6 +59,7 @@ from ..text.slugs import fold
 from . import tsvector
 from .indexing import (  # noqa: F401  (the package's public names)
     NAMED,
+    WORD,
     WORDS_TABLE,
     add_words,
     batched,
@@ -85,8 +89,9 @@ HEADLINE_PROBE = 1_000
 SQLITE_HEADLINES = 200_000
 # Spellings tried for one mistyped word.
 SUGGESTIONS = 3
+# SQLite: the archive's words read to find the nearest to one mistyped word, at most.
+SQLITE_SPELLINGS = 5_000
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("created_at").desc())
-WORD = re.compile(r"\w+")
 
 
 def terms(query: str) -> list[str]:
@@ -105,7 +110,14 @@ def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
         return articles.none()
     if is_postgres():
         return _search_postgres(articles, query, words)
-    return _search_sqlite(articles, query, words)
+    found = _search_sqlite(articles, query, words)
+    if found.exists():
+        return found
+    # Nothing matched: perhaps a typo. Try the nearest spellings, as PostgreSQL does.
+    respelled = _respelled_sqlite(words, using=articles.db)
+    if respelled is None or respelled == words:
+        return found
+    return _search_sqlite(articles, " ".join(respelled), respelled)
 
 
 def in_order_of(ids: list[int]) -> Func | Case:
@@ -240,6 +252,31 @@ def _respelled(words: list[str], using: str) -> Any:
             )
             combined = either if combined is None else combined & either
     return combined
+
+
+def _respelled_sqlite(words: list[str], using: str) -> list[str] | None:
+    """Each word as written if the archive has it, else the archive's word nearest
+    to it in spelling (``difflib``) among those of its first two letters and about
+    its length: read from the vocabulary by its key, ``SQLITE_SPELLINGS`` at most,
+    never from the stories. None if a word is like nothing the archive holds."""
+    respelled = []
+    with connections[using].cursor() as cursor:
+        for word in words:
+            cursor.execute(f"SELECT 1 FROM {WORDS_TABLE} WHERE word = %s", [word])
+            if cursor.fetchone():
+                respelled.append(word)
+                continue
+            start = word[:2]
+            cursor.execute(
+                f"SELECT word FROM {WORDS_TABLE} WHERE word >= %s AND word < %s "
+                "AND length(word) BETWEEN %s AND %s LIMIT %s",
+                [start, start + "\uffff", len(word) - 2, len(word) + 2, SQLITE_SPELLINGS],
+            )
+            nearest = difflib.get_close_matches(word, [row[0] for row in cursor], n=1, cutoff=0.75)
+            if not nearest:
+                return None
+            respelled.append(nearest[0])
+    return respelled
 
 
 def teach_sqlite_unicode_lower(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -23,6 +23,7 @@ from .tsvector import WEIGHTS
 
 # The longest word kept in the vocabulary that mistyped words are matched against.
 LONGEST_WORD = 40
+WORD = re.compile(r"\w+")
 WORDS_TABLE = "articles_search_word"
 
 
@@ -181,8 +182,11 @@ def _write(model: type[Article], docs: list[tuple[int, dict[str, str]]]) -> None
     if not docs:
         return
     if not is_postgres():
+        texts = []
         for pk, parts in docs:
-            model.objects.filter(pk=pk).update(search_text=_texts(parts)[0])
+            texts.append(_texts(parts)[0])
+            model.objects.filter(pk=pk).update(search_text=texts[-1])
+        add_words(texts)
         return
     rows: list[str] = []
     params: list[Any] = []
@@ -207,11 +211,17 @@ def _write(model: type[Article], docs: list[tuple[int, dict[str, str]]]) -> None
 
 def add_words(folded_texts: list[str]) -> None:
     """Add the words of stories' folded texts to the vocabulary that mistyped
-    words are matched against (PostgreSQL)."""
-    if not is_postgres() or not folded_texts:
+    words are matched against."""
+    if not folded_texts:
         return
     with connection.cursor() as cursor:
-        cursor.execute(*_adding_words(folded_texts))
+        if is_postgres():
+            cursor.execute(*_adding_words(folded_texts))
+            return
+        words = {w for text in folded_texts for w in WORD.findall(text) if len(w) <= LONGEST_WORD}
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {WORDS_TABLE} (word) VALUES (%s)", [[w] for w in sorted(words)]
+        )
 
 
 def _adding_words(folded_texts: list[str]) -> tuple[str, list[Any]]:

@@ -14,8 +14,9 @@ from tests.browser_form import form_values
 
 # Statements that read or write rows, as a server process saves after its first
 # save (its cache of content types warm); transactions' own statements (BEGIN,
-# SAVEPOINT, RELEASE) are not counted: a test runs inside one of its own.
-EDITORS_SAVE = 30
+# SAVEPOINT, RELEASE) are not counted: a test runs inside one of its own. On
+# SQLite the story's words go to the vocabulary in a statement of their own.
+EDITORS_SAVE = 30 + (connection.vendor == "sqlite")
 REPORTERS_SAVE = 30
 TRANSACTION = re.compile(r"^(BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b")
 
