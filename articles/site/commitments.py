@@ -1,6 +1,6 @@
 """The commitments tracker's reading of outcomes: the filters readers narrow it
 with (the listing's parameter names: ``organization``, ``person``, ``country``,
-``event``, plus ``kind`` and ``status``), the totals per currency of what they
+``event``, plus ``kind`` and ``status``), the totals per kind and currency of what they
 chose, and the same rows as CSV."""
 
 import csv
@@ -125,23 +125,26 @@ def chosen(request: HttpRequest) -> tuple[QuerySet, HttpResponseBadRequest | Non
 
 
 def totals(outcomes: QuerySet) -> list[dict]:
-    """What the outcomes add up to, per currency: a range where any is a range,
-    "about" where any is approximate. One query, whatever their number."""
+    """What the outcomes add up to, per kind and currency, never across kinds (a
+    request is not money pledged): a range where any is a range, "about" where
+    any is approximate. One query, whatever their number."""
+    order = {kind: n for n, kind in enumerate(Outcome.Kind.values)}
     rows = (
         outcomes.exclude(currency="")
         .exclude(amount=None)
         .order_by()
-        .values("currency")
+        .values("kind", "currency")
         .annotate(
             low=Sum("amount"),
             high=Sum(Coalesce("amount_max", "amount")),
             approximate=Count("pk", filter=Q(approximate=True)),
             count=Count("pk"),
         )
-        .order_by("currency")
+        .order_by("kind", "currency")
     )
     return [
         {
+            "kind": Outcome.Kind(row["kind"]).label,
             "currency": row["currency"],
             "count": row["count"],
             "text": amount_text(
@@ -151,7 +154,7 @@ def totals(outcomes: QuerySet) -> list[dict]:
                 approximate=bool(row["approximate"]),
             ),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: (order.get(row["kind"], 99), row["currency"]))
     ]
 
 

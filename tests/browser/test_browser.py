@@ -151,7 +151,7 @@ def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(li
     page.wait_for_url("**/cam-ket/?event=*")
     assert page.locator("ol.commitment-list > li").count() == 16
     page.get_by_label("Tổ chức").select_option("spacex")
-    page.get_by_label("Loại").select_option("pledge")
+    page.locator("#id_kind").select_option("pledge")
     page.get_by_role("button", name="Lọc").click()
     page.wait_for_url("**/cam-ket/?*organization=spacex*")
     rows = page.locator("ol.commitment-list > li")

@@ -509,3 +509,19 @@ def test_the_english_site_names_sections_and_countries_in_english(client, seed):
     trip.save()
     assert "The minister&#x27;s working trip" in client.get("/en" + TRIP).content.decode()
     assert "<h1>Chuyến công tác" in client.get(TRIP).content.decode()
+
+
+def test_totals_never_add_one_kind_to_another(client, seed):
+    """A request or a proposal is not money pledged: each kind is added up on its
+    own line, per currency, and the page says so."""
+    story = Article.objects.get(slug=STORY_000.split("/")[2])
+    spacex = Event.objects.get(slug=SPACEX.split("/")[2])
+    OutcomeFactory(event=spacex, kind="request", amount=10**9, currency="USD", reported_by=[story])
+    html = client.get(f"/cam-ket/?event={spacex.slug}").content.decode()
+    totals = html[html.index('id="totals-title"') : html.index("</section>", html.index("totals"))]
+    lines = re.findall(r"<li>(.*?)</li>", totals, re.DOTALL)
+    pledged = next(line for line in lines if line.startswith("Cam kết:"))
+    asked = next(line for line in lines if line.startswith("Đề nghị:"))
+    assert "khoảng 1,5 tỷ USD" in pledged and "1 tỷ USD" in asked
+    assert "2,5 tỷ" not in totals  # never the sum of both
+    assert "không bao giờ được cộng chung" in totals
