@@ -226,7 +226,7 @@ def make_renditions(image: FieldFile, focus: tuple[int, int] = CENTRE) -> dict:
             default_storage.delete(name)  # left by a run that stopped half way
             stored.append(default_storage.save(name, ContentFile(data)))
         webp = dict(zip(encoded, stored[-len(encoded) :], strict=True))
-        cropped = _store_crops(image.name, focus, crops)
+        cropped = _store_crops(str(image.name), focus, crops)
     except Exception:
         discard(stored)
         raise
@@ -243,7 +243,7 @@ def make_crops(image: FieldFile, focus: tuple[int, int]) -> dict:
     """Only the teasers' crops of a stored picture, around a focal point moved
     since its renditions were made (its other copies stay as they are)."""
     picture, _size = _decoded(image)
-    return _store_crops(image.name, focus, _crops(picture, focus))
+    return _store_crops(str(image.name), focus, _crops(picture, focus))
 
 
 def _decoded(image: FieldFile) -> tuple[Image.Image, tuple[int, int]]:
