@@ -63,6 +63,14 @@ def _edge_purges_once(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path_factory):
+    """Each test stores pictures in a folder of its own, never the project's
+    ``media/`` (``seed_demo`` draws its illustrations there); a test that needs
+    its files at hand sets ``MEDIA_ROOT`` itself."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts on the Vietnamese site: the test client runs requests in
     this thread, and one for an English page leaves English active, in which

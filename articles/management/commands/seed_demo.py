@@ -4,10 +4,14 @@ bylines, tags, organizations, people and events in newsroom-like proportions.
 Only adds rows (every slug it makes carries this run's token), so it never
 touches the seed stories or anything an editor wrote. Rows are written in bulk
 (``COPY`` on PostgreSQL: ``articles.management.bulk``), each story with its search fields;
-the text is drawn by ``articles.management.synthetic``.
+the text is drawn by ``articles.management.synthetic``. Most stories lead with
+one of a few pictures drawn here (``illustrations``: no download), put in the
+picture library once and marked as illustrations, so that pages are seen as
+they will be with a real archive.
 """
 
 import datetime
+import io
 import itertools
 import multiprocessing
 import os
@@ -16,6 +20,7 @@ import secrets
 import time
 from collections.abc import Iterator
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -33,6 +38,7 @@ from articles.models import (
     Outcome,
     Participant,
     Person,
+    Picture,
     Section,
     Tag,
     TaggedArticle,
@@ -59,6 +65,13 @@ LOADED = (
     Section, Tag, TaggedArticle, search.WORDS_TABLE,
 )  # fmt: skip
 ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng", "Viện", "Hiệp hội"]
+# The drawn pictures: how many, their credit (which marks them), and what share of
+# stories leads with one.
+ILLUSTRATIONS = 8
+ILLUSTRATION_CREDIT = "Ảnh minh hoạ do Toà soạn vẽ, không phải ảnh thật"
+WITH_PICTURE = 0.8
+SCENES = ["Bình minh trên cánh đồng", "Thành phố lên đèn", "Cảng biển buổi sáng", "Đồi chè",
+          "Nhà máy điện gió", "Sông nước miền Tây", "Phố cổ", "Trạm vệ tinh"]  # fmt: skip
 
 
 _loading = None  # (command, sections, entities), for the processes that load batches
@@ -94,6 +107,7 @@ class Command(BaseCommand):
             sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
                         for i, n in enumerate(SECTIONS)]  # fmt: skip
             entities = self.make_entities(stories)
+            entities["pictures"] = self.illustrations()
         # The last two batches' worth in quarters, so that the processes finish
         # together rather than one loading a whole batch while the others wait.
         head, quarter = max(0, stories - 2 * batch_size), max(1, batch_size // 4)
@@ -142,6 +156,38 @@ class Command(BaseCommand):
         with transaction.atomic(), bulk.loading():
             self.make_stories(count, start, sections, entities)
         return count
+
+    def illustrations(self) -> list[Picture]:
+        """``ILLUSTRATIONS`` pictures in the library, drawn here the first time (a sky,
+        a horizon, shapes, in colours of the run's seed) and found by their credit
+        after: a second load adds none."""
+        from PIL import Image, ImageDraw
+
+        have = list(Picture.objects.filter(credit=ILLUSTRATION_CREDIT).order_by("pk"))
+        rng = random.Random(f"{self.seed}:pictures")
+        for n in range(len(have), ILLUSTRATIONS):
+            sky, ground, sun = ([rng.randint(30, 230) for _ in range(3)] for _ in range(3))
+            picture = Image.new("RGB", (960, 640), tuple(sky))
+            draw = ImageDraw.Draw(picture)
+            horizon = rng.randint(280, 460)
+            draw.rectangle((0, horizon, 960, 640), fill=tuple(ground))
+            x, y, r = rng.randint(80, 880), rng.randint(60, horizon - 40), rng.randint(30, 90)
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(sun))
+            for _ in range(rng.randint(3, 7)):  # buildings, trees: blocks on the horizon
+                left, width = rng.randint(0, 900), rng.randint(20, 120)
+                top = horizon - rng.randint(20, 200)
+                shade = tuple(max(0, c - 60) for c in ground)
+                draw.rectangle((left, top, left + width, horizon), fill=shade)
+            data = io.BytesIO()
+            picture.save(data, "PNG")
+            scene = SCENES[n % len(SCENES)]
+            drawn = Picture(file=ContentFile(data.getvalue(), name=f"minh-hoa-{n + 1}.png"),
+                            alt=f"Hình vẽ minh hoạ: {scene.lower()}", caption=scene,
+                            credit=ILLUSTRATION_CREDIT,
+                            focal_x=round(100 * x / 960), focal_y=round(100 * y / 640))  # fmt: skip
+            drawn.save()
+            have.append(drawn)
+        return have
 
     def slug(self, text: str, n: int) -> str:
         return f"{vi_slugify(text)[:200]}-{self.run}{n}"
@@ -268,6 +314,8 @@ class Command(BaseCommand):
                 if n % 500 == 499
                 else now - datetime.timedelta(minutes=rng.randint(5, 5 * 365 * 24 * 60)),
             )
+            if entities["pictures"] and rng.random() < WITH_PICTURE:
+                rng.choice(entities["pictures"]).use_on(article)
             named = {
                 "authors": rng.sample(entities["authors"], rng.choice([1, 1, 1, 2])),
                 "tags": rng.sample(entities["tags"], rng.randint(2, 5)),
