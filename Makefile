@@ -27,7 +27,7 @@ run: install ## The site with its demo content on SQLite, on PORT (8000 by defau
 
 # Every test, on every core (pytest-xdist), on SQLite unless DATABASE_URL says otherwise.
 # `make test-fast`: no browser, no program besides Python, nothing slow.
-test: install ## Every test, on every core (about 3 minutes here)
+test: install ## Every test, on every core (about 5 minutes here)
 	$(PY) -m pytest -n auto
 
 .PHONY: test-fast
