@@ -68,6 +68,7 @@ ORG_KINDS = ["Tập đoàn", "Công ty", "Bộ", "Tổng công ty", "Ngân hàng
 # The drawn pictures: how many, their credit (which marks them), and what share of
 # stories leads with one.
 ILLUSTRATIONS = 8
+ILLUSTRATION_SIZE = (720, 480)  # as wide as a lead picture is shown, and quick to make
 ILLUSTRATION_CREDIT = "Ảnh minh hoạ do Toà soạn vẽ, không phải ảnh thật"
 WITH_PICTURE = 0.8
 SCENES = ["Bình minh trên cánh đồng", "Thành phố lên đèn", "Cảng biển buổi sáng", "Đồi chè",
@@ -165,26 +166,32 @@ class Command(BaseCommand):
 
         have = list(Picture.objects.filter(credit=ILLUSTRATION_CREDIT).order_by("pk"))
         rng = random.Random(f"{self.seed}:pictures")
+        width, height = ILLUSTRATION_SIZE
         for n in range(len(have), ILLUSTRATIONS):
             sky, ground, sun = ([rng.randint(30, 230) for _ in range(3)] for _ in range(3))
-            picture = Image.new("RGB", (960, 640), tuple(sky))
+            picture = Image.new("RGB", (width, height), tuple(sky))
             draw = ImageDraw.Draw(picture)
-            horizon = rng.randint(280, 460)
-            draw.rectangle((0, horizon, 960, 640), fill=tuple(ground))
-            x, y, r = rng.randint(80, 880), rng.randint(60, horizon - 40), rng.randint(30, 90)
+            horizon = rng.randint(height * 7 // 16, height * 23 // 32)
+            draw.rectangle((0, horizon, width, height), fill=tuple(ground))
+            x, y = rng.randint(60, width - 60), rng.randint(45, horizon - 30)
+            r = rng.randint(22, 68)
             draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(sun))
             for _ in range(rng.randint(3, 7)):  # buildings, trees: blocks on the horizon
-                left, width = rng.randint(0, 900), rng.randint(20, 120)
-                top = horizon - rng.randint(20, 200)
+                left, wide = rng.randint(0, width - 60), rng.randint(15, 90)
+                top = horizon - rng.randint(15, 150)
                 shade = tuple(max(0, c - 60) for c in ground)
-                draw.rectangle((left, top, left + width, horizon), fill=shade)
+                draw.rectangle((left, top, left + wide, horizon), fill=shade)
             data = io.BytesIO()
             picture.save(data, "PNG")
             scene = SCENES[n % len(SCENES)]
-            drawn = Picture(file=ContentFile(data.getvalue(), name=f"minh-hoa-{n + 1}.png"),
-                            alt=f"Hình vẽ minh hoạ: {scene.lower()}", caption=scene,
-                            credit=ILLUSTRATION_CREDIT,
-                            focal_x=round(100 * x / 960), focal_y=round(100 * y / 640))  # fmt: skip
+            drawn = Picture(
+                file=ContentFile(data.getvalue(), name=f"minh-hoa-{n + 1}.png"),
+                alt=f"Hình vẽ minh hoạ: {scene.lower()}",
+                caption=scene,
+                credit=ILLUSTRATION_CREDIT,
+                focal_x=round(100 * x / width),  # the sun: what the eye goes to
+                focal_y=round(100 * y / height),
+            )
             drawn.save()
             have.append(drawn)
         return have
