@@ -8,7 +8,7 @@ import unicodedata
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
@@ -61,20 +61,28 @@ def iso(value) -> str:
     return _local(value).replace(microsecond=0).isoformat()
 
 
+def _in_english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
 @register.filter
 def vn_time(value) -> str:
-    """``17:05, 21/05/2025`` in Vietnam time."""
+    """``17:05, 21/05/2025`` in Vietnam time (``17:05, 21 May 2025`` in English)."""
     if not value:
         return ""
+    if _in_english():
+        return dateformat.format(_local(value), "H:i, j F Y")
     return _local(value).strftime("%H:%M, %d/%m/%Y")
 
 
 @register.filter
 def vn_day(value) -> str:
-    """``Thứ Tư, 21/05/2025`` (the weekday in the reader's language)."""
+    """``Thứ Tư, 21/05/2025``, or in English ``Wednesday, 21 May 2025``."""
     if not value:
         return ""
     value = _local(value)
+    if _in_english():
+        return dateformat.format(value, "l, j F Y")
     return f"{WEEKDAYS[value.weekday()]}, {value.strftime('%d/%m/%Y')}"
 
 

@@ -217,7 +217,7 @@ def test_the_english_site_shows_english_stories_in_english(client, seed):
     html = client.get(english.get_absolute_url()).content.decode()
     assert '<html lang="en">' in html and '<article class="story" lang="en">' in html
     assert "Related stories" in html and "Tin liên quan" not in html
-    assert "Wednesday, 21/05/2025, 17:05 (GMT+7)" in html
+    assert "Wednesday, 21 May 2025, 17:05 (GMT+7)" in html  # the English way
     assert ">Economy</a>" in html
     assert f'href="{STORY_000}" hreflang="vi"' in html  # its Vietnamese original
     # The Vietnamese story on the English site is its translation.

@@ -490,3 +490,16 @@ def test_a_story_the_user_may_not_see_is_not_shown_as_an_original(client, report
         reverse("admin:articles_article_add") + f"?translation_of={someone_elses.pk}"
     ).text
     assert "story-original" not in html and "Bản nháp của người khác" not in html
+
+
+def test_the_english_site_writes_its_dates_the_english_way(client, original):
+    """ "Wednesday, 21 May 2025, 17:05 (GMT+7)" on /en/, not the Vietnamese order."""
+    moment = original.published_at
+    story = translate(original, published_at=moment)
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Wednesday, 21 May 2025, 17:05 (GMT+7)" in page
+    assert "21/05/2025" not in page
+    assert (
+        "Thứ Tư, 21/05/2025, 17:05 (GMT+7)"
+        in client.get(original.get_absolute_url()).content.decode()
+    )
