@@ -126,14 +126,12 @@ class Picture(models.Model):
     def body_figure(self) -> str:
         """The picture as a story's body holds it, with its caption and credit."""
         made = self.renditions
-        larger = [w for w in made.get("webp", {}) if int(w) <= 960][-1:]
-        if larger and made.get("width"):
-            width = int(larger[0])
-            height = made["height"] * width // made["width"]
-            return figure(default_storage.url(made["webp"][larger[0]]), self.alt, width, height,
-                          self.caption, self.credit)  # fmt: skip
-        return figure(default_storage.url(self.file.name), self.alt, made.get("width"),
-                      made.get("height"), self.caption, self.credit)  # fmt: skip
+        name, width, height = self.file.name, made.get("width"), made.get("height")
+        fitting = [w for w in made.get("webp", {}) if int(w) <= 960][-1:]  # a column's width
+        if fitting and width and height:
+            shown = int(fitting[0])
+            name, width, height = made["webp"][fitting[0]], shown, height * shown // width
+        return figure(default_storage.url(name), self.alt, width, height, self.caption, self.credit)
 
     def use_on(self, story) -> None:
         """Lend ``story`` this picture as its lead: its file, renditions and words."""

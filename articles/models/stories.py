@@ -382,10 +382,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
     @property
     def image_srcset(self) -> str:
         """The WebP renditions for ``<source srcset>``, smallest first."""
-        return ", ".join(
-            f"{default_storage.url(name)} {width}w"
-            for width, name in self.image_renditions.get("webp", {}).items()
-        )
+        return _srcset(self.image_renditions.get("webp", {}))
 
     @property
     def source_time_shown(self) -> datetime.datetime | None:
@@ -407,7 +404,7 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         width = max(crops, key=int)
         across, down = CROP_SHAPE
         return {
-            "srcset": ", ".join(f"{default_storage.url(n)} {w}w" for w, n in crops.items()),
+            "srcset": _srcset(crops),
             "src": default_storage.url(crops[width]),
             "width": int(width),
             "height": int(width) * down // across,
@@ -527,3 +524,8 @@ def story_links(*names: str) -> tuple:
     if names:
         return tuple(link for link in links if getattr(link, "prefetch_to", link) in names)
     return links
+
+
+def _srcset(copies: dict[str, str]) -> str:
+    """``srcset`` of stored copies by width ("480": name), in their order."""
+    return ", ".join(f"{default_storage.url(name)} {width}w" for width, name in copies.items())
