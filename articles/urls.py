@@ -17,6 +17,8 @@ urlpatterns = [
     path("tin/<slug:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("rss/", public(feeds.StoriesFeed()), name="feed"),
     path("atom/", public(feeds.AtomStoriesFeed()), name="feed-atom"),
+    # A story read (site/reads.py): a beacon, never kept.
+    path("doc/<int:pk>/", views.count_read, name="read"),
     path("cam-ket/", public(views.CommitmentListView.as_view()), name="commitments"),
     path("cam-ket/csv/", public(views.CommitmentCsvView.as_view()), name="commitments-csv"),
     path("cam-ket/rss/", public(feeds.CommitmentsFeed()), name="commitments-feed"),

@@ -2,7 +2,8 @@
 showed it are dropped, here and at the edge (surrogates.py), and a change that
 may move the next scheduled moment has it read again (moments.py). The desk's
 records of its own work (its log, a change to many stories, the files of an
-import) are on no reader's page: writing them purges nothing."""
+import) are on no reader's page: writing them purges nothing; nor does counting
+reads, whose list purges its own key when it changes (site/reads.py)."""
 
 from typing import Any
 
@@ -11,13 +12,16 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from ..models import Article, BulkChange, CopyFile, Pin, StateChange
+from ..models import Article, BulkChange, CopyFile, MostRead, Pin, ReadCount, StateChange
 from ..signals import story_deleted, story_saved
 from . import moments, store, surrogates
 
 DESK_RECORDS = (StateChange, BulkChange, CopyFile)
+READS = (ReadCount, MostRead)
 CONTENT = [
-    m for m in apps.get_app_config("articles").get_models() if not issubclass(m, DESK_RECORDS)
+    m
+    for m in apps.get_app_config("articles").get_models()
+    if not issubclass(m, DESK_RECORDS + READS)
 ]
 
 

@@ -30,6 +30,7 @@ from .notifications import Notification, NotificationSettings
 from .outcomes import PARTIES, Outcome
 from .pictures import Picture
 from .planning import PlannedStory
+from .reads import MostRead, ReadCount
 from .stories import SEARCH_FIELDS, Article, ArticleQuerySet, Byline, FormerSlug, TaggedArticle
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "EditingSession",
     "Event",
     "FormerSlug",
+    "MostRead",
     "NamedByStories",
     "Notification",
     "NotificationSettings",
@@ -60,6 +62,7 @@ __all__ = [
     "Picture",
     "Pin",
     "PlannedStory",
+    "ReadCount",
     "Section",
     "SluggedModel",
     "StateChange",

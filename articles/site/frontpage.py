@@ -1,6 +1,7 @@
 """What the home page shows: the lead story and the top stories editors pinned
-(the newest stories fill what they left empty), then the latest stories of each
-section, all in the site's language.
+(the newest stories fill what they left empty), the newest stories as a column
+beside them ("Mới nhất"), then the latest stories of each section, all in the
+site's language. "Đọc nhiều" beside them is counted and ranked apart (reads.py).
 
 ``choose`` says which stories, by id, in two queries (the pins, and the ids and
 sections of a window of the newest stories, grouped by section in Python); the
@@ -15,7 +16,8 @@ from django.utils.translation import get_language
 from ..models import Article, Pin, Section
 
 TOP_SLOTS = 4
-PER_SECTION = 4
+PER_SECTION = 5
+LATEST = 10  # the "Mới nhất" column
 RECENT = 200  # the newest stories the section blocks are drawn from
 
 
@@ -26,9 +28,10 @@ class Choice:
     lead: int | None
     top: tuple[int, ...]
     sections: dict[int, list[int]]  # a section's id: its stories'
+    latest: tuple[int, ...] = ()
 
     def ids(self) -> list[int]:
-        return [pk for pk in (self.lead, *self.top) if pk] + [
+        return [pk for pk in (self.lead, *self.top, *self.latest) if pk] + [
             pk for ids in self.sections.values() for pk in ids
         ]
 
@@ -37,6 +40,7 @@ class Choice:
 class FrontPage:
     lead: Article | None = None
     top: list[Article] = field(default_factory=list)
+    latest: list[Article] = field(default_factory=list)
     sections: list[tuple[Section, list[Article]]] = field(default_factory=list)
 
 
@@ -49,7 +53,8 @@ def choose() -> Choice:
     top = [pk for slot, pk in pins if slot == Pin.Slot.TOP and pk != lead][:TOP_SLOTS]
     pinned = {pk for _slot, pk in pins}
     newest = Article.objects.published().in_language().values_list("pk", "section_id")
-    recent = [row for row in newest[:RECENT] if row[0] not in pinned]
+    window = list(newest[:RECENT])
+    recent = [row for row in window if row[0] not in pinned]
     # The newest fill the lead, if no story is pinned there, and the top's empty slots.
     fill = (lead is None) + TOP_SLOTS - len(top)
     filling, recent = [pk for pk, _section in recent[:fill]], recent[fill:]
@@ -60,7 +65,9 @@ def choose() -> Choice:
         ids = by_section.setdefault(section_id, [])
         if len(ids) < PER_SECTION:
             ids.append(pk)
-    return Choice(lead, (*top, *filling), by_section)
+    above = {lead, *top, *filling}  # the newest besides those shown large already
+    latest = tuple(pk for pk, _section in window if pk not in above)[:LATEST]
+    return Choice(lead, (*top, *filling), by_section, latest)
 
 
 def front_page(choice: Choice, sections: list[Section]) -> FrontPage:
@@ -70,6 +77,7 @@ def front_page(choice: Choice, sections: list[Section]) -> FrontPage:
     return FrontPage(
         lead=shown.get(choice.lead),
         top=[shown[pk] for pk in choice.top if pk in shown],
+        latest=[shown[pk] for pk in choice.latest if pk in shown],
         sections=[
             (s, [shown[pk] for pk in choice.sections[s.pk] if pk in shown])
             for s in sections

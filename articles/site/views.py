@@ -17,6 +17,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -25,6 +27,7 @@ from ..kinds import Kind
 from ..models import Article, Author, Country, Event, Organization, Person
 from ..models.base import address, surrogate_key
 from ..models.bounded import joins_in_written_order
+from . import reads
 from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
@@ -102,7 +105,9 @@ class FrontPageView(PublicArticleMixin, TemplateView):
 
     def front(self, choice) -> str:
         page = front_page(choice, menu_sections())
-        return render_to_string("articles/_front.html", {"front": page}, self.request)
+        most_read = reads.most_read(get_language())
+        context = {"front": page, "most_read": most_read}
+        return render_to_string("articles/_front.html", context, self.request)
 
 
 class AboutView(TemplateView):
@@ -297,6 +302,20 @@ def news_sitemap(request):
         },
         content_type="application/xml",
     )
+
+
+@csrf_exempt  # a beacon carries no form token; it changes nothing but a count
+@require_POST
+@never_cache
+def count_read(request, pk: int):
+    """A story's page was read (reads.py): counted unless a bot or a repeat sent
+    it. No content: a beacon reads nothing back. A story readers may not see
+    is not found."""
+    story = Article.objects.published().filter(pk=pk).values_list("pk", flat=True).first()
+    if story is None:
+        raise Http404
+    reads.count(request, story)
+    return HttpResponse(status=204)
 
 
 def health(request):

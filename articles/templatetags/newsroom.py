@@ -87,6 +87,17 @@ def vn_day(value) -> str:
 
 
 @register.filter
+def vn_short(value) -> str:
+    """``17:05 21/05``: a time in a column of the newest stories (``21 May, 17:05``
+    in English)."""
+    if not value:
+        return ""
+    if _in_english():
+        return dateformat.format(_local(value), "j M, H:i")
+    return _local(value).strftime("%H:%M %d/%m")
+
+
+@register.filter
 def vn_dateline(value) -> str:
     """``Thứ Tư, 21/05/2025, 17:05 (GMT+7)``: a story page's dateline."""
     if not value:
@@ -212,18 +223,39 @@ def _kept_cards(context, template_name: str, cards: dict[str, tuple[dict, set[st
     return [kept[name] for name in cards]
 
 
+# How a teaser is drawn (templates/articles/_teaser.html): "lead", the front page's
+# first story, its picture large; "item", a listing's entry, a thumbnail beside its
+# headline and sapo; "card", a picture over a headline; "row", a headline with a small
+# thumbnail; "headline", a headline and its time alone (the "Mới nhất" column).
+TEASER_STYLES = ("lead", "item", "card", "row", "headline")
+# How wide each style shows its picture, for the browser to pick a crop (site.css).
+PICTURE_SIZES = {
+    "lead": "(min-width: 64rem) 38rem, 100vw",
+    "item": "(min-width: 40rem) 12rem, 100vw",
+    "card": "(min-width: 64rem) 18rem, (min-width: 40rem) 50vw, 100vw",
+    "row": "7rem",
+}
+
+
 @register.simple_tag(takes_context=True)
-def teasers(context, stories, featured: bool = False, within=None) -> list[str]:
-    """Each story's teaser, kept until what it shows changes: a list page is
-    otherwise mostly the rendering of its teasers. A list ``within`` a section
-    (its page, its block on the front page) does not name it on each teaser:
-    it would only repeat the list's heading."""
+def teasers(context, stories, style: str = "item", within=None) -> list[str]:
+    """Each story's teaser in ``style``, kept until what it shows changes: a list
+    page is otherwise mostly the rendering of its teasers. A list ``within`` a
+    section (its page, its block on the front page) does not name it on each
+    teaser: it would only repeat the list's heading."""
+    if style not in TEASER_STYLES:
+        raise template.TemplateSyntaxError(f"a teaser's style is one of {TEASER_STYLES}")
     language = translation.get_language()
     cards: dict[str, tuple[dict, set[str]]] = {}
     for story in stories:
         shown = not (isinstance(within, Section) and story.section_id == within.pk)
-        cards[f"teaser:{story.pk}:{int(featured)}{int(shown)}:{language}"] = (
-            {"story": story, "featured": featured, "show_section": shown},
+        cards[f"teaser:{story.pk}:{style}{int(shown)}:{language}"] = (
+            {
+                "story": story,
+                "style": style,
+                "show_section": shown,
+                "sizes": PICTURE_SIZES.get(style),
+            },
             set(),
         )
     return _kept_cards(context, "articles/_teaser.html", cards)
@@ -248,8 +280,8 @@ def outcome_cards(context, outcomes, event=None) -> list[str]:
 
 
 @register.simple_tag(takes_context=True)
-def teaser(context, story, featured: bool = False) -> str:
-    return teasers(context, [story], featured)[0]
+def teaser(context, story, style: str = "item") -> str:
+    return teasers(context, [story], style)[0]
 
 
 @register.tag

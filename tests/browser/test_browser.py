@@ -275,3 +275,57 @@ def test_on_a_phone_results_come_before_the_filters(live_server, browser):
         assert page.locator("main .filters .fields").is_visible()
     page.screenshot(path=SHOTS / "latest-filters-open-390.png", full_page=False)
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_front_page_reads_like_a_paper_s_and_a_read_is_counted(live_server, browser):
+    """At 1366 px a large lead picture, top stories with thumbnails, and the "Mới
+    nhất" and "Đọc nhiều" columns beside them on the first screen; sections two by
+    two. At 390 px one column, nothing sideways. A story seen in a browser is
+    counted by its beacon; the same page seen by a headless program is not."""
+    from articles.models import ReadCount
+    from articles.site import reads
+
+    call_command("loaddata", "seed", verbosity=0)
+    call_command("seed_demo", stories=60, verbosity=0)
+    read = Article.objects.published().filter(image__gt="").first()
+    ReadCount.objects.create(article=read, hour=read.published_at, reads=1)
+    reads.rank(read.published_at)
+
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    page.goto(live_server.url + "/")
+    lead = page.locator(".front-lead picture").bounding_box()
+    card = page.locator(".front-top picture").first.bounding_box()
+    assert lead["width"] > 2 * card["width"] and lead["width"] >= 500, (lead, card)
+    main = page.locator(".front-main").bounding_box()
+    for column in (".front-latest", ".front-most-read"):
+        box = page.locator(column).bounding_box()
+        assert box["x"] >= main["x"] + main["width"] and box["y"] < 200, (column, box)
+    assert page.locator(".front-latest li").count() >= 8
+    assert page.locator(".front-most-read li").count() == 1
+    blocks = [page.locator(".front-section").nth(n).bounding_box() for n in range(2)]
+    assert blocks[0]["y"] == blocks[1]["y"] and blocks[1]["x"] > blocks[0]["x"]  # side by side
+    assert page.locator(".front-section picture").count() >= 4
+    page.close()
+
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    page.goto(live_server.url + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    lead = page.locator(".front-lead picture").bounding_box()
+    assert lead["width"] >= WIDTHS["phone"]["width"] - 40 and lead["y"] < 250
+    page.close()
+
+    story = Article.objects.published().exclude(pk=read.pk).first()
+    agents = {  # a browser saying it runs headless, then a person's (the same address)
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/131 Safari/537.36": 0,
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131 Safari/537.36": 1,  # noqa: E501
+    }
+    for agent, counted in agents.items():
+        ReadCount.objects.all().delete()
+        context = browser.new_context(user_agent=agent, viewport=WIDTHS["phone"])
+        page = context.new_page()
+        with page.expect_response(f"**/doc/{story.pk}/") as beacon:
+            page.goto(live_server.url + story.get_absolute_url())
+        assert beacon.value.status == 204
+        assert ReadCount.objects.filter(article=story).count() == counted, agent
+        context.close()

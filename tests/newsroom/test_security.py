@@ -34,11 +34,13 @@ def test_readers_pages_allow_no_inline_script_and_no_framing(client, seed, url):
 
 def test_no_page_carries_an_inline_script_the_policy_would_block(client, seed):
     """The policy is only honest if the site needs nothing it forbids: the one
-    inline <script> is JSON-LD, which browsers do not run."""
+    inline <script> is JSON-LD, which browsers do not run; the others are the
+    site's own files, empty inside."""
     for url in PAGES[:-1]:
         html = client.get(url).content.decode()
-        for attributes in re.findall(r"<script([^>]*)>", html):
-            assert 'type="application/ld+json"' in attributes, (url, attributes)
+        for attributes, inside in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            own_file = re.search(r'\ssrc="/static/js/[a-z-]+\.js"', attributes) and not inside
+            assert 'type="application/ld+json"' in attributes or own_file, (url, attributes)
         assert not re.search(r"<[^>]+\son[a-z]+=", html), url
         assert " style=" not in html, url
 

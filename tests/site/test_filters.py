@@ -158,10 +158,10 @@ def test_unknown_parameters_are_ignored(client, corpus):
 
 def test_the_front_page_features_the_lead_and_the_listing_does_not(client, corpus):
     html = client.get("/").content.decode()
-    assert html.count('class="teaser featured') == 1
-    assert html.index("teaser featured") < html.index(">C<") < html.index(">B<")
-    assert "teaser featured" not in client.get("/tin-moi/").content.decode()
-    assert "teaser featured" not in client.get("/tin-moi/?tag=ai").content.decode()
+    assert html.count('class="teaser lead') == 1
+    assert html.index("teaser lead") < html.index(">C<") < html.index(">B<")
+    assert "teaser lead" not in client.get("/tin-moi/").content.decode()
+    assert "teaser lead" not in client.get("/tin-moi/?tag=ai").content.decode()
 
 
 def test_future_dates_in_the_range_do_not_reveal_scheduled_stories(client, corpus):

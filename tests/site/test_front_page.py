@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.freshness import moments
 from articles.models import Article, Pin
+from articles.site.frontpage import LATEST, PER_SECTION
 from tests.browser_form import form_values
 from tests.factories import ArticleFactory, SectionFactory, image_upload
 
@@ -71,13 +72,14 @@ def test_each_section_shows_its_latest(client, seed):
             section=sport,
             published_at=timezone.now() - datetime.timedelta(hours=2 + n),
         )
-        for n in range(6)
+        for n in range(PER_SECTION + 2)
     ]
     html = client.get("/").content.decode()
     block = html[html.index(f'id="section-{sport.pk}"') :]
     block = block[: block.index("</section>")]
-    assert 'href="/chuyen-muc/the-thao/"' in block and block.count("<li>") == 4
-    assert [s.headline in block for s in stories] == [True] * 4 + [False] * 2  # the newest four
+    assert 'href="/chuyen-muc/the-thao/"' in block and block.count("<li>") == PER_SECTION
+    shown = [True] * PER_SECTION + [False] * 2  # the newest
+    assert [s.headline in block for s in stories] == shown
     assert "Ghim 4" in html and "Ghim 4" not in block
 
 
@@ -162,3 +164,21 @@ def test_teasers_name_their_section_only_where_it_adds_information(client, db):
     assert "<li>" in block and label not in block  # the lead and top stories name it
     assert label not in client.get(economy.get_absolute_url()).content.decode()
     assert label in client.get("/tin-moi/").content.decode()
+
+
+def test_the_latest_column_lists_the_newest_not_shown_above_it(client, db):
+    """"Mới nhất" beside the lead: the newest stories, newest first, without those
+    the lead and the top stories already show large."""
+    now = timezone.now()
+    stories = [
+        ArticleFactory(headline=f"Tin số {n}", published_at=now - datetime.timedelta(minutes=n))
+        for n in range(20)
+    ]
+    html = client.get("/").content.decode()
+    column = html[html.index('id="latest-title"') :]
+    column = column[: column.index("</section>")]
+    above = stories[:5]  # the lead and four top stories: the newest fill them
+    expected = stories[5 : 5 + LATEST]
+    assert [f">{s.headline}<" in column for s in above] == [False] * 5
+    positions = [column.index(f">{s.headline}<") for s in expected]
+    assert positions == sorted(positions) and f">{stories[5 + LATEST].headline}<" not in column

@@ -86,7 +86,8 @@ DANGEROUS_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet"
 
 def live_markup(html: str, admin: bool = False) -> list[str]:
     """What a browser would run or load from ``html`` beyond the site's own markup.
-    The admin's own markup also has its script files (own origin), the editor's import map,
+    A story's page has the site's own script files (the read beacon, from /static/js/);
+    the admin's own markup also has its script files (own origin), the editor's import map,
     JSON data and inline styles."""
     problems = []
     for element in html5lib.parse(html, namespaceHTMLElements=False).iter():
@@ -97,7 +98,9 @@ def live_markup(html: str, admin: bool = False) -> list[str]:
                 json.loads(element.text or "")  # data, and nothing but data
                 if kind != "application/ld+json" and not admin:
                     problems.append(f"<script type={kind}>")
-            elif not (admin and src[:1] == "/" != src[1:2] and not (element.text or "").strip()):
+            elif (element.text or "").strip() or not (
+                src.startswith("/static/js/") or (admin and src[:1] == "/" != src[1:2])
+            ):
                 problems.append(f"<script src={src!r}> {element.text!r}")
         if tag in DANGEROUS_ELEMENTS and not (admin and tag == "style"):
             problems.append(f"<{tag}>")

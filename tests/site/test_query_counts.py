@@ -3,8 +3,20 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles.models import Article, Author, Country, Event, Organization, Person, Pin, Tag
+from articles.models import (
+    Article,
+    Author,
+    Country,
+    Event,
+    Organization,
+    Person,
+    Pin,
+    ReadCount,
+    Tag,
+)
+from articles.site import reads
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -52,6 +64,8 @@ def grow(n: int) -> None:
             english = ArticleFactory(section=section, language="en", translation_of=article)
             english.organizations.set(orgs)
             english.tags.add("LNG")
+        ReadCount.objects.create(article=article, hour=timezone.now(), reads=i + 1)
+    reads.rank()  # "Đọc nhiều" full
 
 
 PAGES = [
