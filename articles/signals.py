@@ -13,6 +13,8 @@ domain signals, as Wagtail's ``page_published``.
   ``workflow.save`` alone.
 - ``story_noted(story, user, note)``: someone left an internal note on a story
   (``workflow.add_note``).
+- ``live_updated(story, update, user, removed)``: an update of a live story was
+  posted, corrected or removed (``workflow.post_update``, ``remove_update``).
 
 Each part's ``handlers.py`` subscribes (search, former addresses in ``site/``,
 the desk's log, the readers' pages' freshness), rather than each
@@ -28,6 +30,7 @@ story_saved = Signal()
 story_deleted = Signal()
 story_moved = Signal()
 story_noted = Signal()
+live_updated = Signal()
 
 
 @receiver(pre_save, sender=Article)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tim-kiem/", public(views.SearchView.as_view()), name="search"),
     path("gioi-thieu/", public(views.AboutView.as_view()), name="about"),
     path("tin/<slug:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
+    path("tin/<slug:slug>/truc-tiep/", public(views.LiveTimelineView.as_view()), name="live"),
     path("rss/", public(feeds.StoriesFeed()), name="feed"),
     path("atom/", public(feeds.AtomStoriesFeed()), name="feed-atom"),
     # A story read (site/reads.py): a beacon, never kept.

@@ -261,6 +261,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # that nothing purges (a scheduled story's minute shortens it: articles/freshness/edge.py).
 EDGE_CACHE_URL = env.str("EDGE_CACHE_URL", default="")
 EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=24 * 60 * 60)
+# How often a live story's page asks for its new updates (a 304 from the edge while none).
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -107,3 +107,19 @@ def desk(client, editor):
     """A client signed in to the desk as an editor."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    """Varnish with the project's VCL in front of the live server, purged by the app
+    (tests/varnish.py); skipped, with the reason, where varnishd is missing."""
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    from tests.tools import need
+    from tests.varnish import VARNISHD, Varnish
+
+    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
+    with Varnish(urlparse(live_server.url).port) as url:
+        settings.EDGE_CACHE_URL = url + "/"
+        yield url

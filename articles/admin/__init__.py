@@ -4,7 +4,7 @@ workflow, revisions and preview in ``stories``; copy import and entity suggestio
 ``wire``; the front page's pins in ``frontpage``; staff accounts in ``accounts``; the
 desk's log in ``desk_log``; changes to many stories at once in ``desk_actions``;
 each person's notifications in ``notifications``; the day's plan in ``planning``;
-the picture library in ``pictures``."""
+the picture library in ``pictures``; live coverage's updates in ``live``."""
 
 import taggit.models
 from django.contrib import admin
@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (they register)
     entities,
     frontpage,
     jobs,
+    live,
     notifications,
     pictures,
     planning,

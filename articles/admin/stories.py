@@ -21,7 +21,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -213,7 +213,13 @@ class ArticleAdmin(
         ),
         (
             _("Xuất bản"),
-            {"classes": SIDE, "fields": ["published_at", "publish_without_byline"]},
+            {
+                "classes": SIDE,
+                "fields": [
+                    *("published_at", "publish_without_byline"),
+                    *("live_from", "live_until", "live_desk"),
+                ],
+            },
         ),
         (_("Phân loại"), {"classes": SIDE, "fields": ["section", "tags"]}),
         (
@@ -256,8 +262,28 @@ class ArticleAdmin(
         cuts = [self.import_fieldset] if obj and obj.import_notes else []
         return [text, *cuts, self.note_fieldset, *settings]
 
+    @admin.display(description=_("Cập nhật trực tiếp"))
+    def live_desk(self, obj):
+        """For a live story: the way to post its next update, and how many it has."""
+        if obj is None or not obj.pk or not obj.was_live:
+            return gettext("Đặt giờ bắt đầu trực tiếp, lưu, rồi viết các cập nhật.")
+        posted = obj.live_updates.count()
+        listed = reverse("admin:articles_liveupdate_changelist") + f"?article__id__exact={obj.pk}"
+        if not obj.is_live:
+            return format_html(
+                '<a href="{}">{}</a>', listed, gettext("%(n)s cập nhật") % {"n": posted}
+            )
+        add = reverse("admin:articles_liveupdate_add") + f"?article={obj.pk}"
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a href="{}">{}</a>',
+            add,
+            gettext("Viết cập nhật"),
+            listed,
+            gettext("%(n)s đã đăng") % {"n": posted},
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "translations_desk"]
+        fields = [*super().get_readonly_fields(request, obj), "translations_desk", "live_desk"]
         return [*fields, "imported_cuts"] if obj and obj.import_notes else fields
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -20,7 +20,7 @@ from ..models import (
     PersonAlias,
     StateChange,
 )
-from ..signals import story_moved, story_noted
+from ..signals import live_updated, story_moved, story_noted
 from . import notifications, suggest, workflow
 
 Kind = Notification.Kind
@@ -50,6 +50,18 @@ def tell_of_move(sender, story, from_status, user, note="", **kwargs):
     if note:  # whoever else it names (those told already have the note)
         named = notifications.mentioned_in(note) - people
         notifications.notify(named, Kind.MENTIONED, user, article=story, text=note)
+
+
+@receiver(live_updated)
+def log_live_update(sender, story, update, user, removed=False, **kwargs):
+    """Each post to a live story in the desk's log: what was posted or corrected."""
+    if removed:
+        text = gettext("Gỡ cập nhật: %(text)s") % {"text": update.body[:200]}
+    elif update.corrected_at:
+        text = gettext("Đính chính cập nhật: %(text)s") % {"text": update.correction}
+    else:
+        text = update.body[:200]
+    workflow.log(story, user, StateChange.Action.LIVE, text)
 
 
 @receiver(story_noted)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import signals
-from ..models import Article, Byline, StateChange
+from ..models import Article, Byline, LiveUpdate, StateChange
 from ..models.revised import STORED_FIELDS
 from ..models.translated import slot_taken
 
@@ -86,6 +86,16 @@ def can_edit(user: Who, article: Article) -> bool:
     if not user.has_perm("articles.change_article"):
         return False
     return article.status in (Status.DRAFT, Status.REVIEW) and is_own(user, article)
+
+
+def can_post_update(user: Who, article: Article) -> bool:
+    """Who may post to a live story's timeline, or correct or remove its updates:
+    whoever may edit the story, and its own reporters while it is live, published
+    or not (they are where it happens)."""
+    if can_edit(user, article):
+        return True
+    allowed = user.has_perm("articles.add_liveupdate")
+    return allowed and article.is_live and is_own(user, article)
 
 
 def check(user: Who, article: Article, old: str, new: str) -> None:
@@ -361,6 +371,51 @@ def add_note(article: Article, user: Who, text: str) -> StateChange:
     entry = log(article, user, StateChange.Action.NOTE, text.strip())
     signals.story_noted.send(Article, story=article, user=user, note=entry.note)
     return entry
+
+
+def post_update(update: LiveUpdate, user: Who) -> LiveUpdate:
+    """Post ``update`` to its live story for ``user``, or correct one posted
+    (``can_post_update`` says who may), while it is live. A posted update whose words,
+    picture or mark change is a correction, which readers see as such with what
+    was corrected (``correction``). Announced (``live_updated``): the edge drops
+    the story's timeline, the desk's log notes it."""
+    with transaction.atomic():
+        Stored.read(update.article_id)  # the story locked: one post at a time, judged as it is
+        update.article.refresh_from_db(fields=["status", "live_from", "live_until"])
+        if not can_post_update(user, update.article):
+            raise PermissionDenied(_("Bạn không được viết cập nhật cho bài này."))
+        if update.pk is None:
+            if not update.article.is_live:
+                raise ValidationError(_("Bài không đang tường thuật trực tiếp."))
+            update.written_by = user
+        else:
+            before = LiveUpdate.objects.select_for_update().get(pk=update.pk)
+            shown = ("body", "picture_id", "key_moment")
+            if any(getattr(before, f) != getattr(update, f) for f in shown):
+                if not update.correction.strip():
+                    raise ValidationError(
+                        {"correction": _("Ghi điều đã sửa: người đọc thấy ghi chú đính chính.")}
+                    )
+                update.corrected_at = timezone.now()
+        update.save()
+        signals.live_updated.send(
+            Article, story=update.article, update=update, user=user, removed=False
+        )
+        return update
+
+
+def remove_update(update: LiveUpdate, user: Who) -> None:
+    """Remove a live story's update for ``user`` (``can_post_update``), noted in
+    the log and announced as a post is."""
+    with transaction.atomic():
+        Stored.read(update.article_id)
+        update.article.refresh_from_db(fields=["status", "live_from", "live_until"])
+        if not can_post_update(user, update.article):
+            raise PermissionDenied(_("Bạn không được gỡ cập nhật của bài này."))
+        update.delete()
+        signals.live_updated.send(
+            Article, story=update.article, update=update, user=user, removed=True
+        )
 
 
 def _save_into_its_place(article: Article) -> None:

@@ -3,7 +3,8 @@ showed it are dropped, here and at the edge (surrogates.py), and a change that
 may move the next scheduled moment has it read again (moments.py). The desk's
 records of its own work (its log, a change to many stories, the files of an
 import) are on no reader's page: writing them purges nothing; nor does counting
-reads, whose list purges its own key when it changes (site/reads.py)."""
+reads, whose list purges its own key when it changes (site/reads.py). A live
+story's update purges its timeline alone, not the story's every listing."""
 
 from typing import Any
 
@@ -12,16 +13,25 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from ..models import Article, BulkChange, CopyFile, MostRead, Pin, ReadCount, StateChange
-from ..signals import story_deleted, story_saved
+from ..models import (
+    Article,
+    BulkChange,
+    CopyFile,
+    LiveUpdate,
+    MostRead,
+    Pin,
+    ReadCount,
+    StateChange,
+)
+from ..signals import live_updated, story_deleted, story_saved
 from . import moments, store, surrogates
 
 DESK_RECORDS = (StateChange, BulkChange, CopyFile)
-READS = (ReadCount, MostRead)
+OWN_RULES = (ReadCount, MostRead, LiveUpdate)  # purged by rules of their own
 CONTENT = [
     m
     for m in apps.get_app_config("articles").get_models()
-    if not issubclass(m, DESK_RECORDS + READS)
+    if not issubclass(m, DESK_RECORDS + OWN_RULES)
 ]
 
 
@@ -40,6 +50,15 @@ def purge_deleted_story(sender: type[Article], story: Article, **kwargs: Any) ->
     stored = {field: getattr(story, field) for field in surrogates.PLACE}
     store.purge(surrogates.story_changed(story, stored, gone=True), hard=True)
     moments.reschedule()
+
+
+@receiver(live_updated)
+@receiver(post_delete, sender=LiveUpdate)  # a story deleted with its updates, say
+def purge_timeline(sender: type[models.Model], **kwargs: Any) -> None:
+    """An update posted, corrected or removed: the story's timeline, wherever it is
+    shown (its page, the fragment readers poll), and nothing else."""
+    update = kwargs.get("update") or kwargs["instance"]
+    store.purge({surrogates.live(update.article_id)})
 
 
 @receiver(post_save, sender=Pin)

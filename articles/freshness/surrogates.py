@@ -48,6 +48,11 @@ def key_of(model: type[models.Model], pk: object) -> str:
     return f"{model._meta.model_name}-{pk}"
 
 
+def live(story_pk: object) -> str:
+    """A live story's timeline: its updates (its page and the fragment readers poll)."""
+    return f"live-{story_pk}"
+
+
 def listing(model: type[models.Model] | models.Model, pk: object) -> str:
     return f"list-{model._meta.model_name}-{pk}"
 

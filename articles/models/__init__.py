@@ -26,6 +26,7 @@ from .entities import (
 )
 from .events import Event, Participant, TaggedEvent
 from .frontpage import Pin
+from .live import LiveUpdate
 from .notifications import Notification, NotificationSettings
 from .outcomes import PARTIES, Outcome
 from .pictures import Picture
@@ -49,6 +50,7 @@ __all__ = [
     "EditingSession",
     "Event",
     "FormerSlug",
+    "LiveUpdate",
     "MostRead",
     "NamedByStories",
     "Notification",

@@ -23,6 +23,7 @@ class StateChange(models.Model):
         RESTORE = "restore", _("khôi phục phiên bản")
         RECOVERY = "recovery", _("đưa bài đã xoá trở lại")
         NOTE = "note", _("ghi chú nội bộ")
+        LIVE = "live", _("cập nhật trực tiếp")
 
     article = models.ForeignKey(
         Article,

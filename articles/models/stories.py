@@ -64,10 +64,11 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
 
     def for_page(self):
         """What a story's page needs of its row when its text is kept (site/views.py):
-        its headline, its place and its languages. Half the work of ``for_story``
-        for the database and for Python."""
+        its headline, its place, its languages, whether it is live. Half the work of
+        ``for_story`` for the database and for Python."""
         return self.only(
-            "slug", "headline", "language", "section_id", "translation_of_id", "related_ids"
+            *("slug", "headline", "language", "section_id", "translation_of_id", "related_ids"),
+            *("live_from", "live_until"),
         ).with_translations()
 
     def for_detail(self):
@@ -121,7 +122,13 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
+LIVE_SHOWN = 200  # a live story's updates on its page, the newest
+
+
 class Article(Revised, SharedAs, Translated, SluggedModel):
+    # A live story's updates as its page shows them (``timeline()``), read by the page.
+    updates_shown: list[Any]
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
         REVIEW = "review", _("Chờ duyệt")
@@ -203,6 +210,21 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
         null=True,
         blank=True,
         help_text=_("Để một thời điểm trong tương lai để hẹn giờ đăng."),
+    )
+    # Live coverage ("Trực tiếp"): timestamped updates (LiveUpdate) while it lasts.
+    live_from = models.DateTimeField(
+        _("tường thuật trực tiếp từ"),
+        null=True,
+        blank=True,
+        help_text=_("Bài trực tiếp: người đọc thấy các cập nhật mới tự hiện ra."),
+    )
+    live_until = models.DateTimeField(
+        _("kết thúc trực tiếp lúc"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Để trống khi còn tường thuật; kết thúc, bài đọc như bài thường với diễn biến."
+        ),
     )
     # Defaults rather than auto_now(_add), so fixtures may leave them out.
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
@@ -378,6 +400,42 @@ class Article(Revised, SharedAs, Translated, SluggedModel):
             )
         self.clean_shared_as()
         self.clean_translation()
+        self.clean_live()
+
+    def clean_live(self) -> None:
+        """Live coverage starts and ends now or in the past: a time to come would
+        change the page by itself, which nothing schedules."""
+        soon = timezone.now() + datetime.timedelta(minutes=1)
+        if self.live_from and self.live_from > soon:
+            raise ValidationError(
+                {"live_from": _("Chỉ bắt đầu trực tiếp từ bây giờ trở về trước.")}
+            )
+        if self.live_until and not self.live_from:
+            raise ValidationError({"live_until": _("Bài chưa bắt đầu trực tiếp.")})
+        if self.live_until and self.live_from and not self.live_from <= self.live_until <= soon:
+            raise ValidationError(
+                {"live_until": _("Kết thúc sau lúc bắt đầu, và không muộn hơn bây giờ.")}
+            )
+
+    @property
+    def is_live(self) -> bool:
+        """Covered live now: started, not ended."""
+        return self.live_from is not None and self.live_until is None
+
+    @property
+    def was_live(self) -> bool:
+        """Covered live, with a timeline of updates, now or before."""
+        return self.live_from is not None
+
+    @property
+    def live_poll_seconds(self) -> int:
+        """How often a live story's page asks for new updates (``LIVE_POLL_SECONDS``)."""
+        return settings.LIVE_POLL_SECONDS
+
+    def timeline(self):
+        """Its live updates as readers see them, newest first: the newest
+        ``LIVE_SHOWN`` (a page stays bounded however long the coverage ran)."""
+        return self.live_updates.select_related("picture", "written_by")[:LIVE_SHOWN]
 
     @property
     def image_srcset(self) -> str:

@@ -3,6 +3,7 @@ search engines read who, what, when and where without guessing."""
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from ..models import Article, Country, Event, Organization, Participant
 
@@ -75,7 +76,31 @@ def news_article(request: HttpRequest, article: Article) -> dict:
                 else {}
             ),
         }
+    if article.was_live:
+        data.update(_live_blog(request, article))
     return {key: value for key, value in data.items() if value not in (None, [])}
+
+
+def _live_blog(request: HttpRequest, article: Article) -> dict:
+    """A live story: a ``LiveBlogPosting``, its coverage's times and its updates
+    (those its page shows, newest first)."""
+    page = absolute_url(request, article)
+    return {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": _local(article.live_from),
+        "coverageEndTime": _local(article.live_until),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": Truncator(update.body).chars(110),
+                "articleBody": update.body,
+                "datePublished": _local(update.posted_at),
+                **({"dateModified": _local(update.corrected_at)} if update.corrected_at else {}),
+                "url": f"{page}#cap-nhat-{update.pk}",
+            }
+            for update in getattr(article, "updates_shown", [])
+        ],
+    }
 
 
 def _attendee(request, participant: Participant) -> dict:

@@ -392,6 +392,9 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
             return {}
         edge.show(surrogate_key(story))
         story.fetch_links()
+        if story.was_live:  # its timeline, made again at each update
+            edge.show(surrogates.live(story.pk))
+            story.updates_shown = list(story.timeline())
         context = {
             "article": story,
             "translations": story.published_translations,
@@ -410,6 +413,23 @@ class ArticleDetailView(PublicArticleMixin, DetailView):
         """Related news and "Tin khác"."""
         related, more = sides.stories()
         return render_to_string("articles/_story_side.html", {"related": related, "more": more})
+
+
+class LiveTimelineView(PublicArticleMixin, DetailView):
+    """A live story's timeline alone, which its page polls for new updates (with
+    the ETag of the copy it has: a 304 while nothing is new, from the edge)."""
+
+    template_name = "articles/_live.html"
+    lists = ()
+
+    def get_queryset(self):
+        return Article.objects.published().in_language().filter(live_from__isnull=False)
+
+    def get_context_data(self, **kwargs):
+        story = self.object
+        edge.show(surrogates.live(story.pk))
+        story.updates_shown = list(story.timeline())
+        return super().get_context_data(article=story, fragment=True, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -329,3 +329,37 @@ def test_the_front_page_reads_like_a_paper_s_and_a_read_is_counted(live_server, 
         assert beacon.value.status == 204
         assert ReadCount.objects.filter(article=story).count() == counted, agent
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_story_shows_a_new_update_by_itself(live_server, browser, settings):
+    """A reader on a live story sees an update posted at the desk appear without
+    reloading, within a polling interval, announced to screen readers; nothing
+    sideways at 390 px."""
+    import datetime
+    import time
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from articles.desk import workflow
+    from articles.models import LiveUpdate
+
+    settings.LIVE_POLL_SECONDS = 1
+    editor = User.objects.create_superuser("trucktiep", password="x")
+    story = ArticleFactory(live_from=timezone.now() - datetime.timedelta(hours=1))
+    workflow.post_update(LiveUpdate(article=story, body="Đoàn đã tới nơi."), editor)
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(live_server.url + story.get_absolute_url())
+    assert page.locator(".live-update").count() == 1
+    workflow.post_update(LiveUpdate(article=story, body="Hai bên ký thoả thuận."), editor)
+    posted = time.monotonic()
+    page.locator(".live-update", has_text="Hai bên ký thoả thuận.").wait_for(timeout=5000)
+    assert time.monotonic() - posted <= settings.LIVE_POLL_SECONDS + 1.5
+    assert page.locator(".live-update").first.inner_text().find("Hai bên ký") >= 0  # newest first
+    assert page.locator(".live-news").inner_text() == "1 cập nhật mới"
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    assert not errors, errors
+    page.close()

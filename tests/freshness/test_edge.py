@@ -27,14 +27,6 @@ def get(url: str, cookie: str | None = None) -> tuple[str, str, dict]:
         return response.headers.get("X-Cache"), response.read().decode(), response.headers
 
 
-@pytest.fixture
-def varnish(live_server, settings):
-    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
-    with Varnish(urlparse(live_server.url).port) as url:
-        settings.EDGE_CACHE_URL = url + "/"
-        yield url
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_edge_keeps_pages_and_drops_just_what_changed(varnish):
     economy, world = SectionFactory(name="Kinh tế"), SectionFactory(name="Thế giới")

@@ -167,7 +167,7 @@ def test_teasers_name_their_section_only_where_it_adds_information(client, db):
 
 
 def test_the_latest_column_lists_the_newest_not_shown_above_it(client, db):
-    """"Mới nhất" beside the lead: the newest stories, newest first, without those
+    """ "Mới nhất" beside the lead: the newest stories, newest first, without those
     the lead and the top stories already show large."""
     now = timezone.now()
     stories = [

@@ -1,14 +1,19 @@
 """The public pages and the desk's pages pass the Nu HTML Checker."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from articles.models import Article, Picture
+from articles.desk import workflow
+from articles.models import Article, LiveUpdate, Picture, ReadCount
+from articles.site import reads
 from tests.factories import ArticleFactory, image_upload
 from tests.seed import STORY_000, STORY_001, TRIP
 from tests.tools import nu_check
@@ -59,6 +64,28 @@ def test_public_pages_have_no_html_errors(client, seed, tmp_path: Path):
             "story-en": english.get_absolute_url(),
             "story-000-translated": STORY_000,
             "home-en-with-story": "/en/",
+        }
+    )
+    # Pictures everywhere, "Đọc nhiều", a live story with a picture in an update, and one ended.
+    call_command("seed_demo", stories=30, verbosity=0)
+    editor = User.objects.create_superuser("truc-tiep", password="x")
+    live, ended = Article.objects.published().filter(language="vi")[:2]
+    for story in (live, ended):
+        story.live_from = timezone.now() - datetime.timedelta(hours=2)
+        story.save()
+        update = LiveUpdate(article=story, body="Đoàn tới nơi.\n\nHai bên gặp nhau.")
+        update.picture, update.key_moment = Picture.objects.first(), True
+        workflow.post_update(update, editor)
+        ReadCount.objects.create(article=story, hour=timezone.now(), reads=3)
+    ended.live_until = timezone.now()
+    ended.save()
+    reads.rank()
+    fetch(
+        {
+            "home-with-pictures": "/",
+            "section-with-pictures": live.section.get_absolute_url(),
+            "story-live": live.get_absolute_url(),
+            "story-live-ended": ended.get_absolute_url(),
         }
     )
     result = nu_check(tmp_path)

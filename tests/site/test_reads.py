@@ -4,8 +4,6 @@ last day and purged by its own key."""
 
 import datetime
 import urllib.request
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
@@ -15,8 +13,6 @@ from articles.freshness import edge
 from articles.models import Article, MostRead, ReadCount
 from articles.site import reads
 from tests.factories import ArticleFactory
-from tests.tools import need
-from tests.varnish import VARNISHD, Varnish
 
 pytestmark = pytest.mark.django_db
 
@@ -182,14 +178,6 @@ def test_a_story_page_sends_its_beacon_and_a_preview_does_not(client, admin_clie
     html = client.get(story.get_absolute_url()).content.decode()
     assert f'data-read="/doc/{story.pk}/"' in html and "/static/js/read.js" in html
     assert "data-read" not in client.get("/").content.decode()
-
-
-@pytest.fixture
-def varnish(live_server, settings):
-    need(Path(VARNISHD).exists(), "varnishd is missing (apt-get install varnish varnish-modules)")
-    with Varnish(urlparse(live_server.url).port) as url:
-        settings.EDGE_CACHE_URL = url + "/"
-        yield url
 
 
 def through(url: str, method: str = "GET", agent: str = BROWSER) -> tuple[int, str, str]:
