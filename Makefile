@@ -75,7 +75,8 @@ coverage: install ## Every test, with the coverage of the code printed
 
 # The benchmarks: PostgreSQL at 127.0.0.1 (databases toasoan_bench_*),
 # Redis at 127.0.0.1 (its db 15 is flushed), wrk, and Varnish for the edge's figures
-# (bench/edge.py). Loads 100k stories the first time; bench/load.py times a load
+# (bench/edge.py, bench/live.py: a live story polled by 64 readers while an editor posts).
+# Loads 100k stories the first time; bench/load.py times a load
 # of 100k into a database of its own. Every part runs; make fails if one did.
 BENCH_DB := postgres://postgres@127.0.0.1:5432/toasoan_bench
 .PHONY: bench
@@ -86,6 +87,7 @@ bench: install ## Every benchmark against its budgets (PostgreSQL, Redis, wrk, V
 	DATABASE_URL=$(BENCH_DB)_100000 $(PY) bench/bounded.py || failed=1; \
 	DATABASE_URL=$(BENCH_DB)_100000 $(PY) bench/suggest.py || failed=1; \
 	$(PY) bench/edge.py || failed=1; \
+	$(PY) bench/live.py || failed=1; \
 	$(PY) bench/load.py || failed=1; \
 	$(PY) bench/reload.py || failed=1; \
 	$(PY) bench/desk.py --sizes 100000,1000000 || failed=1; \

@@ -248,3 +248,19 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
                 ]
             )
     return response
+
+
+def by_meeting(outcomes: list[Outcome], event: Event) -> list[tuple[Event, list[Outcome]]]:
+    """``outcomes`` of ``event`` grouped under the meeting each came from, the
+    meetings in the order they happened, those of the event as a whole first."""
+    groups: dict[int, tuple[Event, list[Outcome]]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.event_id, (outcome.event, []))[1].append(outcome)
+
+    def when(meeting: Event) -> tuple:
+        if meeting.pk == event.pk:
+            return (0,)
+        time = meeting.start_time.isoformat() if meeting.start_time else "99"
+        return (1, meeting.start_date, time, meeting.position, meeting.pk)
+
+    return sorted(groups.values(), key=lambda group: when(group[0]))

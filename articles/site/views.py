@@ -28,7 +28,7 @@ from ..models import Article, Author, Country, Event, Organization, Person
 from ..models.base import address, surrogate_key
 from ..models.bounded import joins_in_written_order
 from . import reads
-from .commitments import OutcomeFilter, as_csv, chosen, public_outcomes, totals
+from .commitments import OutcomeFilter, as_csv, by_meeting, chosen, public_outcomes, totals
 from .context_processors import menu_sections
 from .coverage import coverage, event_boxes
 from .filters import ArticleFilter
@@ -250,7 +250,7 @@ class EventView(EntityArticlesView):
         outcomes = list(public_outcomes().of_event(self.entity))
         return {
             **context,
-            "results": [o for o in outcomes if not o.background],
+            "results": by_meeting([o for o in outcomes if not o.background], self.entity),
             "background": [o for o in outcomes if o.background],
             "coverage": coverage(self.entity, context["article_list"]),
         }

@@ -262,18 +262,20 @@ def teasers(context, stories, style: str = "item", within=None) -> list[str]:
 
 
 @register.simple_tag(takes_context=True)
-def outcome_cards(context, outcomes, event=None) -> list[str]:
-    """Each outcome's card, its event named unless it is ``event``'s own, kept
-    until what it shows changes: fifty cards drawn one by one were most of the
-    tracker's making. A card shows its outcome's key and the tracker's, which a
-    story reporting it purges when it goes live."""
+def outcome_cards(context, outcomes, event=None, folded: bool = False) -> list[str]:
+    """Each outcome's card, its event named unless it is ``event``'s own (or one of
+    its meetings', when ``folded``: listed under it), kept until what it shows
+    changes: fifty cards drawn one by one were most of the tracker's making.
+    ``folded``, a card is one line (its kind, figure and maker) that opens. A card
+    shows its outcome's key and the tracker's, which a story reporting it purges
+    when it goes live."""
     language = translation.get_language()
     cards: dict[str, tuple[dict, set[str]]] = {}
     for o in outcomes:
-        show_event = event is None or o.event_id != event.pk
-        name = f"outcome:{o.pk}:{int(show_event)}:{language}"
+        show_event = event is None or (o.event_id != event.pk and not folded)
+        name = f"outcome:{o.pk}:{int(show_event)}{int(folded)}:{language}"
         cards[name] = (
-            {"o": o, "show_event": show_event},
+            {"o": o, "show_event": show_event, "folded": folded},
             {surrogates.key(o), surrogates.COMMITMENTS},
         )
     return _kept_cards(context, "articles/_outcome.html", cards)

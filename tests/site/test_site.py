@@ -140,6 +140,7 @@ def test_event_page_gives_full_coverage_grouped_by_outlet(client, seed):
     response = client.get(TRIP)
     html = response.content.decode()
     coverage = html[html.index('id="coverage-title"') :]
+    coverage = coverage[: coverage.index("</section>")]
     assert "2 bài từ 1 nguồn, trong đó 1 bài chưa rõ nguồn" in coverage
     known, unknown = (
         coverage.index('href="/to-chuc/so-huu-tri-tue/"'),
@@ -150,6 +151,29 @@ def test_event_page_gives_full_coverage_grouped_by_outlet(client, seed):
     assert "Chưa rõ tác giả" in coverage[unknown:] and "chưa rõ thời gian" in coverage[unknown:]
     # which meetings each story covers
     assert coverage[unknown:].count('href="/su-kien/bo-truong-') == 4
+
+
+def test_on_an_event_page_the_stories_come_first_and_outcomes_fold_under_their_meeting(
+    client, seed
+):
+    """A phone reader gets the coverage first; then each meeting's outcomes, one
+    line each (kind, figure, who) that opens on the whole card; no story's
+    headline is cut inside a word."""
+    html = client.get(TRIP).content.decode()
+    assert html.index('id="coverage-title"') < html.index('id="results-title"')
+    results = html[html.index('id="results-title"') : html.index('id="background-title"')]
+    headings = re.findall(r'<h3 id="ket-qua-su-kien-\d+"><a href="[^"]+">([^<]+)</a>', results)
+    assert len(headings) >= 3 and all("làm việc với" in h for h in headings)
+    order = [h.split("làm việc với ")[1] for h in headings]
+    assert order == [name for name in ORDER if name in order]  # as the meetings happened
+    lines = re.findall(
+        r'<details class="outcome-line[^"]*"[^>]*>\s*<summary>(.*?)</summary>', results, re.S
+    )
+    assert len(lines) == results.count('<article class="commitment')
+    assert any('class="figure">khoảng 1,5 tỷ USD' in line for line in lines)
+    for full, shown in re.findall(r'<a href="/tin/[^"]+" title="([^"]+)">([^<]+)</a>', html):
+        shown = shown.removesuffix("…").strip()
+        assert full.startswith(shown) and full[len(shown) : len(shown) + 1] in ("", " "), shown
 
 
 def test_a_story_says_what_it_does_not_know(client, seed):
