@@ -95,24 +95,26 @@ def main() -> int:
     delays: list[float] = []
     failures: list[str] = []
     posts = 0
-    with bench.server(env, cached=True) as app:
-        with Varnish(int(app.rsplit(":", 1)[1]), edge_port) as front:
-            post("Bắt đầu tường thuật.")
-            for _ in range(args.rounds):
-                for name, url in (("page", page), ("timeline", timeline)):
-                    runs.setdefault(f"{name} quiet", []).append(
-                        bench.wrk(front + url, args.seconds, args.connections)
-                    )
-                    readers = Readers(front + timeline, args.readers, args.interval, failures)
-                    desk = Desk(post, args.every)
-                    runs.setdefault(f"{name} busy", []).append(
-                        bench.wrk(front + url, args.seconds, args.connections)
-                    )
-                    desk.stop()
-                    time.sleep(args.interval + 1.5)  # the last post reaches every reader
-                    readers.stop()
-                    posts += len(desk.posted)
-                    delays += readers.delays(desk.posted)
+    with (
+        bench.server(env, cached=True) as app,
+        Varnish(int(app.rsplit(":", 1)[1]), edge_port) as front,
+    ):
+        post("Bắt đầu tường thuật.")
+        for _ in range(args.rounds):
+            for name, url in (("page", page), ("timeline", timeline)):
+                runs.setdefault(f"{name} quiet", []).append(
+                    bench.wrk(front + url, args.seconds, args.connections)
+                )
+                readers = Readers(front + timeline, args.readers, args.interval, failures)
+                desk = Desk(post, args.every)
+                runs.setdefault(f"{name} busy", []).append(
+                    bench.wrk(front + url, args.seconds, args.connections)
+                )
+                desk.stop()
+                time.sleep(args.interval + 1.5)  # the last post reaches every reader
+                readers.stop()
+                posts += len(desk.posted)
+                delays += readers.delays(desk.posted)
     ratios = {
         name: statistics.median(
             busy["rps"] / quiet["rps"]
@@ -232,8 +234,9 @@ def render(runs, ratios, delays, posts, failures, args) -> tuple[str, bool]:
         "| --- | --- | --- | --- | --- |",
         *(
             f"| {name} | {statistics.median(r['rps'] for r in rs)} | "
-            f"{statistics.median(r['p50'] for r in rs)} | {statistics.median(r['p99'] for r in rs)} "
-            f"| {sum(r['errors'] + r['non_2xx'] for r in rs)} |"
+            f"{statistics.median(r['p50'] for r in rs)} | "
+            f"{statistics.median(r['p99'] for r in rs)} | "
+            f"{sum(r['errors'] + r['non_2xx'] for r in rs)} |"
             for name, rs in runs.items()
         ),
         "",
@@ -246,7 +249,7 @@ def render(runs, ratios, delays, posts, failures, args) -> tuple[str, bool]:
         *(
             f"| {name} | {figure} | {wanted} | {'pass' if ok else 'FAIL'} |"
             for name, figure, wanted, ok in checks
-        ),  # fmt: skip
+        ),
         "",
         "PASS" if passed else "FAIL",
     ]
