@@ -108,6 +108,13 @@ class Organization(NamedByStories):
         OTHER = "other", _("Khác")
 
     name = models.CharField(_("tên"), max_length=255)
+    name_en = models.CharField(
+        _("tên tiếng Anh"),
+        max_length=255,
+        blank=True,
+        db_default="",
+        help_text=_("Tên trên trang tiếng Anh; để trống nếu tổ chức không có tên tiếng Anh."),
+    )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.OTHER)
     country = country_link("organizations")
     website = models.URLField(_("trang web"), blank=True)
@@ -145,6 +152,13 @@ class OrganizationAlias(Alias):
 
 class Person(NamedByStories):
     name = models.CharField(_("họ tên"), max_length=255)
+    name_en = models.CharField(
+        _("tên tiếng Anh"),
+        max_length=255,
+        blank=True,
+        db_default="",
+        help_text=_("Họ tên như báo tiếng Anh viết, ví dụ Nguyen Hong Dien."),
+    )
     title = models.CharField(_("chức vụ"), max_length=255, blank=True)
     organization = models.ForeignKey(
         Organization,

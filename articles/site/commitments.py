@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..freshness import edge, surrogates
 from ..kinds import BY_NAME, Kind
@@ -158,23 +159,28 @@ def totals(outcomes: QuerySet) -> list[dict]:
     ]
 
 
+# The export's columns: the header in the reader's language (the Vietnamese site's
+# file in Vietnamese, the English site's in English), and the kind and status both as
+# the reader reads them and as codes, in columns of their own, for programs.
 CSV_COLUMNS = (
-    "stated_on",
-    "event",
-    "event_url",
-    "kind",
-    "status",
-    "background",
-    "actor",
-    "counterpart",
-    "description",
-    "amount",
-    "amount_max",
-    "amount_before",
-    "unit",
-    "currency",
-    "approximate",
-    "stories",
+    pgettext_lazy("export column", "Ngày"),
+    pgettext_lazy("export column", "Sự kiện"),
+    pgettext_lazy("export column", "Địa chỉ sự kiện"),
+    pgettext_lazy("export column", "Loại"),
+    pgettext_lazy("export column", "Mã loại"),
+    pgettext_lazy("export column", "Tình trạng"),
+    pgettext_lazy("export column", "Mã tình trạng"),
+    pgettext_lazy("export column", "Bối cảnh"),
+    pgettext_lazy("export column", "Bên đưa ra"),
+    pgettext_lazy("export column", "Bên nhận"),
+    pgettext_lazy("export column", "Nội dung"),
+    pgettext_lazy("export column", "Giá trị"),
+    pgettext_lazy("export column", "Giá trị tối đa"),
+    pgettext_lazy("export column", "Giá trị trước"),
+    pgettext_lazy("export column", "Đơn vị"),
+    pgettext_lazy("export column", "Tiền tệ"),
+    pgettext_lazy("export column", "Khoảng"),
+    pgettext_lazy("export column", "Bài đưa tin"),
 )
 
 
@@ -216,13 +222,14 @@ def _reporting_addresses(outcome_ids: list[int]) -> dict[int, list[str]]:
 
 
 def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpResponse:
-    """Every outcome of the filtered set, one row each, the amounts as numbers,
-    with every story that reports it."""
+    """Every outcome of the filtered set, one row each, in the reader's language
+    (``CSV_COLUMNS``), the amounts as numbers, with every story that reports it."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cam-ket.csv"'
     response.write("\ufeff")  # spreadsheets read the file as UTF-8
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(header) for header in CSV_COLUMNS])
+    yes, no = str(_("có")), str(_("không"))
     origin = request.build_absolute_uri("/").removesuffix("/")
     rows = list(outcomes.prefetch_related(None))
     for start in range(0, len(rows), chunk):
@@ -234,16 +241,18 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
                     o.stated_on.isoformat() if o.stated_on else "",
                     _text(o.event),
                     origin + address(Event, o.event.slug),
+                    o.get_kind_display(),
                     o.kind,
+                    o.get_status_display(),
                     o.status,
-                    int(o.background),
+                    yes if o.background else no,
                     _text(o.actor),
                     _text(o.counterpart),
                     _text(o.description),
                     *(_number(v) for v in (o.amount, o.amount_max, o.amount_before)),
                     _text(o.unit),
                     o.currency,
-                    int(o.approximate),
+                    yes if o.approximate else no,
                     " ".join(origin + path for path in stories.get(o.pk, ())),
                 ]
             )

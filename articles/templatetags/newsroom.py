@@ -87,6 +87,21 @@ def vn_day(value) -> str:
 
 
 @register.filter
+def lang_attr(thing) -> str:
+    """`` lang="vi"`` where ``thing`` (a name, a description, a title: the
+    newsroom's content) is shown in Vietnamese on a page in another language, so
+    that browsers and screen readers read it as Vietnamese; nothing where it is
+    shown in the page's language (a thing under its English name on the English
+    site)."""
+    if translation.get_language() == "vi" or thing in (None, ""):
+        return ""
+    source = getattr(thing, "slug_source", None)
+    if source and getattr(thing, f"{source}_en", ""):
+        return ""
+    return mark_safe(' lang="vi"')
+
+
+@register.filter
 def vn_short(value) -> str:
     """``17:05 21/05``: a time in a column of the newest stories (``21 May, 17:05``
     in English)."""

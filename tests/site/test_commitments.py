@@ -143,17 +143,18 @@ def test_csv_of_the_filtered_set(client, seed):
     assert "attachment" in response["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(table) == 4
-    pledge = next(r for r in table if r["currency"] == "USD")
-    assert (pledge["amount"], pledge["approximate"], pledge["kind"]) == (
+    pledge = next(r for r in table if r["Tiền tệ"] == "USD")
+    assert (pledge["Giá trị"], pledge["Khoảng"], pledge["Loại"], pledge["Mã loại"]) == (
         "1500000000",
-        "1",
+        "có",
+        "Cam kết",
         "pledge",
     )
-    assert (pledge["actor"], pledge["counterpart"]) == ("SpaceX", "Việt Nam")
-    assert pledge["event_url"].endswith(SPACEX)
-    assert len(pledge["stories"].split()) == 2
-    stations = next(r for r in table if r["unit"] == "trạm mặt đất")
-    assert (stations["amount"], stations["amount_max"]) == ("10", "15")
+    assert (pledge["Bên đưa ra"], pledge["Bên nhận"]) == ("SpaceX", "Việt Nam")
+    assert pledge["Địa chỉ sự kiện"].endswith(SPACEX)
+    assert len(pledge["Bài đưa tin"].split()) == 2
+    stations = next(r for r in table if r["Đơn vị"] == "trạm mặt đất")
+    assert (stations["Giá trị"], stations["Giá trị tối đa"]) == ("10", "15")
     everything = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(everything)))) == 16
 
@@ -466,8 +467,8 @@ def test_a_card_names_the_newest_stories_and_the_export_names_them_all(client, s
     assert [s.headline in card for s in newest] == [True, True, True, False, False]
     assert "và các bài khác" in card
     table = csv.DictReader(io.StringIO(client.get("/cam-ket/csv/").content.decode("utf-8-sig")))
-    row = next(r for r in table if r["description"] == "Được nhiều báo đưa tin")
-    assert len(row["stories"].split()) == 5
+    row = next(r for r in table if r["Nội dung"] == "Được nhiều báo đưa tin")
+    assert len(row["Bài đưa tin"].split()) == 5
     api = client.get("/api/outcomes").json()["items"]
     assert len(next(o for o in api if o["description"].startswith("Được"))["stories"]) == 5
 
@@ -479,9 +480,9 @@ def test_the_export_never_hands_a_spreadsheet_a_formula(client, seed):
     OutcomeFactory(amount=Decimal("-5"), currency="USD", reported_by=[story])
     text = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(text)))
-    assert '\'=HYPERLINK("http://evil.example","bấm")' in [r["description"] for r in table]
-    assert any(r["description"] == "'-2+3" and r["unit"] == "'@SUM(A1)" for r in table)
-    assert "-5" in [r["amount"] for r in table]  # a number stays a number
+    assert '\'=HYPERLINK("http://evil.example","bấm")' in [r["Nội dung"] for r in table]
+    assert any(r["Nội dung"] == "'-2+3" and r["Đơn vị"] == "'@SUM(A1)" for r in table)
+    assert "-5" in [r["Giá trị"] for r in table]  # a number stays a number
     assert not any(value.startswith(("=", "+", "@")) for r in table for value in r.values())
 
 
@@ -494,7 +495,7 @@ def test_a_formula_behind_blanks_or_in_full_width_is_neutralised_too(client, see
     story = Article.objects.get(slug=STORY_000.split("/")[2])
     OutcomeFactory(description=typed, reported_by=[story])
     text = client.get("/cam-ket/csv/").content.decode("utf-8-sig")
-    assert "'" + typed in [r["description"] for r in csv.DictReader(io.StringIO(text))]
+    assert "'" + typed in [r["Nội dung"] for r in csv.DictReader(io.StringIO(text))]
 
 
 def test_the_english_site_names_sections_and_countries_in_english(client, seed):
@@ -525,3 +526,33 @@ def test_totals_never_add_one_kind_to_another(client, seed):
     assert "khoảng 1,5 tỷ USD" in pledged and "1 tỷ USD" in asked
     assert "2,5 tỷ" not in totals  # never the sum of both
     assert "không bao giờ được cộng chung" in totals
+
+
+def test_the_export_is_in_its_reader_s_language_with_codes_for_programs(client, seed):
+    """The Vietnamese site's file reads in Vietnamese, the English site's in English;
+    both carry the kind and status as codes in columns of their own."""
+    vietnamese = list(
+        csv.reader(io.StringIO(client.get("/cam-ket/csv/").content.decode("utf-8-sig")))
+    )
+    english = list(
+        csv.reader(io.StringIO(client.get("/en/cam-ket/csv/").content.decode("utf-8-sig")))
+    )
+    assert vietnamese[0][:5] == ["Ngày", "Sự kiện", "Địa chỉ sự kiện", "Loại", "Mã loại"]
+    assert english[0][:5] == ["Date", "Event", "Event address", "Kind", "Kind code"]
+    assert len(vietnamese) == len(english) and len(vietnamese[0]) == len(english[0])
+    vi_rows = [dict(zip(vietnamese[0], row, strict=True)) for row in vietnamese[1:]]
+    en_rows = [dict(zip(english[0], row, strict=True)) for row in english[1:]]
+    assert (
+        {r["Mã loại"] for r in vi_rows}
+        == {r["Kind code"] for r in en_rows}
+        >= {"pledge", "request"}
+    )
+    pledge_vi = next(r for r in vi_rows if r["Mã loại"] == "pledge")
+    pledge_en = next(r for r in en_rows if r["Kind code"] == "pledge")
+    assert (pledge_vi["Loại"], pledge_en["Kind"]) == ("Cam kết", "Pledge")
+    assert pledge_vi["Tình trạng"] != pledge_vi["Mã tình trạng"] and pledge_en["Status code"]
+    assert {r["Bối cảnh"] for r in vi_rows} <= {"có", "không"}
+    assert {r["Background"] for r in en_rows} <= {"yes", "no"}
+    assert "Ministry of Industry and Trade" in {r["Made to"] for r in en_rows} | {
+        r["Made by"] for r in en_rows
+    }

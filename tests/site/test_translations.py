@@ -503,3 +503,26 @@ def test_the_english_site_writes_its_dates_the_english_way(client, original):
         "Thứ Tư, 21/05/2025, 17:05 (GMT+7)"
         in client.get(original.get_absolute_url()).content.decode()
     )
+
+
+def test_the_english_site_names_organizations_and_people_in_english_and_marks_the_rest(
+    client, seed
+):
+    """Under its English name where it has one, unmarked; as written, marked
+    ``lang="vi"``, where it has none. The Vietnamese site marks nothing."""
+    ministry = client.get("/en/to-chuc/bo-cong-thuong/").content.decode()
+    assert "<h1>Ministry of Industry and Trade</h1>" in ministry
+    minister = client.get("/en/nhan-vat/nguyen-hong-dien/").content.decode()
+    assert "<h1>Nguyen Hong Dien</h1>" in minister
+    outlet = client.get("/en/to-chuc/so-huu-tri-tue/").content.decode()
+    assert '<h1 lang="vi">Sở hữu trí tuệ</h1>' in outlet
+    trip = client.get("/en/su-kien/chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky/")
+    html = trip.content.decode()
+    assert '<h1 lang="vi">Chuyến công tác' in html
+    assert re.search(r'<p class="description" lang="vi">', html)
+    assert ">Nguyen Hong Dien</a>" in html and 'lang="vi">Nguyễn Hồng Diên' not in html
+    vietnamese = client.get("/to-chuc/so-huu-tri-tue/").content.decode()
+    assert (
+        "<h1>Sở hữu trí tuệ</h1>" in vietnamese
+        and 'lang="vi">' not in vietnamese.split("<main", 1)[1]
+    )

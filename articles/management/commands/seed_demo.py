@@ -49,7 +49,16 @@ COUNTRIES = {
     "VN": "Việt Nam", "US": "Hoa Kỳ", "JP": "Nhật Bản", "KR": "Hàn Quốc", "SG": "Singapore",
     "FR": "Pháp", "DE": "Đức",
 }  # fmt: skip
-SECTIONS = ["Thời sự", "Kinh tế", "Thế giới", "Công nghệ", "Văn hoá", "Giáo dục", "Sức khoẻ"]
+# Its sections, with their names on the English site.
+SECTIONS = {
+    "Thời sự": "News",
+    "Kinh tế": "Economy",
+    "Thế giới": "World",
+    "Công nghệ": "Technology",
+    "Văn hoá": "Culture",
+    "Giáo dục": "Education",
+    "Sức khoẻ": "Health",
+}
 # What a story names, from which pool, at most how many.
 LINKS = (
     ("countries", "countries", 2),
@@ -105,8 +114,10 @@ class Command(BaseCommand):
         self.run = "r" + secrets.token_hex(3)
         started = time.monotonic()
         with transaction.atomic():
-            sections = [Section.objects.get_or_create(name=n, defaults={"position": i})[0]
-                        for i, n in enumerate(SECTIONS)]  # fmt: skip
+            sections = [
+                Section.objects.get_or_create(name=n, defaults={"position": i, "name_en": en})[0]
+                for i, (n, en) in enumerate(SECTIONS.items())
+            ]
             entities = self.make_entities(stories)
             entities["pictures"] = self.illustrations()
         # The last two batches' worth in quarters, so that the processes finish
