@@ -34,7 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from articles import search  # noqa: E402
 from articles.freshness import pieces  # noqa: E402
-from articles.models import Article, Organization  # noqa: E402
+from articles.models import Article, LiveUpdate, Organization  # noqa: E402
 from articles.search import fold  # noqa: E402
 from articles.site.related import related_articles  # noqa: E402
 
@@ -47,9 +47,31 @@ SEED_STORY = (
 )
 
 
+def live_story(published) -> Article:
+    """A live story with 30 updates, the same on any archive: made live the first
+    time (the benchmark's database is its own)."""
+    story = published.filter(live_from__isnull=False).order_by("pk").first()
+    if story is None:
+        story = published.filter(events__isnull=False).order_by("-published_at", "-pk")[1]
+        story.live_from = timezone.now() - timezone.timedelta(hours=3)
+        story.save()
+    if not story.live_updates.exists():
+        LiveUpdate.objects.bulk_create(
+            LiveUpdate(
+                article=story,
+                body=f"Cập nhật {n}: hai bên tiếp tục trao đổi.",
+                key_moment=n % 7 == 0,
+                posted_at=story.live_from + timezone.timedelta(minutes=5 * n),
+            )
+            for n in range(30)
+        )
+    return story
+
+
 def pages() -> dict[str, str]:
     """The pages the benchmark loads, picked the same way on any archive."""
     published = Article.objects.published()
+    live = live_story(published)
     story = published.filter(events__isnull=False, tags__isnull=False).first()
     org = (
         Organization.objects.annotate(n=Count("articles", filter=Q(articles__status="published")))
@@ -66,6 +88,8 @@ def pages() -> dict[str, str]:
         "search": "/tim-kiem/?" + urlencode({"q": SEARCH}),
         "feed": "/rss/",
         "tracker": "/cam-ket/",
+        "live": live.get_absolute_url(),  # a live story, its timeline with it
+        "timeline": live.get_absolute_url() + "truc-tiep/",  # what its page polls
         "bare": "/healthz",
     }
 

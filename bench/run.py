@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 LISTINGS = ("home", "section", "filtered")
-PAGES = (*LISTINGS, "detail", "seed", "search", "feed", "tracker")
+PAGES = (*LISTINGS, "detail", "seed", "search", "feed", "tracker", "live", "timeline")
 # Made whole (nothing kept), at the largest size: each page's share of the bare
 # view of the same server, at least.
 MADE_BUDGETS = {

@@ -202,14 +202,16 @@ def _webp(picture: Image.Image) -> bytes:
 
 
 def make_renditions(image: FieldFile, focus: tuple[int, int] = CENTRE) -> dict:
-    """WebP copies of an image at the widths the pages use (none wider than the
-    original, but at least one), and the teasers' crops around ``focus``. All
+    """WebP copies of an image at the widths the pages use, or as wide as the
+    original where it is narrower (never enlarged: a 720 px picture shown 704 px
+    wide gets a 720 px copy, not only the 480), and the teasers' crops around
+    ``focus``. All
     are made in memory before anything is stored, so a picture that fails to
     decode stores nothing."""
     if not image:
         return {}
     picture, size = _decoded(image)
-    widths = [w for w in RENDITION_WIDTHS if w <= size[0]] or [RENDITION_WIDTHS[0]]
+    widths = sorted({min(w, size[0]) for w in RENDITION_WIDTHS})
     encoded = {}
     for width in widths:
         copy = picture.copy()

@@ -13,7 +13,7 @@ from PIL import Image
 from articles.media import images
 from articles.models import Article, Author
 from tests.browser_form import form_values
-from tests.factories import ArticleFactory, image_bytes
+from tests.factories import ArticleFactory, image_bytes, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_real_images_are_accepted_and_rendered_on_save(editor_client, media, fmt
     renditions = story.image_renditions
     assert renditions["source"] == story.image.name
     assert (renditions["width"], renditions["height"]) == (1200, 800)
-    assert list(renditions["webp"]) == ["480", "960"]  # none wider than the original
+    assert list(renditions["webp"]) == ["480", "960", "1200"]  # the widest as wide as it is
     for name in renditions["webp"].values():
         with Image.open(Path(media) / name) as rendition:
             assert rendition.format == "WEBP"
@@ -284,3 +284,12 @@ def test_renditions_hold_one_decoded_picture_at_most(tmp_path):
     grown_mb = int(result.stdout.split()[-1]) / 1024
     decoded_mb = 6000 * 6000 * 4 / 2**20
     assert grown_mb < 1.6 * decoded_mb, f"{grown_mb:.0f} MB for a {decoded_mb:.0f} MB picture"
+
+
+def test_a_picture_narrower_than_a_width_gets_a_copy_as_wide_as_itself(media):
+    """A 720 px picture shown 704 px wide must not get only its 480 px copy: the
+    widest copy is as wide as the picture (never enlarged)."""
+    story = ArticleFactory(image=image_upload(size=(720, 480)), image_alt="Ảnh")
+    assert list(story.image_renditions["webp"]) == ["480", "720"]
+    story = ArticleFactory(image=image_upload(size=(300, 200)), image_alt="Ảnh")
+    assert list(story.image_renditions["webp"]) == ["300"]

@@ -53,10 +53,14 @@ def test_a_picture_uploaded_once_leads_two_stories_with_one_file(desk, media, ed
                            credit="Bộ Công Thương", people=str(person.pk))  # fmt: skip
     assert response.status_code == 302
     picture = Picture.objects.get()
-    assert picture.uploaded_by == editor and list(picture.renditions["webp"]) == ["480", "960"]
+    assert picture.uploaded_by == editor and list(picture.renditions["webp"]) == [
+        "480",
+        "960",
+        "1200",
+    ]
     assert list(picture.renditions["crop"]) == ["480", "960"]
     stored = files(media)
-    assert len(stored) == 5  # the original, its two renditions and two crops, made once
+    assert len(stored) == 6  # the original, its three renditions and two crops, made once
     for n in range(2):
         story = ArticleFactory(headline=f"Tin {n}", status=Article.Status.DRAFT)
         post_form(desk, f"/admin/articles/article/{story.pk}/change/", lead_picture=str(picture.pk))

@@ -40,7 +40,7 @@ def stored(folder: Path) -> list[str]:
 def test_a_job_runs_at_once_without_the_queue(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     story = ArticleFactory(image=image_upload(size=(1200, 800)), image_alt="Ảnh")
-    assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
     assert all(
         name.startswith(f"renditions/{story.image.name}/")
         for name in story.image_renditions["webp"].values()
@@ -84,7 +84,7 @@ def test_renditions_made_again_replace_themselves(settings, tmp_path):
     desk_tasks.renditions(story=story.pk, source=story.image.name)  # done: nothing more
     assert stored(tmp_path) == files
     story.refresh_from_db()
-    assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
 
 
 @pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_a_picture_is_stored_with_the_save_and_its_renditions_made_by_the_worker
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "todo")]
     work(queue)
     story.refresh_from_db()
-    assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
     assert set(story.image_renditions["crop"]) == {"480", "960"}
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
 
@@ -253,7 +253,7 @@ def test_the_job_of_a_dead_worker_runs_again_once(queue, settings):
     assert async_to_sync(jobs.retry_stalled.func)(SimpleNamespace(app=queue), timestamp=0) == 1
     work(queue)
     story.refresh_from_db()
-    assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
     assert len(stored(settings.MEDIA_ROOT)) == 5  # the original, two copies and two crops
 
@@ -345,7 +345,7 @@ def test_renditions_left_for_a_job_are_made_at_the_next_save_without_a_queue(set
     story.refresh_from_db()
     story.save()
     story.refresh_from_db()
-    assert set(story.image_renditions["webp"]) == {"480", "960"}
+    assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
 
 
 @needs_queue
