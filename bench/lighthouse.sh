@@ -47,6 +47,8 @@ for page in / /tin/viet-nam-va-hoa-ky-thuc-day-hop-tac-chien-luoc-trong-cac-linh
     /su-kien/chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky/ /cam-ket/ \
     /chuyen-muc/kinh-te/ /tac-gia/minh-thu/ /quoc-gia/hoa-ky/ "/tim-kiem/?q=hoa+ky" /en/ \
     $demo_pages; do
+  # ONLY="regex": just the pages it matches (a quick look at one page).
+  [ -n "${ONLY:-}" ] && ! grep -qE "$ONLY" <<<"$page" && continue
   for preset in mobile desktop; do
     flags=(--quiet --output=json --output-path="$scratch/report.json"
            --chrome-flags="--headless=new --no-sandbox")

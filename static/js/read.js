@@ -15,6 +15,11 @@
       fetch(address, { method: "POST", keepalive: true, credentials: "omit" });
     }
   }
-  send();
+  // Once the page has loaded and the browser is idle: never in the reader's way.
+  function soon() {
+    (window.requestIdleCallback || setTimeout)(send);
+  }
+  if (document.readyState === "complete") soon();
+  else window.addEventListener("load", soon);
   document.addEventListener("visibilitychange", send);
 })();
