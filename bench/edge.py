@@ -17,11 +17,9 @@ rounds' ratios), through the edge and direct, with no error and no stale page.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -31,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import run as bench
 
-from tests.varnish import VARNISHD, Varnish, free_port
+from tests.varnish import VARNISHD, Varnish
 
 
 def main() -> int:
@@ -48,18 +46,7 @@ def main() -> int:
     bench.ensure_wrk()
     if not Path(VARNISHD).exists():
         raise SystemExit("varnishd is needed: apt-get install varnish varnish-modules")
-    database = f"{args.postgres}/toasoan_bench_{args.size}"
-    bench.fill(database, args.size, args.postgres)
-    edge_port = free_port()
-    env = bench.server_env(database, args, Path(tempfile.mkdtemp(prefix="bench-static-")))
-    env["EDGE_CACHE_URL"] = f"http://127.0.0.1:{edge_port}/"
-    bench.manage(env, "collectstatic", "--noinput", "-v0")
-    os.environ.update({**env, "DEBUG": "1", "ALLOWED_HOSTS": "*"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(bench.ROOT))
-    import django
-
-    django.setup()
+    env, edge_port = bench.behind_an_edge(args)
     from django.core.cache import cache
 
     from articles.freshness import edge

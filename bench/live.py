@@ -16,12 +16,10 @@ of the rounds' ratios; no request fails.
 
 import argparse
 import datetime
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -32,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import run as bench
 
-from tests.varnish import VARNISHD, Varnish, free_port
+from tests.varnish import VARNISHD, Varnish
 
 POSTED = re.compile(r"Cập nhật số \d+, [0-9a-f]{8}\.")
 
@@ -54,19 +52,7 @@ def main() -> int:
     bench.ensure_wrk()
     if not Path(VARNISHD).exists():
         raise SystemExit("varnishd is needed: apt-get install varnish varnish-modules")
-    database = f"{args.postgres}/toasoan_bench_{args.size}"
-    bench.fill(database, args.size, args.postgres)
-    edge_port = free_port()
-    env = bench.server_env(database, args, Path(tempfile.mkdtemp(prefix="bench-static-")))
-    env["EDGE_CACHE_URL"] = f"http://127.0.0.1:{edge_port}/"
-    env["LIVE_POLL_SECONDS"] = str(int(args.interval))
-    bench.manage(env, "collectstatic", "--noinput", "-v0")
-    os.environ.update({**env, "DEBUG": "1", "ALLOWED_HOSTS": "*"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(bench.ROOT))
-    import django
-
-    django.setup()
+    env, edge_port = bench.behind_an_edge(args, LIVE_POLL_SECONDS=str(int(args.interval)))
     from django.contrib.auth.models import User
     from django.core.cache import cache
     from django.utils import timezone

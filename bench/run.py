@@ -205,6 +205,26 @@ class server:
         self.process.wait(timeout=30)
 
 
+def behind_an_edge(args, **settings: str) -> tuple[dict, int]:
+    """For a benchmark of the edge: the archive of ``args.size`` stories filled, the
+    environment of a production server on it that purges an edge on a free port
+    (with ``settings`` besides), and this process set up as Django on the same
+    archive, to write to it as the desk does. The environment and the edge's port."""
+    database = f"{args.postgres}/toasoan_bench_{args.size}"
+    fill(database, args.size, args.postgres)
+    edge_port = free_port()
+    env = server_env(database, args, Path(tempfile.mkdtemp(prefix="bench-static-")))
+    env.update({"EDGE_CACHE_URL": f"http://127.0.0.1:{edge_port}/", **settings})
+    manage(env, "collectstatic", "--noinput", "-v0")
+    os.environ.update({**env, "DEBUG": "1", "ALLOWED_HOSTS": "*"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return env, edge_port
+
+
 def request(url: str) -> urllib.request.Request:
     return urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
 

@@ -1,4 +1,4 @@
-""" "Đọc nhiều" without tracking: reads counted as pages are read, with no cookie,
+"""The "Đọc nhiều" list without tracking: reads counted as pages are read, with no cookie,
 no identifier and nothing about the reader kept.
 
 A story's page (kept at the edge like any other) carries a small script that,

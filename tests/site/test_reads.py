@@ -1,4 +1,4 @@
-""" "Đọc nhiều" without tracking (articles/site/reads.py): reads counted by a beacon,
+"""The "Đọc nhiều" list without tracking (articles/site/reads.py): reads counted by a beacon,
 bots and repeats left out, nothing about the reader kept, the list ranked from the
 last day and purged by its own key."""
 
