@@ -186,8 +186,8 @@ def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(li
 def test_the_lead_reads_as_one_and_a_story_fills_the_width(
     live_server, browser, settings, tmp_path
 ):
-    """At desktop width the lead's headline, time and sapo sit together beside its
-    picture, and a story's related news is beside the text, not below it."""
+    """At desktop width the lead's headline, time and sapo sit together under its
+    large picture, and a story's related news is beside the text, not below it."""
     from tests.factories import image_upload
 
     settings.MEDIA_ROOT = tmp_path
@@ -204,8 +204,8 @@ def test_the_lead_reads_as_one_and_a_story_fills_the_width(
         part: page.locator(f".front-lead {selector}").bounding_box()
         for part, selector in (("picture", "picture"), ("headline", "h2"), ("sapo", ".sapo"))
     }
-    assert box["headline"]["x"] > box["picture"]["x"] + box["picture"]["width"] - 1
-    assert box["sapo"]["x"] == box["headline"]["x"]
+    assert box["headline"]["y"] > box["picture"]["y"] + box["picture"]["height"] - 1
+    assert box["sapo"]["x"] == box["headline"]["x"] == box["picture"]["x"]
     gap = box["sapo"]["y"] - (box["headline"]["y"] + box["headline"]["height"])
     assert 0 <= gap < 80, gap  # read together, not 180 px apart
     # The site's own typeface, with the Vietnamese subset, is what the text is set in.

@@ -107,10 +107,7 @@ def test_reporter_writes_editor_publishes_reader_reads(live_server, browser, set
     # Readers see it.
     reader = browser.new_page(viewport=WIDTHS["phone"])
     reader.goto(base + "/")
-    assert (
-        reader.locator("article.teaser.featured h2").inner_text()
-        == "Phóng viên viết tin thử nghiệm"
-    )
+    assert reader.locator("article.teaser.lead h2").inner_text() == "Phóng viên viết tin thử nghiệm"
     reader.close()
     # The ORM calls above, made while Playwright's event loop runs in this thread,
     # leave a connection that the teardown's close misses (seen: PostgreSQL then

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -153,7 +154,8 @@ def through(url: str, etag: str = "") -> tuple[int, str, str, str]:
 
 @pytest.mark.tools
 @pytest.mark.django_db(transaction=True)
-def test_through_the_edge_readers_poll_with_304s_and_an_update_reaches_them(varnish, editor):
+def test_through_the_edge_readers_poll_with_304s_and_an_update_reaches_them(varnish):
+    editor = User.objects.create_superuser("truc-tiep", password="x")
     story = ArticleFactory(live_from=timezone.now() - datetime.timedelta(hours=1))
     other = ArticleFactory(headline="Tin khác")
     workflow.post_update(LiveUpdate(article=story, body="Cập nhật thứ nhất"), editor)
