@@ -255,7 +255,7 @@ def test_the_job_of_a_dead_worker_runs_again_once(queue, settings):
     story.refresh_from_db()
     assert set(story.image_renditions["webp"]) == {"480", "960", "1200"}
     assert waiting("images.picture_renditions") == [("images.picture_renditions", "succeeded")]
-    assert len(stored(settings.MEDIA_ROOT)) == 5  # the original, two copies and two crops
+    assert len(stored(settings.MEDIA_ROOT)) == 6  # the original, three copies and two crops
 
 
 @needs_queue
