@@ -291,20 +291,33 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("shape", HOSTILE)
-def test_copy_of_any_shape_is_read_or_refused_in_a_fraction_of_a_second(shape):
-    """Reading is linear in the copy, and copy of more lines than any story is refused
-    before it is read: 2 MB of two-word lines took 6 s of CPU, and fifty of them a
-    worker's whole time limit."""
+def cpu_seconds_to_read(text: str) -> float:
+    """The least CPU time of two readings (or refusals) of ``text``: the least is the
+    reading's own cost, whatever else the machine is doing."""
     from articles.desk.wire import decode
 
-    data = HOSTILE[shape].encode()[:TWO_MB]
-    started = time.process_time()
-    try:
-        read(decode(data.decode(errors="ignore").encode()))
-    except ValueError as refusal:
-        assert "quá dài" in str(refusal)
-    assert time.process_time() - started < 1.0
+    times = []
+    for _ in range(2):
+        started = time.process_time()
+        try:
+            read(decode(text.encode(errors="ignore")))
+        except ValueError as refusal:
+            assert "quá dài" in str(refusal)
+        times.append(time.process_time() - started)
+    return min(times)
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_copy_of_any_shape_is_read_in_time_linear_in_its_size(shape):
+    """Reading is linear in the copy, and copy of more lines than any story is refused
+    before it is read: 2 MB of two-word lines once took 6 s of CPU, and fifty of them a
+    worker's whole time limit. Four times the copy costs at most about four times the
+    time (a quadratic step would cost sixteen), and never whole seconds."""
+    data = HOSTILE[shape].encode()[:TWO_MB].decode(errors="ignore")
+    whole = cpu_seconds_to_read(data)
+    quarter = cpu_seconds_to_read(data[: len(data) // 4])
+    assert whole < 8 * quarter + 0.05, (whole, quarter)
+    assert whole < 3.0
 
 
 def test_many_files_are_an_import_whose_page_shows_each_result(client, reporter):

@@ -177,42 +177,35 @@ def test_dumpdata_and_loaddata_reproduce_the_archive(seed, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_migrations_reverse_and_apply_again(seed):
+def test_migrations_reverse_and_apply_again_and_country_codes_become_countries_and_back(seed):
+    """Every migration reverses and applies again (one walk down and up, the slowest
+    part of the suite), and on the way migration 0011 turns the codes organizations
+    and events held into the countries they link to, and its reverse gives them back."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate_to(name: str):
+        executor = MigrationExecutor(connection)
+        executor.migrate([("articles", name)])
+        return executor.loader.project_state([("articles", name)]).apps
+
+    old = migrate_to("0010_former_slugs")
+    Org = old.get_model("articles", "Organization")
+    Org.objects.create(name="Toyota", slug="toyota", kind="company", country="JP")
+    assert Org.objects.get(slug="spacex").country == "US"
+
+    new = migrate_to("0011_countries_and_commitments")
+    Organization, Country = (new.get_model("articles", m) for m in ("Organization", "Country"))
+    assert Organization.objects.get(slug="toyota").country.name == "Nhật Bản"
+    assert Organization.objects.get(slug="spacex").country == Country.objects.get(code="US")
+    assert Organization.objects.get(slug="pvgas").country is None
+
+    Org = migrate_to("0010_former_slugs").get_model("articles", "Organization")
+    assert dict(Org.objects.values_list("slug", "country"))["toyota"] == "JP"
+    assert Org.objects.get(slug="pvgas").country == ""
+
     call_command("migrate", "articles", "zero", verbosity=0)
     assert "articles_article" not in connection.introspection.table_names()
     call_command("migrate", verbosity=0)
     assert "articles_article" in connection.introspection.table_names()
     call_command("loaddata", "seed", verbosity=0)
     assert Article.objects.published().count() == 2
-
-
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_country_codes_become_countries_and_back(seed):
-    """Migration 0011 turns the codes organizations and events held into the
-    countries they link to, and its reverse gives the codes back."""
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0010_former_slugs")])
-    old = executor.loader.project_state([("articles", "0010_former_slugs")]).apps
-    Org = old.get_model("articles", "Organization")
-    Org.objects.create(name="Toyota", slug="toyota", kind="company", country="JP")
-    assert Org.objects.get(slug="spacex").country == "US"
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0011_countries_and_commitments")])
-    new = executor.loader.project_state([("articles", "0011_countries_and_commitments")]).apps
-    Organization, Country = (new.get_model("articles", m) for m in ("Organization", "Country"))
-    assert Organization.objects.get(slug="toyota").country.name == "Nhật Bản"
-    assert Organization.objects.get(slug="spacex").country == Country.objects.get(code="US")
-    assert Organization.objects.get(slug="pvgas").country is None
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0010_former_slugs")])
-    Org = executor.loader.project_state([("articles", "0010_former_slugs")]).apps.get_model(
-        "articles", "Organization"
-    )
-    assert dict(Org.objects.values_list("slug", "country"))["toyota"] == "JP"
-    assert Org.objects.get(slug="pvgas").country == ""
-    call_command("migrate", verbosity=0)
