@@ -28,11 +28,11 @@ run: install ## The site with its demo content on SQLite, on PORT (8000 by defau
 # Every test, on every core (pytest-xdist), on SQLite unless DATABASE_URL says otherwise.
 # `make test-fast`: no browser, no program besides Python, nothing slow.
 test: install ## Every test, on every core (about 5 minutes here)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 .PHONY: test-fast
 test-fast: install ## The tests that need no browser and no program besides Python (about a minute)
-	$(PY) -m pytest -n auto -m "not browser and not tools and not slow"
+	$(PY) -m pytest -n auto --dist worksteal -m "not browser and not tools and not slow"
 
 # Production mode on this machine: DEBUG off, static files collected, gunicorn.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL as you wish) in the environment.

@@ -514,6 +514,11 @@ def test_the_english_site_names_organizations_and_people_in_english_and_marks_th
     assert "<h1>Ministry of Industry and Trade</h1>" in ministry
     minister = client.get("/en/nhan-vat/nguyen-hong-dien/").content.decode()
     assert "<h1>Nguyen Hong Dien</h1>" in minister
+    # his title has no English form: as written, marked; his ministry under its English name
+    assert '<span lang="vi">Bộ trưởng Bộ Công Thương kiêm' in minister
+    assert ">Ministry of Industry and Trade</a>" in minister
+    people = client.get("/en/to-chuc/spacex/").content.decode()
+    assert '<span lang="vi">Phó Chủ tịch SpaceX</span>' in people
     outlet = client.get("/en/to-chuc/so-huu-tri-tue/").content.decode()
     assert '<h1 lang="vi">Sở hữu trí tuệ</h1>' in outlet
     trip = client.get("/en/su-kien/chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky/")
