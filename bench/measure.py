@@ -52,7 +52,9 @@ def live_story(published) -> Article:
     time (the benchmark's database is its own)."""
     story = published.filter(live_from__isnull=False).order_by("pk").first()
     if story is None:
-        story = published.filter(events__isnull=False).order_by("-published_at", "-pk")[1]
+        # about a meeting, as live coverage is, and not the seed story measured as such
+        about = published.filter(events__isnull=False).exclude(slug=SEED_STORY)
+        story = about.order_by("-published_at", "-pk").first()
         story.live_from = timezone.now() - timezone.timedelta(hours=3)
         story.save()
     if not story.live_updates.exists():

@@ -159,6 +159,11 @@ def fill(database: str, size: int, postgres: str, rank: bool = True) -> None:
 # -- the server
 
 
+# Queries a page may run where it runs more than 10: a live story is a story page
+# (about a meeting: its event boxes) with its updates, one query more.
+QUERIES = {"live": 11}
+
+
 def server_env(database: str, args, static_root: Path) -> dict:
     return {
         **os.environ,
@@ -357,11 +362,12 @@ def render(results: dict, load: dict, args) -> tuple[str, bool]:
 
     for size in (small, large):
         pages = results[size]["measure"]["pages"]
+        over = {n: p["queries"] for n, p in pages.items() if p["queries"] > QUERIES.get(n, 10)}
         worst = max(pages, key=lambda name: pages[name]["queries"])
         budget(
-            f"at most 10 queries on any page ({size:,})",
-            pages[worst]["queries"] <= 10,
-            f"most: {worst}, {pages[worst]['queries']}",
+            f"at most 10 queries on any page, {QUERIES['live']} on a live story ({size:,})",
+            not over,
+            f"most: {worst}, {pages[worst]['queries']}" + (f"; over: {over}" if over else ""),
         )
     # On a small table a sequential scan is the planner's right choice; it is the
     # large archive where one would cost a pass over every story.

@@ -176,11 +176,13 @@ def test_dumpdata_and_loaddata_reproduce_the_archive(seed, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.postgres(reason="a rollback is production's, on PostgreSQL (CI runs it there)")
 @pytest.mark.django_db(transaction=True)
 def test_migrations_reverse_and_apply_again_and_country_codes_become_countries_and_back(seed):
     """Every migration reverses and applies again (one walk down and up, the slowest
-    part of the suite), and on the way migration 0011 turns the codes organizations
-    and events held into the countries they link to, and its reverse gives them back."""
+    test of the suite: on PostgreSQL, where a deploy is rolled back; SQLite is the
+    demo's), and on the way migration 0011 turns the codes organizations and events
+    held into the countries they link to, and its reverse gives them back."""
     from django.db.migrations.executor import MigrationExecutor
 
     def migrate_to(name: str):
