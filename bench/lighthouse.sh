@@ -72,6 +72,10 @@ for key, category in report["categories"].items():
         audit = report["audits"][ref["id"]]
         if ref.get("weight") and audit.get("score") is not None and audit["score"] < 1:
             print("   ", key, ref["id"], audit.get("displayValue", ""))
+            for item in (audit.get("details") or {}).get("items", [])[:3]:  # where
+                node = item.get("node") or {}
+                if node.get("selector"):
+                    print("       ", node["selector"], node.get("explanation", "")[:300])
 PY
   done
 done
