@@ -53,10 +53,9 @@ def live_story(published, measured: Article) -> Article:
     ``measured``, the story page measured as such."""
     story = published.filter(live_from__isnull=False).order_by("pk").first()
     if story is None:
-        # about a meeting, as live coverage is, and not the seed story measured as such
-        about = published.filter(events__isnull=False).exclude(slug=SEED_STORY)
-        about = about.exclude(pk=measured.pk)
-        story = about.order_by("-published_at", "-pk").first()
+        about = published.filter(events__isnull=False)  # a meeting, as live coverage is
+        others = about.exclude(slug=SEED_STORY).exclude(pk=measured.pk)
+        story = others.order_by("-published_at", "-pk").first()
         story.live_from = timezone.now() - timezone.timedelta(hours=3)
         story.save()
     if not story.live_updates.exists():

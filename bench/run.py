@@ -159,11 +159,6 @@ def fill(database: str, size: int, postgres: str, rank: bool = True) -> None:
 # -- the server
 
 
-# Queries a page may run where it runs more than 10: a live story is a story page
-# (about a meeting: its event boxes) with its updates, one query more.
-QUERIES = {"live": 11}
-
-
 def server_env(database: str, args, static_root: Path) -> dict:
     return {
         **os.environ,
@@ -303,6 +298,11 @@ def parse_wrk(output: str) -> dict:
 
 
 # -- the report
+
+
+# Queries a page may run where it runs more than 10: a live story is a story page
+# (about a meeting: its event boxes) with its updates, one query more.
+QUERIES = {"live": 11}
 
 
 def render(results: dict, load: dict, args) -> tuple[str, bool]:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles.desk.wire import read
+from articles.desk.wire import decode, read
 from articles.models import Article, StateChange
 from tests.models.test_fixtures import SLUG_000, SLUG_001, blocks
 
@@ -294,8 +294,6 @@ HOSTILE = {
 def cpu_seconds_to_read(text: str) -> float:
     """The least CPU time of two readings (or refusals) of ``text``: the least is the
     reading's own cost, whatever else the machine is doing."""
-    from articles.desk.wire import decode
-
     times = []
     for _ in range(2):
         started = time.process_time()
