@@ -86,6 +86,7 @@ bench: install ## Every benchmark against its budgets (PostgreSQL, Redis, wrk, V
 	DATABASE_URL=$(BENCH_DB)_1000 $(PY) bench/bounded.py || failed=1; \
 	DATABASE_URL=$(BENCH_DB)_100000 $(PY) bench/bounded.py || failed=1; \
 	DATABASE_URL=$(BENCH_DB)_100000 $(PY) bench/suggest.py || failed=1; \
+	$(PY) bench/outcomes.py || failed=1; \
 	$(PY) bench/edge.py || failed=1; \
 	$(PY) bench/live.py || failed=1; \
 	$(PY) bench/load.py || failed=1; \

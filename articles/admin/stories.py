@@ -47,7 +47,7 @@ from .desk_actions import BulkActions, act_view
 from .desk_list import ArchivePaginator, ChooseFilter, YearFilter, stage_label
 from .desk_log import StateChangeInline
 from .translations import TranslationsAdmin
-from .wire import import_outlet_view, import_view, suggest_view
+from .wire import import_outlet_view, import_view, suggest_outcomes_view, suggest_view
 
 
 def being_edited(user) -> dict[str, Subquery]:
@@ -602,6 +602,11 @@ class ArticleAdmin(
                 "suggest-entities/",
                 self.admin_site.admin_view(functools.partial(suggest_view, self)),
                 name="{}_{}_suggest".format(*info),
+            ),
+            path(
+                "suggest-outcomes/",
+                self.admin_site.admin_view(functools.partial(suggest_outcomes_view, self)),
+                name="{}_{}_suggest_outcomes".format(*info),
             ),
             path(
                 "import/",

@@ -12,13 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom import jobs
 
-from ..desk import bulk_changes
+from ..desk import bulk_changes, wire
 from ..desk.imports import add_outlet, import_copy, import_text
+from ..desk.proposals import propose
 from ..desk.suggest import SOURCES, find
-from ..models import Article, Organization
+from ..models import Article, Event, Organization
 from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
+MAX_STORY_CHARACTERS = 100_000  # the text the outcomes assistant reads
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
 MAX_REQUEST_BYTES = 20 * 1024 * 1024  # all the files of one import
 # Read while the editor waits: a few files (each read in well under a second); more
@@ -163,3 +165,32 @@ def suggest_view(model_admin: admin.ModelAdmin, request):
         for thing, matched in find(request.POST.get("text", ""))
     ]
     return JsonResponse({"suggestions": suggestions})
+
+
+def suggest_outcomes_view(model_admin: admin.ModelAdmin, request):
+    """``POST text`` (a story: the form's HTML, or pasted copy) and optionally
+    ``event`` (an id): the outcomes the assistant proposes, as JSON; a clear 400
+    for text that is no story or an event that does not exist."""
+    if request.method != "POST":
+        return JsonResponse({"detail": "POST text"}, status=405)
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    text = request.POST.get("text", "")
+    if len(text) > MAX_STORY_CHARACTERS:
+        return JsonResponse(
+            {"detail": f"text: quá dài cho một bài (hơn {MAX_STORY_CHARACTERS:,} ký tự)"},
+            status=400,
+        )
+    event = None
+    if request.POST.get("event"):
+        try:
+            event = Event.objects.get(pk=int(request.POST["event"]))
+        except (ValueError, Event.DoesNotExist):
+            return JsonResponse({"detail": "event: không có sự kiện này"}, status=400)
+    if not text.strip():
+        return JsonResponse({"outcomes": []})
+    try:
+        wire.check(text)
+    except ValueError as error:
+        return JsonResponse({"detail": f"text: {error}"}, status=400)
+    return JsonResponse({"outcomes": [p.as_json() for p in propose(text, event)]})

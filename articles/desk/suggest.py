@@ -101,21 +101,37 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
-def find(text: str) -> list[tuple[Named, str]]:
-    """Each thing ``text`` names, once, with the words that named it first."""
+def mentions(text: str) -> list[tuple[int, int, Named]]:
+    """Every place ``text`` names a known thing: (start, end, thing), in order,
+    the longest name where two overlap ("Bộ Công Thương", not "Công Thương")."""
     text = text[:MAX_TEXT]
     folded = fold(text)
     automaton = _automaton()
     if not len(automaton):
         return []
-    found: dict[Named, str] = {}
+    found: list[tuple[int, int, Named]] = []
     for end, candidates in automaton.iter(folded):
         for name, thing in candidates:
             start = end - len(fold(name).strip()) + 1
-            if thing in found or not _bounded(folded, start, end):
+            if not _bounded(folded, start, end):
                 continue
-            written = text[start : end + 1]
-            if len(name.strip()) <= SHORT and written != name.strip():
+            if len(name.strip()) <= SHORT and text[start : end + 1] != name.strip():
                 continue
-            found[thing] = written
+            found.append((start, end + 1, thing))
+            break
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    kept: list[tuple[int, int, Named]] = []
+    for mention in found:
+        if kept and mention[0] < kept[-1][1]:
+            continue  # inside a longer name already kept
+        kept.append(mention)
+    return kept
+
+
+def find(text: str) -> list[tuple[Named, str]]:
+    """Each thing ``text`` names, once, with the words that named it first."""
+    text = text[:MAX_TEXT]
+    found: dict[Named, str] = {}
+    for start, end, thing in mentions(text):
+        found.setdefault(thing, text[start:end])
     return list(found.items())
