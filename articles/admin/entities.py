@@ -108,6 +108,8 @@ class OutcomeInline(DeskStackedInline):
                 "fields": [
                     ("actor_country", "actor_organization", "actor_person"),
                     ("counterpart_country", "counterpart_organization", "counterpart_person"),
+                    "mutual",
+                    "recipients",
                 ]
             },
         ),
@@ -125,6 +127,7 @@ class OutcomeInline(DeskStackedInline):
     ]
     autocomplete_fields = [
         *(f"{role}_{party}" for role in ("actor", "counterpart") for party in PARTIES),
+        "recipients",
         "reported_by",
     ]
 

@@ -92,7 +92,15 @@ _VI_CUES = [
         "plan",
         "",
     ),
+    # A fact a side's figure states ("Việt Nam hiện có hơn 22 triệu người dân …"):
+    # only with a figure or a rank, a side named before it, and no other cue.
+    (r"là|có(?! thể)|đạt|xuất siêu|nhập siêu", "statement", ""),
 ]
+# "giữa hai nước": the two countries named last.
+_BOTH_COUNTRIES = re.compile(
+    r"\b(?:giữa hai nước|song phương|hai chiều|between the two countries|bilateral|two-way)\b"
+)
+_RANK = re.compile(r"\bthứ \d+\b")
 _EN_CUES = [
     (r"(?:said|announced|confirmed)\s+(?:[^,.;“”\"]{0,50}?\s)?(?:would|will)", "pledge", ""),
     (
@@ -423,6 +431,9 @@ class _Reader:
         self.meeting: _Meeting | None = self.sides.whole()
         self.last_actor: Party | None = None
         self.locality: Party | None = None  # the city or province last named
+        self.countries: list[Party] = []  # the countries named, in the order named
+        self.country_pair: tuple[Party, Party] | None = None
+        self._sentence_mentions: list[_Mention] = []
         self.affiliations: dict[str, Party] = {}  # a new name -> the body named with it
         self.surnames: dict[str, Party] = {}  # "Grant" -> the side Michael Grant stands for
         self.seen: dict[str, tuple[Party, str]] = {}  # bodies named after a lead word
@@ -535,6 +546,8 @@ class _Reader:
             title = re.search(rf"({_TITLE})\b[^.,;]*$", sentence[max(0, m.start - 40) : m.start])
             if title and (m.person_id or not m.party.known):
                 self.titled[title.group(1).lower()] = m
+            if m.party.kind == "country" and m.party not in self.countries:
+                self.countries.append(m.party)
             if _PLACE_NAME.search(_fold_words(m.party.name)):
                 self.locality = m.party
             if m.role == "company":
@@ -564,6 +577,9 @@ class _Reader:
                 )
             ):
                 self.protagonist = found[i]
+        named = list(dict.fromkeys(m.party for m in found if m.party.kind == "country"))
+        if len(named) > 1:  # "Việt Nam là đối tác … của Hoa Kỳ": the pair "hai nước" means
+            self.country_pair = (named[0], named[1])
 
     def _load(self, things: list[suggest.Named]) -> None:
         """The people and the organizations' kinds not read yet: two queries at most."""
@@ -670,6 +686,8 @@ class _Reader:
                     said = re.search(r"(?:sẽ|ủng hộ|would|will)$", lower[: match.end()])
                     says = said.start() if said else match.start()
                 found.append(_Cue(match.start(), match.end(), kind, status, says))
+        if any(c.kind != "statement" for c in found):
+            found = [c for c in found if c.kind != "statement"]
         found.sort(key=lambda c: c.start)
         cues: list[_Cue] = []
         for cue in found:
@@ -694,6 +712,7 @@ class _Reader:
 
     def propose(self, sentence: str) -> list[Proposal]:
         mentions = self.mentions(sentence)  # titles and the main party count even without
+        self._sentence_mentions = mentions
         cues = self.cues_in(sentence, mentions)
         if not cues:
             return []
@@ -709,6 +728,18 @@ class _Reader:
             found = None if shared else self._actor(sentence, mentions, quotes, cue.start, floor)
             if found is None and lower_startswith(sentence, cue.start, "sẽ ") and actor is None:
                 continue  # "số vốn sẽ dành cho …": no side will do it
+            if cue.kind == "statement":
+                fact = self._fact(sentence, cue, found, region_end)
+                if fact is None:
+                    continue
+                found, counterparts = fact
+                if not counterparts and proposals and proposals[-1].kind == "statement":
+                    counterparts = proposals[-1].counterparts  # "…, trong đó Việt Nam xuất siêu …"
+                actor = found
+                proposals.append(
+                    self._proposal(sentence, cue, actor, counterparts, cue.end, region_end, 0)
+                )
+                continue
             actor = found or actor
             if actor is None:
                 actor = self.last_actor or (self.meeting.host if self.meeting else None)
@@ -738,6 +769,30 @@ class _Reader:
                 )
         self.last_actor = actor
         return proposals
+
+    def _fact(self, sentence, cue, actor, end) -> tuple[Party, list[Party]] | None:
+        """The sides of a fact a figure states, or None when it is no such fact."""
+        region = sentence[cue.end : end]
+        if not (read_figures(region, self.language) or _RANK.search(region)):
+            return None
+        if (
+            actor is None
+            and _BOTH_COUNTRIES.search(sentence, 0, cue.start)
+            and len(self.countries) > 1
+        ):
+            first, second = self.country_pair or self.countries[:2]
+            return first, [second]
+        if actor is None or actor.both:
+            return None
+        named = [
+            m.party
+            for m in self.mentions_after(sentence, cue.end, end)
+            if m.party != actor and not m.party.both
+        ]
+        return actor, named[:1]
+
+    def mentions_after(self, sentence: str, start: int, end: int) -> list[_Mention]:
+        return [m for m in self._sentence_mentions if start <= m.start < end]
 
     def _asks_someone(self, sentence: str, mentions: list[_Mention], cue: _Cue) -> bool:
         first = next((m for m in mentions if m.start >= cue.end), None)
@@ -809,6 +864,8 @@ class _Reader:
         background = bool(_RECALL.search(clause)) or (
             kind == "policy" and not re.search(r"\bsẽ\b|\bwill\b", clause)
         )
+        if kind == "statement":
+            background = True  # a fact the story states, not a result of the meeting
         if kind == "pledge" and background:
             kind = "plan"  # an intention recalled ("Theo Quy hoạch …, sẽ xây dựng")
         if kind in ("policy", "agreement") and (done or background):

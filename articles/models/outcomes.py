@@ -3,14 +3,14 @@ requested or agreed what, to whom, with what figure, and how it stands now."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import ByNaturalKey, NaturallyKeyed
 from .entities import Country, Organization, Person
-from .events import Event
+from .events import Event, Participant
 from .stories import Article
 
 # The three kinds of thing that can make or receive a commitment, by field suffix.
@@ -41,12 +41,31 @@ class OutcomeQuerySet(models.QuerySet):
         return self.filter(Q(event=event) | Q(event__parent=event))
 
     def involving(self, party) -> "OutcomeQuerySet":
-        """Those ``party`` (a country, an organization or a person) made or received."""
+        """Those ``party`` (a country, an organization or a person) made or received:
+        as a side, as one of several recipients, as one of "both sides" of a meeting
+        it took part in; and for a person, what the country or body they stood
+        for in a meeting made or received there."""
         suffix = next(name for name, model in PARTIES.items() if isinstance(party, model))
-        return self.filter(Q(**{f"actor_{suffix}": party}) | Q(**{f"counterpart_{suffix}": party}))
+        sides = Q(**{f"actor_{suffix}": party}) | Q(**{f"counterpart_{suffix}": party})
+        if suffix == "organization":
+            received = Outcome.recipients.through.objects.filter(
+                outcome=OuterRef("pk"), organization=party
+            )
+            sides |= Q(Exists(received))
+        took_part = Participant.objects.filter(**{suffix: party})
+        sides |= Q(mutual=True, event__in=took_part.values("event"))
+        if suffix == "person":  # what the country or body they stood for made or received there
+            stood_for = took_part.filter(event=OuterRef("event")).filter(
+                Q(country=OuterRef("actor_country"))
+                | Q(country=OuterRef("counterpart_country"))
+                | Q(organization=OuterRef("actor_organization"))
+                | Q(organization=OuterRef("counterpart_organization"))
+            )
+            sides |= Q(Exists(stood_for))
+        return self.filter(sides)
 
     def for_listing(self):
-        return self.select_related(
+        return self.prefetch_related("recipients").select_related(
             "event__parent",
             *(f"{role}_{suffix}" for role in ("actor", "counterpart") for suffix in PARTIES),
         )
@@ -85,6 +104,7 @@ class Outcome(NaturallyKeyed):
         AGREEMENT = "agreement", _("Thoả thuận")
         POLICY = "policy", _("Chính sách")
         STATEMENT = "statement", _("Tuyên bố")
+        PLAN = "plan", _("Kế hoạch")
 
     class Status(models.TextChoices):
         ANNOUNCED = "announced", _("Đã nêu")
@@ -104,6 +124,19 @@ class Outcome(NaturallyKeyed):
     counterpart_country = _party("counterpart", "country", _("bên nhận (quốc gia)"))
     counterpart_organization = _party("counterpart", "organization", _("bên nhận (tổ chức)"))
     counterpart_person = _party("counterpart", "person", _("bên nhận (nhân vật)"))
+    mutual = models.BooleanField(
+        _("của cả hai bên"),
+        default=False,
+        db_default=False,
+        help_text=_("Hai bên cùng nhất trí, thống nhất: không ghi bên đưa ra và bên nhận."),
+    )
+    recipients = models.ManyToManyField(
+        Organization,
+        verbose_name=_("các tổ chức nhận"),
+        blank=True,
+        related_name="outcomes_received",
+        help_text=_("Khi một đề nghị hay cam kết gửi tới nhiều tổ chức cùng lúc."),
+    )
     status = models.CharField(
         _("tình trạng"), max_length=10, choices=Status, default=Status.ANNOUNCED
     )
@@ -182,12 +215,20 @@ class Outcome(NaturallyKeyed):
     def counterpart(self):
         return self.counterpart_country or self.counterpart_organization or self.counterpart_person
 
+    @property
+    def counterparts(self) -> list:
+        """Everyone it was made to: the counterpart, then the recipients (prefetched
+        by ``for_listing``)."""
+        return [x for x in (self.counterpart,) if x is not None] + list(self.recipients.all())
+
     def clean(self):
         errors = {}
         for role in ("actor", "counterpart"):
             named = [s for s in PARTIES if getattr(self, f"{role}_{s}_id") is not None]
             if len(named) > 1:
                 errors[f"{role}_{named[1]}"] = _("Chỉ chọn một: quốc gia, tổ chức hoặc nhân vật.")
+        if self.mutual and (self.actor or self.counterpart):
+            errors["mutual"] = _("Của cả hai bên thì không ghi bên đưa ra, bên nhận.")
         if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
             errors["amount_max"] = _("Số lượng tối đa phải không nhỏ hơn số lượng.")
         if (self.currency or self.unit or self.amount_before is not None) and self.amount is None:

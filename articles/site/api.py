@@ -122,8 +122,10 @@ class OutcomeOut(Schema):
     status: str
     stated_on: datetime.date | None
     background: bool = Field(description="already so before the event, not a result of it")
-    actor: Party | None
+    actor: Party | None = Field(description="who made it; null for both sides (mutual)")
     counterpart: Party | None
+    mutual: bool = Field(description="made by both sides of the meeting together")
+    recipients: list[Party] = Field(description="organizations it was also made to")
     amount: Amount | None
     event: Ref
     stories: list[Ref] = Field(description="the published stories that report it")
@@ -283,6 +285,8 @@ def _outcome(request: HttpRequest, outcome) -> dict:
         "background": outcome.background,
         "actor": _party(request, outcome.actor),
         "counterpart": _party(request, outcome.counterpart),
+        "mutual": outcome.mutual,
+        "recipients": [_party(request, org) for org in outcome.recipients.all()],
         "amount": amount,
         "event": _ref(request, outcome.event),
         "stories": [_ref(request, story) for story in outcome.reports],

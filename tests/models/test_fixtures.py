@@ -3,6 +3,7 @@ story paragraph is in its article verbatim, and no page furniture is."""
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -169,7 +170,60 @@ def test_what_was_so_before_the_meeting_is_background_not_a_result(seed):
     assert set(Outcome.objects.filter(background=True).values_list("kind", flat=True)) == {
         "agreement",
         "policy",
+        "plan",  # the satellite launch, the 14 gas power plants of Quy hoạch điện VIII
+        "statement",  # the figures the sources give: trade, surplus, rural population
     }
+
+
+def test_what_an_outside_reader_found_missing_or_wrong_is_in_the_seed(seed):
+    """The outside review of the seed against its two sources (issue 43)."""
+    described = {o.description: o for o in Outcome.objects.prefetch_related("reported_by")}
+
+    def one(words: str) -> Outcome:
+        [outcome] = [o for text, o in described.items() if words in text]
+        return outcome
+
+    def sources(outcome: Outcome) -> set[str]:
+        return {story.slug for story in outcome.reported_by.all()}
+
+    assert sources(one("chuyển đổi số và thu hẹp khoảng cách số")) == {SLUG_001}
+    assert one("chuyển đổi số và thu hẹp khoảng cách số").actor.slug == "spacex"
+    flexible = one("mô hình hợp tác linh hoạt")
+    assert (flexible.kind, flexible.counterpart.slug, sources(flexible)) == (
+        "request",
+        "lockheed-martin",
+        {SLUG_000, SLUG_001},
+    )
+    satellite = one("vệ tinh thế hệ mới")
+    assert (satellite.kind, satellite.actor.code, sources(satellite)) == (
+        "plan",
+        "VN",
+        {SLUG_000, SLUG_001},
+    )
+    asks = Outcome.objects.filter(kind="request", counterpart_country__code="US")
+    assert asks.count() == 4  # priority partner, the trade issues, market economy, D1 and D3
+    mechanism = one("cơ chế hợp tác thường xuyên")
+    assert mechanism.mutual and mechanism.actor is None and mechanism.counterpart is None
+    message = one("Chính quyền Tổng thống Trump")
+    assert {org.slug for org in message.recipients.all()} == {
+        "excelerate-energy",
+        "lockheed-martin",
+        "spacex",
+        "google",
+    }
+    facts = {
+        "gần 123 tỷ USD": (Decimal("123000000000"), "USD"),
+        "hơn 98 tỷ USD": (Decimal("98000000000"), "USD"),
+        "hơn 22 triệu": (Decimal("22000000"), ""),
+        "14 nhà máy điện khí": (Decimal("14"), ""),
+    }
+    for words, (amount, currency) in facts.items():
+        fact = one(words)
+        assert fact.background and (fact.amount, fact.currency) == (amount, currency), words
+        assert sources(fact), words
+    assert one("đối tác thương mại lớn thứ 7").kind == "statement"
+    pvgas = Organization.objects.get(slug="pvgas")
+    assert (pvgas.kind, pvgas.country.code) == ("state_enterprise", "VN")
 
 
 def test_the_ministers_requests_are_vietnams(seed):
