@@ -870,6 +870,8 @@ class _Reader:
             kind = "plan"  # an intention recalled ("Theo Quy hoạch …, sẽ xây dựng")
         if kind in ("policy", "agreement") and (done or background):
             status = "done"
+        if kind == "plan" and re.search(r"\bđang\b|\balready\b", clause):
+            background = True  # "Việt Nam đang chuẩn bị kế hoạch …": under way before it
         if kind == "plan" and background:
             status = ""
         if not status and re.search(r"\bđang\b", lower[max(0, cue.start - 20) : cue.start]):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
 from ..media.images import PictureField, discard
-from ..text.slugs import vi_slugify
+from ..text.slugs import fold, vi_slugify
 from .base import NamedByStories, NaturallyKeyed, SluggedModel, address, country_code, linked
 
 
@@ -25,6 +25,25 @@ class Alias(NaturallyKeyed):
 
     def __str__(self):
         return self.name
+
+
+class OtherNames:
+    """What a thing with other names (``aliases``) shows of them to readers."""
+
+    def other_names(self) -> list[str]:
+        """Its other names worth a reader's eye: its own name where the page shows
+        another (its English one), then the prefetched aliases but those that only
+        write its name without diacritics or in capitals ("Hoa Ky", "SO HUU TRI
+        TUE"), which search keeps to find it by."""
+        shown = str(self)  # its name in the page's language
+        seen = {fold(self.name).strip(), fold(shown).strip()}  # type: ignore[attr-defined]
+        names = [] if shown == self.name else [self.name]  # type: ignore[attr-defined]
+        for alias in self.aliases.all():  # type: ignore[attr-defined]
+            key = fold(alias.name).strip()
+            if key not in seen:
+                seen.add(key)
+                names.append(alias.name)
+        return names
 
 
 class Section(SluggedModel):
@@ -54,7 +73,7 @@ class Tag(TagBase):
         return linked(self, address(Tag, self.slug))
 
 
-class Country(NamedByStories):
+class Country(OtherNames, NamedByStories):
     """A country: what stories are about, whom an organization or a person
     belongs to, and a party to meetings and commitments."""
 
@@ -99,7 +118,7 @@ def country_link(what: str) -> models.ForeignKey:
     )
 
 
-class Organization(NamedByStories):
+class Organization(OtherNames, NamedByStories):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Cơ quan nhà nước")
         COMPANY = "company", _("Doanh nghiệp")
@@ -150,7 +169,7 @@ class OrganizationAlias(Alias):
         ]
 
 
-class Person(NamedByStories):
+class Person(OtherNames, NamedByStories):
     name = models.CharField(_("họ tên"), max_length=255)
     name_en = models.CharField(
         _("tên tiếng Anh"),

@@ -93,6 +93,12 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         covering = Article.events.through.objects.filter(Q(event=event) | Q(event__parent=event))
         return self.filter(pk__in=covering.values("article"))
 
+    def about_or_from(self, organization: "Organization"):
+        """Stories that name an organization, or that it is the source of (an
+        outlet's own stories)."""
+        naming = Article.organizations.through.objects.filter(organization=organization)
+        return self.filter(Q(source_outlet=organization) | Q(pk__in=naming.values("article")))
+
     def naming(self, *things: models.Model) -> "ArticleQuerySet":
         """Stories that name any of ``things``, all of one kind: organizations,
         people, authors, tags or events (a story naming two is there twice). The

@@ -158,7 +158,7 @@ def organization(request: HttpRequest, org: Organization) -> dict:
         "@context": "https://schema.org",
         "@type": kind,
         "name": org.name,
-        "alternateName": [alias.name for alias in org.aliases.all()],
+        "alternateName": org.other_names(),
         "url": absolute_url(request, org),
         "sameAs": [org.website] if org.website else [],
         "description": org.description or None,
@@ -184,10 +184,7 @@ def country(request: HttpRequest, country: Country) -> dict:
         "@context": "https://schema.org",
         "@type": "Country",
         "name": str(country),  # in the page's language where it has an English name
-        "alternateName": [
-            *([country.name] if str(country) != country.name else []),
-            *(alias.name for alias in country.aliases.all()),
-        ],
+        "alternateName": country.other_names(),
         "identifier": country.code,
         "url": absolute_url(request, country),
     }

@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 
 from ..freshness import edge, pieces, surrogates
 from ..kinds import Kind
-from ..models import Article, Author, Country, Event, Organization, Person
+from ..models import Article, Author, Country, Event, Organization, Outcome, Person
 from ..models.base import address, surrogate_key
 from ..models.bounded import joins_in_written_order
 from . import reads
@@ -195,10 +195,12 @@ class PartyView(EntityArticlesView):
             operator.or_, (Q(**{path: self.entity}) for path in self.took_part)
         )
         events = Event.objects.filter(involved).distinct()
-        commitments = public_outcomes().involving(self.entity)
+        theirs = public_outcomes().involving(self.entity)
+        statement = Outcome.Kind.STATEMENT
         return super().get_context_data(
             events=events,
-            commitments=commitments[: self.commitments_shown + 1],
+            commitments=theirs.exclude(kind=statement)[: self.commitments_shown + 1],
+            facts=theirs.filter(kind=statement)[: self.commitments_shown],
             commitments_shown=self.commitments_shown,
             object_kind=self.kind.name,
             **kwargs,

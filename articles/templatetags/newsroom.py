@@ -27,6 +27,7 @@ register = template.Library()
 
 
 register.filter("xml_safe", xml_safe)  # for a sitemap's rows stored before text was checked
+
 register.filter("with_galleries", with_galleries)  # a story's body: runs of pictures as galleries
 
 WEEKDAYS = [

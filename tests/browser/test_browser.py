@@ -149,7 +149,7 @@ def test_a_reader_follows_a_meeting_from_the_story_to_the_commitments_tracker(li
 
     page.get_by_role("link", name="Mở trong trang theo dõi cam kết").click()
     page.wait_for_url("**/cam-ket/?event=*")
-    assert page.locator("ol.commitment-list > li").count() == 16
+    assert page.locator("ol.commitment-list > li").count() == 25
     page.get_by_label("Tổ chức").select_option("spacex")
     page.locator("#id_kind").select_option("pledge")
     page.get_by_role("button", name="Lọc").click()
