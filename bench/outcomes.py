@@ -369,7 +369,17 @@ class Report:
             "| set | expected | proposals | right kind and figure | sides right | rejected |",
             "|---|---:|---:|---:|---:|---:|",
         ]
-        for label, scores in (("meeting stories", meetings), ("seed stories", self.seeds)):
+        groups = (
+            ("meeting stories, all", meetings),
+            ("… written first (01–10)", [s for s in meetings if s.name[0].isdigit()]),
+            ("… held out, then tuned on (h1–h6)", [s for s in meetings if s.name[0] == "h"]),
+            (
+                "… blind: written last, never tuned on (b1–b4)",
+                [s for s in meetings if s.name[0] == "b"],
+            ),
+            ("seed stories", self.seeds),
+        )
+        for label, scores in groups:
             t = self.totals(scores)
             lines.append(
                 f"| {label} | {t['expected']} | {t['proposals']} | {t['recall']:.0%} | "

@@ -37,10 +37,9 @@ MAX_SUMMARY = 240  # characters
 MAX_SENTENCE = 1_500  # characters: a longer "sentence" is read in pieces
 MAX_NAMES_SEEN = 200  # new names looked for again in later sentences
 MAX_PROPOSALS = 200  # a story of many meetings has a few dozen
-# Kinds a party takes alone: to whom is said only where the story says it.
-UNILATERAL = ("plan", "policy")
 ASKS = ("request", "proposal")
 COMPANIES = ("company", "state_enterprise")
+COUNTERPART_WORDS = 14  # words after a cue that may name whom it is to
 
 
 # Cues, matched on the lower-cased text: (pattern, kind, status). Longer first
@@ -55,7 +54,7 @@ _VI_CUES = [
     # says it will do (checked in ``cues_in``: no "với", "của" between).
     (
         r"(?:cho biết|khẳng định|thông báo|tuyên bố|cam kết)\s+"
-        r"(?:[^,.;“”\"]{0,50}?\s)?(?:sẽ|ủng hộ)",
+        r"(?:[^,.;“”\"]{0,50}?\s)?(?:sẽ|ủng hộ)(?!\s+được)",
         "pledge",
         "",
     ),
@@ -88,7 +87,7 @@ _VI_CUES = [
     ),
     (
         r"chuẩn bị kế hoạch|đặt mục tiêu|dự kiến|lên kế hoạch|có kế hoạch|sẽ triển khai"
-        r"|chuẩn bị cho kế hoạch",
+        r"|chuẩn bị cho kế hoạch|nghiên cứu đầu tư|xem xét đầu tư",
         "plan",
         "",
     ),
@@ -121,11 +120,13 @@ _EN_CUES = [
 ]
 # A cue used as a noun, not a verb: "các đề xuất này", "cam kết của Việt Nam".
 _NOUN_BEFORE = re.compile(
-    r"(?:\b(?:các|những|của|sự|một|nhiều|cho thấy|thể hiện)|\bthe|\bits|\btheir)\s+$"
+    r"(?:\b(?:các|những|của|sự|một|nhiều|cho thấy|thể hiện|vốn|chi phí|thời gian|công suất"
+    r"|giá trị|quy mô)|\bthe|\bits|\btheir)\s+$"
 )
 _NOUN_AFTER = re.compile(r"^\s+(?:(?:\w+\s+){0,2}của\b|này\b|đó\b|trên\b)")
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:của|với|cùng|cho|tới|đến|tại|trong|về|giữa|of|with|to|for|in|at|from)"
+    r"(?:\b(?:của|với|cùng|cho|tới|đến|tại|trong|về|giữa|theo|of|with|to|for|in|at|from"
+    r"|according to)"
     r"(?:\s+(?:các|những|tập đoàn|công ty|doanh nghiệp|the))*)\s+$",
     re.IGNORECASE,
 )
@@ -169,7 +170,14 @@ _NAME_LEAD = re.compile(
     rf"\s+(?=[{_UPPER}])"
 )
 # "The minister asked …": a title without a name, in English.
-_EN_BARE_TITLE = re.compile(r"\b[Tt]he (minister|ambassador|president|chairman|chief executive)\b")
+_EN_BARE_TITLE = re.compile(
+    r"\b[Tt]he (?:deputy |vice |prime |foreign |trade )?"
+    r"(minister|ambassador|president|chairman|chief executive)\b"
+)
+# "Vietnam's Deputy Minister …": whose minister "the deputy minister" is.
+_POSSESSED_TITLE = re.compile(
+    r"['’]s\s+(?:[A-Z]\w+\s+){0,2}?(Minister|Ambassador|President|Chairman)\b"
+)
 _WORD = re.compile(r"[\w&.'’-]+")
 NAME_JOINERS = ("of", "and", "&", "for")
 MAX_NAME_WORDS = 5
@@ -546,6 +554,9 @@ class _Reader:
             title = re.search(rf"({_TITLE})\b[^.,;]*$", sentence[max(0, m.start - 40) : m.start])
             if title and (m.person_id or not m.party.known):
                 self.titled[title.group(1).lower()] = m
+            possessed = _POSSESSED_TITLE.match(sentence, m.end)
+            if possessed:
+                self.titled[possessed.group(1).lower()] = m
             if m.party.kind == "country" and m.party not in self.countries:
                 self.countries.append(m.party)
             if _PLACE_NAME.search(_fold_words(m.party.name)):
@@ -749,8 +760,12 @@ class _Reader:
                 if not read_figures(sentence[cue.end : region_end], self.language):
                     continue
                 actor = self._owner(sentence, mentions, cue.end, region_end) or actor
+            # A plan of a side is to the other side, unless recalled ("Theo Quy hoạch …").
+            alone = cue.kind == "policy" or (
+                cue.kind == "plan" and _RECALL.search(sentence.lower(), 0, cue.start)
+            )
             counterparts = self._counterparts(
-                sentence, mentions, cue.end, region_end, actor, default=cue.kind not in UNILATERAL
+                sentence, mentions, cue.end, region_end, actor, default=not alone
             )
             petition = lower_startswith(sentence, cue.start, "kiến nghị")
             if petition and self._asks_someone(sentence, mentions, cue):
@@ -823,8 +838,13 @@ class _Reader:
         return None
 
     def _counterparts(self, sentence, mentions, start, end, actor, default) -> list[Party]:
+        """Who the outcome is to: the party named close after the cue (a list
+        "như A, B và C" whole), not a place deep in its object ("… kết nối với
+        tuyến cao tốc Hà Nội"); else, where a side's outcome has one, the other
+        side of the meeting."""
+        near = start + len(" ".join(sentence[start:end].split()[:COUNTERPART_WORDS])) + 2
         after = [m for m in mentions if start <= m.start < end and m.party != actor]
-        if not after:
+        if not after or after[0].start >= near:
             return self._other_side(actor) if default else []
         chosen = [after[0]]
         rest = after[1:]
