@@ -32,8 +32,18 @@ from reversion.models import Version
 from .. import search
 from ..desk import editing, workflow
 from ..desk.forms import ArticleForm, LinkedChoices, editor_policy
+from ..desk.proposals import propose
 from ..desk.revisions import compare
-from ..models import Article, Author, Byline, Correction, EditingSession, Pin, TaggedArticle
+from ..models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    EditingSession,
+    Outcome,
+    Pin,
+    TaggedArticle,
+)
 from ..site.views import ArticlePreviewView
 from ..text.words import WORDS_PER_MINUTE
 from .base import (
@@ -47,7 +57,14 @@ from .desk_actions import BulkActions, act_view
 from .desk_list import ArchivePaginator, ChooseFilter, YearFilter, stage_label
 from .desk_log import StateChangeInline
 from .translations import TranslationsAdmin
-from .wire import import_outlet_view, import_view, suggest_outcomes_view, suggest_view
+from .wire import (
+    accept_outcome_view,
+    import_outlet_view,
+    import_view,
+    outcome_events,
+    suggest_outcomes_view,
+    suggest_view,
+)
 
 
 def being_edited(user) -> dict[str, Subquery]:
@@ -297,8 +314,23 @@ class ArticleAdmin(
             lead_picture_fieldset=self.LEAD_PICTURE,
             choosing_pictures=request.user.has_perm("articles.view_picture"),
             words_per_minute=WORDS_PER_MINUTE,
+            **self.outcome_proposals(request, obj),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def outcome_proposals(self, request, obj) -> dict:
+        """ "Đề xuất kết quả": what the saved text reports, for the desk to accept
+        into one of the story's events, to those who may add outcomes."""
+        if obj is None or not obj.pk or not request.user.has_perm("articles.add_outcome"):
+            return {}
+        events = list(outcome_events(obj))
+        trip = next((e for e in events if e.parent_id is None), events[0] if events else None)
+        return {
+            "proposing": True,
+            "outcome_proposals": propose(f"{obj.sapo}\n{obj.body}", trip),
+            "outcome_events": events,
+            "outcome_kinds": Outcome.Kind.choices,
+        }
 
     @admin.display(description=_("Đã lược bỏ khi nhập"))
     def imported_cuts(self, obj):
@@ -602,6 +634,11 @@ class ArticleAdmin(
                 "suggest-entities/",
                 self.admin_site.admin_view(functools.partial(suggest_view, self)),
                 name="{}_{}_suggest".format(*info),
+            ),
+            path(
+                "<path:object_id>/accept-outcome/",
+                self.admin_site.admin_view(functools.partial(accept_outcome_view, self)),
+                name="{}_{}_accept_outcome".format(*info),
             ),
             path(
                 "suggest-outcomes/",

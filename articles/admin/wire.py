@@ -4,7 +4,8 @@ story form's entity suggestions (suggest.py)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,13 +15,14 @@ from newsroom import jobs
 
 from ..desk import bulk_changes, wire
 from ..desk.imports import add_outlet, import_copy, import_text
-from ..desk.proposals import propose
+from ..desk.proposals import accept, propose
 from ..desk.suggest import SOURCES, find
-from ..models import Article, Event, Organization
+from ..models import Article, Event, Organization, Outcome
 from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
 MAX_STORY_CHARACTERS = 100_000  # the text the outcomes assistant reads
+MAX_COUNTERPARTS = 20
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a story's text is a few kilobytes
 MAX_REQUEST_BYTES = 20 * 1024 * 1024  # all the files of one import
 # Read while the editor waits: a few files (each read in well under a second); more
@@ -194,3 +196,74 @@ def suggest_outcomes_view(model_admin: admin.ModelAdmin, request):
     except ValueError as error:
         return JsonResponse({"detail": f"text: {error}"}, status=400)
     return JsonResponse({"outcomes": [p.as_json() for p in propose(text, event)]})
+
+
+class AcceptedOutcome(forms.Form):
+    """A proposal as the desk accepts it, perhaps edited: what it says, its kind,
+    the meeting (one of the story's events or their meetings), its figure; the
+    sides as the proposal's tokens ("country:3", "both", "name:…")."""
+
+    event = forms.ModelChoiceField(queryset=Event.objects.none())
+    description = forms.CharField(max_length=2000)
+    kind = forms.ChoiceField(choices=Outcome.Kind.choices)
+    status = forms.ChoiceField(choices=Outcome.Status.choices)
+    background = forms.BooleanField(required=False)
+    amount = forms.DecimalField(required=False, max_digits=20, decimal_places=4)
+    amount_max = forms.DecimalField(required=False, max_digits=20, decimal_places=4)
+    amount_before = forms.DecimalField(required=False, max_digits=20, decimal_places=4)
+    unit = forms.CharField(required=False, max_length=50)
+    currency = forms.CharField(required=False, max_length=3)
+    approximate = forms.BooleanField(required=False)
+    actor = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, story: Article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = outcome_events(story)
+
+
+def outcome_events(story: Article):
+    """The events a story's outcomes may belong to: its events and their meetings."""
+    linked = story.events.all()
+    return Event.objects.filter(
+        Q(pk__in=linked.values("pk")) | Q(parent__in=linked.values("pk"))
+    ).order_by("start_date", "position")
+
+
+def accept_outcome_view(model_admin: admin.ModelAdmin, request, object_id):
+    """``POST`` one proposal of the story's "Đề xuất kết quả", as accepted or
+    edited: an outcome of the meeting reported by the story, or the story added to
+    the reports of the same outcome another story brought; back to the story."""
+    if request.method != "POST":
+        return JsonResponse({"detail": "POST"}, status=405)
+    story = model_admin.get_object(request, object_id)
+    if story is None:
+        raise Http404
+    if not (
+        model_admin.has_change_permission(request, story)
+        and request.user.has_perm("articles.add_outcome")
+    ):
+        raise PermissionDenied
+    form = AcceptedOutcome(request.POST, story=story)
+    if not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, _("Chưa nhận được đề xuất: %(problems)s") % {"problems": problems})
+        return redirect("admin:articles_article_change", story.pk)
+    fields = dict(form.cleaned_data)
+    event = fields.pop("event")
+    tokens = {
+        "actor": fields.pop("actor"),
+        "counterparts": request.POST.getlist("counterparts")[:MAX_COUNTERPARTS],
+    }
+    fields = {k: ("" if v is None and k in ("unit", "currency") else v) for k, v in fields.items()}
+    try:
+        outcome, joined = accept(story, event, fields, tokens)
+    except ValidationError as error:
+        messages.error(request, _("Chưa nhận được đề xuất: %(problems)s") % {"problems": error})
+        return redirect("admin:articles_article_change", story.pk)
+    message = (
+        _("Đã ghép vào kết quả có sẵn của “%(event)s”: %(outcome)s")
+        if joined
+        else _("Đã thêm kết quả vào “%(event)s”: %(outcome)s")
+    )
+    messages.success(request, message % {"event": event, "outcome": outcome})
+    return redirect("admin:articles_article_change", story.pk)

@@ -27,8 +27,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..models import Country, Event, Organization, Participant, Person
-from ..text.amounts import Figure, read_figures
+from ..models import Country, Event, Organization, Outcome, Participant, Person
+from ..text.amounts import Figure, amount_text, read_figures
 from ..text.slugs import fold
 from . import suggest, wire
 
@@ -251,6 +251,13 @@ class Party:
     def known(self) -> bool:
         return self.pk is not None
 
+    @property
+    def token(self) -> str:
+        """How the desk's form carries it back: "country:3", "both", "name:Meridian"."""
+        if self.both:
+            return "both"
+        return f"{self.kind}:{self.pk}" if self.known else f"name:{self.name}"
+
 
 BOTH = Party("Hai bên", both=True)
 
@@ -267,6 +274,24 @@ class Proposal:
     meeting: str | None = None
     meeting_id: int | None = None
     figure: Figure | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(Outcome.Kind(self.kind).label)
+
+    @property
+    def figure_text(self) -> str:
+        f = self.figure
+        if f is None:
+            return ""
+        return amount_text(
+            f.value,
+            upper=f.upper,
+            before=f.before,
+            unit=f.unit,
+            currency=f.currency,
+            approximate=f.approximate,
+        )
 
     def as_json(self) -> dict:
         counterpart = self.counterparts[0] if self.counterparts else None
@@ -390,7 +415,11 @@ def _fold_words(text: str) -> str:
 
 
 def _language(text: str) -> str:
-    return "vi" if len(_VIETNAMESE.findall(text[:5000])) > 20 else "en"
+    """Vietnamese when its letters are there (one word in three or so has one),
+    else English."""
+    sample = text[:5000]
+    letters = sum(c.isalpha() for c in sample)
+    return "vi" if len(_VIETNAMESE.findall(sample)) * 40 > letters else "en"
 
 
 def _blocks(text: str) -> list[tuple[bool, str]]:
@@ -947,3 +976,64 @@ def propose(text: str, event: Event | None = None) -> list[Proposal]:
             if len(proposals) >= MAX_PROPOSALS:
                 return proposals[:MAX_PROPOSALS]
     return proposals
+
+
+# -- accepting a proposal
+
+
+def _resolve(token: str) -> Country | Organization | Person | None:
+    """The party a form's token names; a name the newsroom did not know becomes
+    an organization (the desk's one-click creation)."""
+    kind, _, value = token.partition(":")
+    if kind == "name" and value.strip():
+        name = " ".join(value.split())[:255]
+        return Organization.objects.filter(name=name).first() or Organization.objects.create(
+            name=name
+        )
+    models = {"country": Country, "organization": Organization, "person": Person}
+    if kind in models and value.isdigit():
+        return models[kind].objects.filter(pk=int(value)).first()
+    return None
+
+
+def accept(story, event: Event, fields: dict, tokens: dict) -> tuple[Outcome, bool]:
+    """Make a proposal an outcome of ``event`` reported by ``story``; or, when the
+    event already has it from another story (same kind and maker, and the same
+    figure or most of the same words), add ``story`` to its reports. Returns the
+    outcome and whether it was joined rather than made."""
+    actor = None if tokens["actor"] == "both" else _resolve(tokens["actor"])
+    counterparts = [_resolve(t) for t in tokens["counterparts"] if t and t != "both"]
+    counterparts = [c for c in counterparts if c is not None]
+    sides = {}
+    if actor is not None:
+        sides[f"actor_{type(actor).__name__.lower()}"] = actor
+    first = counterparts[0] if counterparts else None
+    if first is not None:
+        sides[f"counterpart_{type(first).__name__.lower()}"] = first
+    mutual = tokens["actor"] == "both"
+    same = Outcome.objects.filter(event=event, kind=fields["kind"], mutual=mutual)
+    same = same.filter(**{k: v for k, v in sides.items() if k.startswith("actor_")})
+    words = set(fold(fields["description"]).split())
+    for outcome in same:
+        theirs = set(fold(outcome.description).split())
+        alike = len(words & theirs) / max(len(words), 1) >= 0.5
+        figure = fields.get("amount") is not None and outcome.amount == fields["amount"]
+        if alike or figure:
+            outcome.reported_by.add(story)
+            return outcome, True
+    last = Outcome.objects.filter(event=event).order_by("-position").values("position")[:1]
+    outcome = Outcome(
+        event=event,
+        position=(last[0]["position"] + 1) if last else 0,
+        mutual=mutual,
+        stated_on=event.start_date,
+        **fields,
+        **sides,
+    )
+    outcome.full_clean(exclude=["reported_by", "recipients"])
+    outcome.save()
+    outcome.reported_by.add(story)
+    recipients = [c for c in counterparts[1:] if isinstance(c, Organization)]
+    if recipients:
+        outcome.recipients.add(*recipients)
+    return outcome, False

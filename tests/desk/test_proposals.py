@@ -217,3 +217,117 @@ def test_the_evaluation_set_meets_the_assistant_s_budgets(seed):
     report = outcomes.evaluate()
     assert report.story_failures() == []
     assert len([s for s in report.stories if s.meeting]) >= 8
+
+
+# -- the story form's "Đề xuất kết quả"
+
+
+def story_about(event_slug: str, body: str, seed) -> Article:
+    from tests.factories import ArticleFactory
+
+    story = ArticleFactory(body=body, sapo="")
+    story.events.add(Event.objects.get(slug=event_slug))
+    return story
+
+
+def accept_first(desk, story: Article, **changes) -> dict:
+    """Accept the story form's first proposal as it is shown, with ``changes``."""
+    import html as html_module
+    import re
+
+    page = desk.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)" form="outcome-proposal-1">', page
+    ):
+        fields.setdefault(name, []).append(html_module.unescape(value))
+    description = re.search(
+        r'<textarea name="description"[^>]*form="outcome-proposal-1"[^>]*>([^<]*)', page
+    )
+    kind = re.search(
+        r'name="kind" form="outcome-proposal-1">.*?<option value="(\w+)" selected', page
+    )
+    event = re.search(
+        r'name="event" form="outcome-proposal-1">.*?<option value="(\d+)" selected', page
+    )
+    data = {
+        **fields,
+        "description": html_module.unescape(description.group(1)),
+        "kind": kind.group(1),
+        "event": event.group(1),
+        **changes,
+    }
+    return desk.post(reverse("admin:articles_article_accept_outcome", args=[story.pk]), data)
+
+
+def test_the_story_form_lists_proposals_beside_the_text(seed, desk):
+    story = Article.objects.get(slug__startswith="bo-truong-nguyen-hong-dien")
+    page = desk.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    panel = page[page.index('id="outcome-proposals"') :]
+    assert "Đề xuất kết quả" in panel and "10–15 trạm mặt đất" in panel
+    assert 'form="outcome-proposal-1"' in panel
+    assert page.index('id="outcome-proposal-1"') > page.index("</form>")  # not inside the story's
+
+
+def test_an_accepted_proposal_joins_the_outcome_another_story_brought(seed, desk):
+    from articles.models import Outcome
+
+    story = story_about(
+        "bo-truong-nguyen-hong-dien-lam-viec-voi-spacex",
+        "<p>Bộ trưởng đề nghị SpaceX mở rộng hợp tác sang lĩnh vực công nghệ thông tin và năng"
+        " lượng sạch.</p>",
+        seed,
+    )
+    before = Outcome.objects.count()
+    response = accept_first(desk, story)
+    assert response.status_code == 302
+    assert Outcome.objects.count() == before
+    joined = Outcome.objects.get(reported_by=story)
+    assert joined.description.startswith("Bộ trưởng đề nghị SpaceX mở rộng hợp tác")
+    assert joined.reported_by.count() == 3  # both seed stories, and this one
+
+
+def test_an_accepted_proposal_is_a_new_outcome_reported_by_the_story(seed, desk):
+    from articles.models import Organization, Outcome
+
+    story = story_about(
+        "bo-truong-nguyen-hong-dien-lam-viec-voi-google",
+        "<p>Tại buổi làm việc, Tập đoàn Nimbus Data cam kết đầu tư 200 triệu USD vào trung tâm"
+        " dữ liệu tại Việt Nam.</p>",
+        seed,
+    )
+    response = accept_first(desk, story, description="Nimbus Data cam kết đầu tư 200 triệu USD.")
+    assert response.status_code == 302
+    outcome = Outcome.objects.get(reported_by=story)
+    assert outcome.description == "Nimbus Data cam kết đầu tư 200 triệu USD."  # as edited
+    assert (outcome.kind, outcome.amount, outcome.currency) == ("pledge", 200_000_000, "USD")
+    assert outcome.actor == Organization.objects.get(name="Nimbus Data")  # made in one click
+    assert outcome.counterpart.code == "VN"
+    assert outcome.event.slug == "bo-truong-nguyen-hong-dien-lam-viec-voi-google"
+
+
+def test_accepting_is_the_desk_s_and_bounded_to_the_story_s_events(seed, desk, reporter, client):
+    from articles.models import Outcome
+
+    story = story_about(
+        "bo-truong-nguyen-hong-dien-lam-viec-voi-google",
+        "<p>Hai bên nhất trí lập nhóm công tác chung về chuỗi cung ứng.</p>",
+        seed,
+    )
+    elsewhere = Event.objects.get(slug="bo-truong-nguyen-hong-dien-lam-viec-voi-spacex")
+    before = Outcome.objects.count()
+    refused = accept_first(desk, story, event=str(elsewhere.pk))
+    assert refused.status_code == 302 and Outcome.objects.count() == before
+    own = story_about(
+        "bo-truong-nguyen-hong-dien-lam-viec-voi-google",
+        "<p>Hai bên nhất trí lập nhóm công tác chung về chuỗi cung ứng.</p>",
+        seed,
+    )
+    own.created_by = reporter
+    own.status = Article.Status.DRAFT
+    own.save()
+    client.force_login(reporter)  # a reporter writes the story; the tracker is the editors'
+    page = client.get(reverse("admin:articles_article_change", args=[own.pk]))
+    assert page.status_code == 200 and 'id="outcome-proposals"' not in page.content.decode()
+    url = reverse("admin:articles_article_accept_outcome", args=[own.pk])
+    assert client.post(url, {"description": "x", "kind": "agreement"}).status_code == 403

@@ -108,3 +108,11 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 }
+
+// "Bỏ qua" on a proposed outcome ("Đề xuất kết quả"): out of the list until the
+// form is opened again; nothing is stored, as nothing was accepted.
+document.addEventListener("click", (event) => {
+  const id = event.target instanceof HTMLElement && event.target.dataset.reject;
+  const item = id && document.getElementById(id);
+  if (item) item.hidden = true;
+});
