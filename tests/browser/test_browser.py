@@ -57,7 +57,13 @@ def shoot(browser, url: str, name: str) -> None:
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, f"{name} at {label} scrolls sideways by {overflow}px"
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            " > document.documentElement.clientWidth + 1).slice(0, 4).map(e => e.tagName + '.'"
+            " + e.className + ' ' + Math.round(e.getBoundingClientRect().width) + ': '"
+            " + (e.textContent || '').trim().slice(0, 40))"
+        )
+        assert overflow <= 0, f"{name} at {label} scrolls sideways by {overflow}px: {wide}"
         page.screenshot(path=SHOTS / f"{name}-{label}.png", full_page=True)
         page.close()
 
