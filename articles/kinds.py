@@ -94,7 +94,7 @@ KINDS: tuple[Kind, ...] = (
         "to-chuc",
         "organizations",
         feeds=True,
-        covering=lambda articles, organization: articles.about_or_from(organization),
+        covering=lambda articles, organization: articles.about_or_from(organization),  # type: ignore[attr-defined]
         page="articles.site.views.OrganizationView",
     ),
     Kind("person", "people", Person, "nhan-vat", "people", page="articles.site.views.PersonView"),

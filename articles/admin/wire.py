@@ -218,7 +218,9 @@ class AcceptedOutcome(forms.Form):
 
     def __init__(self, *args, story: Article, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = outcome_events(story)
+        event = self.fields["event"]
+        assert isinstance(event, forms.ModelChoiceField)
+        event.queryset = outcome_events(story)
 
 
 def outcome_events(story: Article):
@@ -245,7 +247,9 @@ def accept_outcome_view(model_admin: admin.ModelAdmin, request, object_id):
         raise PermissionDenied
     form = AcceptedOutcome(request.POST, story=story)
     if not form.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problems = "; ".join(
+            f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+        )
         messages.error(request, _("Chưa nhận được đề xuất: %(problems)s") % {"problems": problems})
         return redirect("admin:articles_article_change", story.pk)
     fields = dict(form.cleaned_data)

@@ -757,7 +757,7 @@ class _Reader:
         if not cues:
             return []
         quotes = [m.span(1) for m in _QUOTE.finditer(sentence)]
-        proposals = []
+        proposals: list[Proposal] = []
         actor = None
         for index, cue in enumerate(cues):
             region_end = cues[index + 1].start if index + 1 < len(cues) else len(sentence)
@@ -990,9 +990,13 @@ def _resolve(token: str) -> Country | Organization | Person | None:
         return Organization.objects.filter(name=name).first() or Organization.objects.create(
             name=name
         )
-    models = {"country": Country, "organization": Organization, "person": Person}
-    if kind in models and value.isdigit():
-        return models[kind].objects.filter(pk=int(value)).first()
+    if value.isdigit():
+        if kind == "country":
+            return Country.objects.filter(pk=int(value)).first()
+        if kind == "organization":
+            return Organization.objects.filter(pk=int(value)).first()
+        if kind == "person":
+            return Person.objects.filter(pk=int(value)).first()
     return None
 
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: bỏ qua, {error}")
                 failed += 1
                 continue
-            answer = {"outcomes": [p.as_json() for p in propose(text, about)]}
+            answer: dict[str, object] = {"outcomes": [p.as_json() for p in propose(text, about)]}
             if len(files) > 1:
                 answer = {"file": name, **answer}
             self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=1))
