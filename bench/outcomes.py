@@ -372,9 +372,12 @@ class Report:
         groups = (
             ("meeting stories, all", meetings),
             ("… written first (01–10)", [s for s in meetings if s.name[0].isdigit()]),
-            ("… held out, then tuned on (h1–h6)", [s for s in meetings if s.name[0] == "h"]),
             (
-                "… blind: written last, never tuned on (b1–b4)",
+                "… held out, then tuned on (h1–h6; first run in README)",
+                [s for s in meetings if s.name[0] == "h"],
+            ),
+            (
+                "… written last (b1–b4; its first run is in its README)",
                 [s for s in meetings if s.name[0] == "b"],
             ),
             ("seed stories", self.seeds),
