@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Country, Event, Organization, Outcome, Participant, Person
-from ..text.amounts import Figure, amount_text, read_figures
+from ..text.amounts import Figure, read_figures
 from ..text.slugs import fold
 from . import suggest, wire
 
@@ -281,17 +281,7 @@ class Proposal:
 
     @property
     def figure_text(self) -> str:
-        f = self.figure
-        if f is None:
-            return ""
-        return amount_text(
-            f.value,
-            upper=f.upper,
-            before=f.before,
-            unit=f.unit,
-            currency=f.currency,
-            approximate=f.approximate,
-        )
+        return self.figure.text if self.figure else ""
 
     def as_json(self) -> dict:
         counterpart = self.counterparts[0] if self.counterparts else None

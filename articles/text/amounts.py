@@ -187,6 +187,18 @@ class Figure:
     start: int = 0
     end: int = 0
 
+    @property
+    def text(self) -> str:
+        """The figure as readers read it: "khoảng 1,5 tỷ USD"."""
+        return amount_text(
+            self.value,
+            upper=self.upper,
+            before=self.before,
+            unit=self.unit,
+            currency=self.currency,
+            approximate=self.approximate,
+        )
+
     def as_dict(self) -> dict:
         number = lambda d: None if d is None else float(d)  # noqa: E731
         return {
