@@ -80,6 +80,17 @@ class SimpleReplica:
         with connections[ALIAS].cursor() as cursor:
             cursor.execute(statement)
 
+    def running(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2):
+                return True
+        except OSError:
+            return False
+
+    def log_tail(self) -> str:
+        log = self.folder / "log"
+        return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
     def caught_up(self) -> None:
         """Until it has replayed all the primary has written."""
         replicas.record_write()
@@ -88,11 +99,18 @@ class SimpleReplica:
             if replicas.choose() == ALIAS:
                 return
             time.sleep(0.05)
-        raise AssertionError("the replica did not catch up")
+        state = "running" if self.running() else "not running"
+        raise AssertionError(f"the replica did not catch up ({state}):\n{self.log_tail()}")
 
 
 @pytest.fixture
 def fresh(replica):
+    """The module's replica, started again if something outside the test stopped it
+    (its log printed, to learn why): each test begins with one that answers."""
+    if not replica.running():
+        print(f"the replica was down before the test; its log:\n{replica.log_tail()}")
+        connections[ALIAS].close()
+        replica_script("start", replica.folder, replica.port)
     replicas._state.clear()
     yield replica
     replicas._state.clear()
