@@ -68,6 +68,9 @@ def replica(django_db_setup):
         replica_script("down", folder)
         shutil.rmtree(parent, ignore_errors=True)
         connections[ALIAS].close()
+        # The connection is made again from the settings next time: the module's
+        # tests, spread over workers, may bring the fixture up again on another port.
+        del connections[ALIAS]
         connections.settings.pop(ALIAS, None)
         django_settings.DATABASES.pop(ALIAS, None)
 
@@ -105,12 +108,6 @@ class SimpleReplica:
 
 @pytest.fixture
 def fresh(replica):
-    """The module's replica, started again if something outside the test stopped it
-    (its log printed, to learn why): each test begins with one that answers."""
-    if not replica.running():
-        print(f"the replica was down before the test; its log:\n{replica.log_tail()}")
-        connections[ALIAS].close()
-        replica_script("start", replica.folder, replica.port)
     replicas._state.clear()
     yield replica
     replicas._state.clear()
