@@ -273,42 +273,45 @@ def evaluation_set() -> list[tuple[str, str, list[Expected]]]:
 
 
 def seed_stories() -> list[tuple[str, str, list[Expected], object]]:
-    """The seed fixture's stories, with the outcomes it says each reports."""
+    """The seed fixture's stories, with the outcomes it says each reports, as
+    each reports it (``OutcomeReport``: its words, its figure)."""
     from articles.models import Article, Event
 
     stories = []
     for article in Article.objects.filter(outcomes__isnull=False).distinct().order_by("pk"):
-        outcomes = article.outcomes.select_related(
-            "event",
+        # each outcome as this story reports it: its own words and figure
+        reports = article.outcome_reports.select_related(
+            "outcome__event",
             *(
-                f"{r}_{s}"
+                f"outcome__{r}_{s}"
                 for r in ("actor", "counterpart")
                 for s in ("country", "organization", "person")
             ),
         )
+        outcomes = [r.outcome for r in reports]
         trip = Event.objects.filter(
             pk__in=[o.event.parent_id or o.event_id for o in outcomes]
         ).first()
         expected = []
-        for o in outcomes:
+        for r in reports:
+            o, figure = r.outcome, r.figure_source
             amount = None
-            if o.amount is not None:
+            if figure.amount is not None:
                 amount = {
-                    "value": o.amount,
-                    "upper": o.amount_max,
-                    "before": o.amount_before,
-                    "unit": o.unit,
-                    "currency": o.currency,
-                    "approximate": o.approximate,
+                    "value": figure.amount,
+                    "upper": figure.amount_max,
+                    "before": figure.amount_before,
+                    "unit": figure.unit,
+                    "currency": figure.currency,
+                    "approximate": figure.approximate,
                 }
-            mutual = getattr(o, "mutual", False)
             expected.append(
                 Expected(
                     kind=o.kind,
-                    actor="Hai bên" if mutual else o.actor and str(o.actor),
+                    actor="Hai bên" if o.mutual else o.actor and str(o.actor),
                     counterpart=o.counterpart and str(o.counterpart),
                     amount=amount,
-                    words=o.description,
+                    words=r.words,
                     background=o.background,
                     meeting_id=o.event_id,
                 )

@@ -3,6 +3,8 @@ organizations, people, authors, and events with who took part and what came
 of them; an event's page says what the desk has on it (its stories and items of
 the day's plan)."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -18,12 +20,14 @@ from ..models import (
     Organization,
     OrganizationAlias,
     Outcome,
+    OutcomeReport,
     Participant,
     Person,
     PersonAlias,
     Section,
     Tag,
 )
+from ..text.amounts import outcome_amount as amount
 from .base import (
     PICTURES,
     URL_AS_HTTPS,
@@ -97,39 +101,90 @@ class ParticipantInline(DeskTabularInline):
     autocomplete_fields = ["person", "organization", "country"]
 
 
+OUTCOME_PARTIES = [
+    *(f"{role}_{party}" for role in ("actor", "counterpart") for party in PARTIES),
+    "recipients",
+]
+FIGURE = ["amount_before", "amount", "amount_max", "unit", "currency", "approximate"]
+OUTCOME_FIELDSETS: list[Any] = [
+    (None, {"fields": ["position", "description", ("kind", "status", "stated_on")]}),
+    (
+        _("Các bên"),
+        {
+            "fields": [
+                ("actor_country", "actor_organization", "actor_person"),
+                ("counterpart_country", "counterpart_organization", "counterpart_person"),
+                "mutual",
+                "recipients",
+            ]
+        },
+    ),
+    (_("Con số"), {"fields": [tuple(FIGURE[:3]), tuple(FIGURE[3:5]), FIGURE[5]]}),
+]
+
+
 class OutcomeInline(DeskStackedInline):
+    """An event's outcomes; which stories report each, and how, is on the
+    outcome's own page (its link), since an inline holds no inline."""
+
     model = Outcome
     extra = 0
+    show_change_link = True
+    fieldsets = [*OUTCOME_FIELDSETS, (None, {"fields": ["background", "reporting"]})]
+    readonly_fields = ["reporting"]
+    autocomplete_fields = OUTCOME_PARTIES
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("reports__article")
+
+    @admin.display(description=_("Bài đưa tin"))
+    def reporting(self, outcome):
+        """The stories reporting it, each with its own words or figure where it
+        gives others."""
+        if outcome.pk is None:
+            return _("Lưu rồi mở kết quả để thêm bài đưa tin.")
+        lines = [
+            format_html(
+                '<a href="{}">{}</a>{}',
+                reverse("admin:articles_article_change", args=[r.article_id]),
+                r.article,
+                format_html(": “{}” {}", r.words, amount(r.figure_source)) if r.differs else "",
+            )
+            for r in outcome.reports.all()
+        ]
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines)) or "–"
+
+
+class OutcomeReportInline(DeskTabularInline):
+    """Each story reporting the outcome, with its own words and figure where it
+    gives others than the outcome's."""
+
+    model = OutcomeReport
+    extra = 0
+    fields = ["article", "wording", *FIGURE]
+    autocomplete_fields = ["article"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(DeskAdmin):
+    """One outcome with the stories reporting it. Outcomes are added on their
+    event's page or from a story's proposals, and stay with their event."""
+
+    list_display = ["description", "kind", "status", "event", "background"]
+    list_filter = ["kind", "status", "background"]
+    list_select_related = ["event"]
+    search_fields = ["description"]
+    autocomplete_fields = OUTCOME_PARTIES
+    readonly_fields = ["event"]
     fieldsets = [
-        (None, {"fields": ["position", "description", ("kind", "status", "stated_on")]}),
-        (
-            _("Các bên"),
-            {
-                "fields": [
-                    ("actor_country", "actor_organization", "actor_person"),
-                    ("counterpart_country", "counterpart_organization", "counterpart_person"),
-                    "mutual",
-                    "recipients",
-                ]
-            },
-        ),
-        (
-            _("Con số"),
-            {
-                "fields": [
-                    ("amount_before", "amount", "amount_max"),
-                    ("unit", "currency"),
-                    "approximate",
-                ]
-            },
-        ),
-        (None, {"fields": ["background", "reported_by"]}),
+        (None, {"fields": ["event"]}),
+        *OUTCOME_FIELDSETS,
+        (None, {"fields": ["background"]}),
     ]
-    autocomplete_fields = [
-        *(f"{role}_{party}" for role in ("actor", "counterpart") for party in PARTIES),
-        "recipients",
-        "reported_by",
-    ]
+    inlines = [OutcomeReportInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class MeetingInline(DeskTabularInline):

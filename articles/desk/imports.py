@@ -9,6 +9,7 @@ from django.utils.html import escape
 from ..models import Article, Author, Byline, Organization, Section
 from ..text.slugs import fold, unique_slug
 from . import workflow
+from .proposals import propose
 from .wire import Cut, Wire, check, decode, read
 
 
@@ -22,6 +23,9 @@ class Imported:
     tags: list[str] = field(default_factory=list)
     # An outlet the copy names (its banner, or "Theo …") that the archive does not know.
     unknown_outlet: str = ""
+    # What the copy reports was pledged, requested, agreed…: proposals.py's reading,
+    # to be accepted on the draft once it is linked to its event.
+    proposals: int = 0
 
 
 def _outlet_named(lines: list[str]) -> Organization | None:
@@ -111,6 +115,7 @@ def import_text(name: str, text: str, *, outlet: Organization | None = None, use
         result.article = Article.objects.filter(wire_fingerprint=fingerprint).first()
         return result
     result.article, result.created, result.tags = article, True, wire.tags
+    result.proposals = len(propose(f"{article.sapo}\n{article.body}"))
     if article.source_outlet is None:
         result.unknown_outlet = _unknown_outlet(wire)
     return result

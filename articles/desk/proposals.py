@@ -27,7 +27,15 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..models import Country, Event, Organization, Outcome, Participant, Person
+from ..models import (
+    Country,
+    Event,
+    Organization,
+    Outcome,
+    OutcomeReport,
+    Participant,
+    Person,
+)
 from ..text.amounts import Figure, read_figures
 from ..text.slugs import fold
 from . import suggest, wire
@@ -993,8 +1001,11 @@ def _resolve(token: str) -> Country | Organization | Person | None:
 def accept(story, event: Event, fields: dict, tokens: dict) -> tuple[Outcome, bool]:
     """Make a proposal an outcome of ``event`` reported by ``story``; or, when the
     event already has it from another story (same kind and maker, and the same
-    figure or most of the same words), add ``story`` to its reports. Returns the
-    outcome and whether it was joined rather than made."""
+    figure or most of the same words), add ``story`` to its reports. Either way the
+    story's report keeps its own words and figure. Returns the outcome and whether
+    it was joined rather than made."""
+    report = {"wording": fields["description"]}
+    report |= {name: fields[name] for name in OutcomeReport.FIGURE_FIELDS if name in fields}
     actor = None if tokens["actor"] == "both" else _resolve(tokens["actor"])
     counterparts = [_resolve(t) for t in tokens["counterparts"] if t and t != "both"]
     counterparts = [c for c in counterparts if c is not None]
@@ -1013,7 +1024,7 @@ def accept(story, event: Event, fields: dict, tokens: dict) -> tuple[Outcome, bo
         alike = len(words & theirs) / max(len(words), 1) >= 0.5
         figure = fields.get("amount") is not None and outcome.amount == fields["amount"]
         if alike or figure:
-            outcome.reported_by.add(story)
+            OutcomeReport.objects.update_or_create(outcome=outcome, article=story, defaults=report)
             return outcome, True
     last = Outcome.objects.filter(event=event).order_by("-position").values("position")[:1]
     outcome = Outcome(
@@ -1026,7 +1037,7 @@ def accept(story, event: Event, fields: dict, tokens: dict) -> tuple[Outcome, bo
     )
     outcome.full_clean(exclude=["reported_by", "recipients"])
     outcome.save()
-    outcome.reported_by.add(story)
+    OutcomeReport.objects.create(outcome=outcome, article=story, **report)
     recipients = [c for c in counterparts[1:] if isinstance(c, Organization)]
     if recipients:
         outcome.recipients.add(*recipients)

@@ -19,6 +19,7 @@ from ..models import (
     CopyFile,
     LiveUpdate,
     MostRead,
+    OutcomeReport,
     Pin,
     ReadCount,
     StateChange,
@@ -93,7 +94,8 @@ for model in CONTENT:
         post_delete.connect(purge_row, sender=model, dispatch_uid=f"edge-gone-{model.__name__}")
     for field in model._meta.local_many_to_many:
         through: type[models.Model] = field.remote_field.through  # type: ignore[assignment]
-        if through._meta.auto_created:
+        # the reports' rows too, added through ``reported_by`` as the plain ones are
+        if through._meta.auto_created or through is OutcomeReport:
             m2m_changed.connect(
                 purge_links, sender=through, dispatch_uid=f"edge-{through.__name__}"
             )

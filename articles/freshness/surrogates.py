@@ -166,6 +166,7 @@ def row_changed(row: models.Model) -> set[str]:
 # time, and what searches find (a story is found by the other names of what it names).
 ALSO = {
     "outcome": {COMMITMENTS},
+    "outcomereport": {COMMITMENTS},
     "pin": {HOME},
     "taggedarticle": SHOWN_BY_STORIES,  # a tag a published story now carries, or no longer
     "correction": {REVISED},

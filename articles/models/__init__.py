@@ -28,7 +28,7 @@ from .events import Event, Participant, TaggedEvent
 from .frontpage import Pin
 from .live import LiveUpdate
 from .notifications import Notification, NotificationSettings
-from .outcomes import PARTIES, Outcome
+from .outcomes import PARTIES, Outcome, OutcomeReport, Quantified
 from .pictures import Picture
 from .planning import PlannedStory
 from .reads import MostRead, ReadCount
@@ -58,12 +58,14 @@ __all__ = [
     "Organization",
     "OrganizationAlias",
     "Outcome",
+    "OutcomeReport",
     "Participant",
     "Person",
     "PersonAlias",
     "Picture",
     "Pin",
     "PlannedStory",
+    "Quantified",
     "ReadCount",
     "Section",
     "SluggedModel",

@@ -91,7 +91,59 @@ def _party(role: str, suffix: str, label) -> models.ForeignKey:
     )
 
 
-class Outcome(NaturallyKeyed):
+class Quantified(models.Model):
+    """A figure as a story gives it: about 1.5 billion USD, 10 to 15 ground
+    stations, a tax cut from 5% to 2%. An outcome has one, and so may each
+    story's report of it where that story gives another."""
+
+    FIGURE_FIELDS = ("amount", "amount_max", "amount_before", "approximate", "currency", "unit")
+
+    amount = models.DecimalField(
+        _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    amount_max = models.DecimalField(
+        _("số lượng tối đa"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cho một khoảng, ví dụ 10–15: số lượng 10, tối đa 15."),
+    )
+    amount_before = models.DecimalField(
+        _("số lượng trước đó"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cho một thay đổi, ví dụ thuế từ 5% xuống 2%: trước đó 5, số lượng 2."),
+    )
+    approximate = models.BooleanField(
+        _("ước chừng"), default=False, help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…")
+    )
+    currency = models.CharField(
+        _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
+    )
+    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def figure_errors(self) -> dict:
+        """What is wrong with the figure, by field: for ``clean``."""
+        errors = {}
+        if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
+            errors["amount_max"] = _("Số lượng tối đa phải không nhỏ hơn số lượng.")
+        if (self.currency or self.unit or self.amount_before is not None) and self.amount is None:
+            errors["amount"] = _("Cần có số lượng khi ghi tiền tệ, đơn vị hay số trước đó.")
+        return errors
+
+    @property
+    def figure(self) -> tuple:
+        """The figure's values, to tell whether two figures are the same."""
+        return tuple(getattr(self, name) for name in self.FIGURE_FIELDS)
+
+
+class Outcome(Quantified, NaturallyKeyed):
     """One thing an event produced or recalled, a sentence each, with a figure
     where one was given: about 1.5 billion USD, 10 to 15 ground stations, a tax
     cut from 5% to 2%. What was already so before the event (a policy in force,
@@ -147,38 +199,15 @@ class Outcome(NaturallyKeyed):
         help_text=_("Đã có từ trước sự kiện, được nhắc lại; không phải kết quả của sự kiện."),
     )
     reported_by = models.ManyToManyField(
-        Article, verbose_name=_("bài đưa tin"), blank=True, related_name="outcomes"
+        Article,
+        through="OutcomeReport",
+        verbose_name=_("bài đưa tin"),
+        blank=True,
+        related_name="outcomes",
     )
     # When readers may first see it: the time the first published story reporting
     # it went (or goes) live; None while none does. Kept by ``show_from_reports``.
     shown_from = models.DateTimeField(null=True, blank=True, editable=False)
-    amount = models.DecimalField(
-        _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    amount_max = models.DecimalField(
-        _("số lượng tối đa"),
-        max_digits=20,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Cho một khoảng, ví dụ 10–15: số lượng 10, tối đa 15."),
-    )
-    amount_before = models.DecimalField(
-        _("số lượng trước đó"),
-        max_digits=20,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Cho một thay đổi, ví dụ thuế từ 5% xuống 2%: trước đó 5, số lượng 2."),
-    )
-    approximate = models.BooleanField(
-        _("ước chừng"), default=False, help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…")
-    )
-    currency = models.CharField(
-        _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
-    )
-    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
-
     natural_key_fields = ("event__slug", "position")
     objects = ByNaturalKey.from_queryset(OutcomeQuerySet)()
 
@@ -229,9 +258,60 @@ class Outcome(NaturallyKeyed):
                 errors[f"{role}_{named[1]}"] = _("Chỉ chọn một: quốc gia, tổ chức hoặc nhân vật.")
         if self.mutual and (self.actor or self.counterpart):
             errors["mutual"] = _("Của cả hai bên thì không ghi bên đưa ra, bên nhận.")
-        if self.amount_max is not None and (self.amount is None or self.amount_max < self.amount):
-            errors["amount_max"] = _("Số lượng tối đa phải không nhỏ hơn số lượng.")
-        if (self.currency or self.unit or self.amount_before is not None) and self.amount is None:
-            errors["amount"] = _("Cần có số lượng khi ghi tiền tệ, đơn vị hay số trước đó.")
+        errors.update(self.figure_errors())
         if errors:
             raise ValidationError(errors)
+
+
+class OutcomeReport(Quantified, NaturallyKeyed):
+    """One story's report of an outcome, with that story's own words and figure
+    where they differ from the outcome's: two outlets may word one pledge
+    differently, or give its figure as "khoảng 1,5 tỷ USD" and "1,5 tỷ USD"."""
+
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.CASCADE, related_name="reports", verbose_name=_("kết quả")
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="outcome_reports", verbose_name=_("bài")
+    )
+    wording = models.TextField(
+        _("lời của bài"),
+        blank=True,
+        help_text=_("Kết quả như bài này viết, khi khác nội dung chung; để trống nếu như nhau."),
+    )
+
+    natural_key_fields = ("outcome__event__slug", "outcome__position", "article__slug")
+
+    class Meta:
+        # The table and its one row per outcome and story are those the plain
+        # many-to-many made before reports had words of their own.
+        db_table = "articles_outcome_reported_by"
+        unique_together = [("outcome", "article")]
+        verbose_name = _("bài đưa tin")
+        verbose_name_plural = _("các bài đưa tin")
+
+    def __str__(self):
+        return f"{self.article} · {self.outcome}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    def clean(self):
+        if errors := self.figure_errors():
+            raise ValidationError(errors)
+
+    @property
+    def words(self) -> str:
+        """The outcome as this story words it."""
+        return self.wording or self.outcome.description
+
+    @property
+    def figure_source(self) -> Quantified:
+        """Whose figure this story gives: its own, else the outcome's."""
+        return self if self.amount is not None else self.outcome
+
+    @property
+    def differs(self) -> bool:
+        """This story words it or gives its figure otherwise than the outcome."""
+        own_words = bool(self.wording) and self.wording != self.outcome.description
+        return own_words or self.figure_source.figure != self.outcome.figure

@@ -48,6 +48,15 @@ from .translated import Translated, TranslatedQuerySet
 SEARCH_FIELDS = ("search_text", "search_vector")
 
 
+def published_filter(path: str = "") -> Q:
+    """The rule of ``ArticleQuerySet.published``, for rows reached through a
+    relation (``path`` such as ``"article__"``): a report of a published story."""
+    when = Q(**{f"{path}published_at__lte": timezone.now()})
+    return (when | Q(**{f"{path}published_at__isnull": True})) & Q(
+        **{f"{path}status": Article.Status.PUBLISHED}
+    )
+
+
 class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
     def for_listing(self):
         """What a teaser shows: no body, the section joined in."""
@@ -114,10 +123,7 @@ class ArticleQuerySet(TranslatedQuerySet, SlugQuerySet):
         a future ``published_at`` keeps it hidden until the time comes, with
         no job to run.
         """
-        return self.filter(
-            Q(published_at__lte=timezone.now()) | Q(published_at__isnull=True),
-            status=Article.Status.PUBLISHED,
-        )
+        return self.filter(published_filter())
 
     def renamed_from(self, slug: str | None):
         """The stories that had ``slug`` as an address before a rename."""

@@ -27,7 +27,7 @@ from pydantic import create_model
 from newsroom import timeouts, unavailable
 
 from ..kinds import BY_NAME, KINDS, Kind
-from ..models import SEARCH_FIELDS, Article, Byline, Event
+from ..models import SEARCH_FIELDS, Article, Byline, Event, Quantified
 from ..text.amounts import outcome_amount
 from .commitments import OutcomeFilter, public_outcomes
 from .filters import ArticleFilter
@@ -114,6 +114,15 @@ class Party(Ref):
     type: str = Field(description="country, organization or person")
 
 
+class Report(Schema):
+    """One story's report of an outcome: its words, and its figure (its own where it
+    gives another than the outcome's)."""
+
+    story: Ref
+    wording: str
+    amount: Amount | None
+
+
 class OutcomeOut(Schema):
     id: int
     uri: str
@@ -129,6 +138,7 @@ class OutcomeOut(Schema):
     amount: Amount | None
     event: Ref
     stories: list[Ref] = Field(description="the published stories that report it")
+    reports: list[Report] = Field(description="each of those stories' own wording and figure")
 
 
 class EventDetail(Entity):
@@ -263,18 +273,22 @@ def _party(request, party) -> dict | None:
     return {**_ref(request, party), "type": party._meta.model_name}
 
 
+def _amount(figure: Quantified) -> dict | None:
+    if figure.amount is None:
+        return None
+    return {
+        "value": figure.amount,
+        "upper_bound": figure.amount_max,
+        "before": figure.amount_before,
+        "unit": figure.unit,
+        "currency": figure.currency,
+        "approximate": figure.approximate,
+        "text": outcome_amount(figure),
+    }
+
+
 def _outcome(request: HttpRequest, outcome) -> dict:
-    amount = None
-    if outcome.amount is not None:
-        amount = {
-            "value": outcome.amount,
-            "upper_bound": outcome.amount_max,
-            "before": outcome.amount_before,
-            "unit": outcome.unit,
-            "currency": outcome.currency,
-            "approximate": outcome.approximate,
-            "text": outcome_amount(outcome),
-        }
+    reports = outcome.public_reports
     return {
         "id": outcome.pk,
         "uri": request.build_absolute_uri(outcome.get_absolute_url()),
@@ -287,9 +301,17 @@ def _outcome(request: HttpRequest, outcome) -> dict:
         "counterpart": _party(request, outcome.counterpart),
         "mutual": outcome.mutual,
         "recipients": [_party(request, org) for org in outcome.recipients.all()],
-        "amount": amount,
+        "amount": _amount(outcome),
         "event": _ref(request, outcome.event),
-        "stories": [_ref(request, story) for story in outcome.reports],
+        "stories": [_ref(request, report.article) for report in reports],
+        "reports": [
+            {
+                "story": _ref(request, report.article),
+                "wording": report.words,
+                "amount": _amount(report.figure_source),
+            }
+            for report in reports
+        ],
     }
 
 

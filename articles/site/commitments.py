@@ -16,9 +16,10 @@ from django.utils.translation import pgettext_lazy
 
 from ..freshness import edge, surrogates
 from ..kinds import BY_NAME, Kind
-from ..models import PARTIES, Article, Event, Outcome
+from ..models import PARTIES, Article, Event, Outcome, OutcomeReport
 from ..models.base import address
-from ..text.amounts import amount_text
+from ..models.stories import published_filter
+from ..text.amounts import amount_text, outcome_amount
 from .filters import ReadersFilterSet
 
 # Filters that name a thing by slug: whoever made or received it, and the event.
@@ -32,13 +33,21 @@ def public_outcomes(stories: int | None = STORIES_SHOWN + 1) -> QuerySet:
     """What readers may see, with what a row shows, newest first: the newest
     ``stories`` of the stories reporting each as ``reports`` (one more than
     shown says there are more; None: all of them)."""
-    reporting = Article.objects.published().only("slug", "headline", "published_at", "language")
-    reporting = reporting.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    reporting = Prefetch(
+        "reports", queryset=published_reports()[:stories], to_attr="public_reports"
+    )
+    return Outcome.objects.public().for_listing().newest_first().prefetch_related(reporting)
+
+
+def published_reports() -> QuerySet:
+    """The reports of outcomes by published stories, each with what a row
+    shows of its story, the newest story first."""
+    story = (f"article__{name}" for name in ("slug", "headline", "published_at", "language"))
     return (
-        Outcome.objects.public()
-        .for_listing()
-        .newest_first()
-        .prefetch_related(Prefetch("reported_by", queryset=reporting[:stories], to_attr="reports"))
+        OutcomeReport.objects.filter(published_filter("article__"))
+        .select_related("article")
+        .only("outcome", "wording", *OutcomeReport.FIGURE_FIELDS, *story)
+        .order_by(F("article__published_at").desc(nulls_last=True), "-article")
     )
 
 
@@ -181,6 +190,7 @@ CSV_COLUMNS = (
     pgettext_lazy("export column", "Tiền tệ"),
     pgettext_lazy("export column", "Khoảng"),
     pgettext_lazy("export column", "Bài đưa tin"),
+    pgettext_lazy("export column", "Theo từng bài"),
 )
 
 
@@ -205,20 +215,29 @@ def _invisible(character: str) -> bool:
     return character.isspace() or unicodedata.category(character) in ("Cc", "Cf", "Zs")
 
 
-def _reporting_addresses(outcome_ids: list[int]) -> dict[int, list[str]]:
-    """The addresses of the published stories reporting each outcome, newest
-    first: read as plain values, since an export may name tens of thousands."""
-    rows = (
-        Outcome.reported_by.through.objects.filter(
-            outcome__in=outcome_ids, article__in=Article.objects.published()
-        )
-        .order_by(F("article__published_at").desc(nulls_last=True), "-article")
-        .values_list("outcome", "article__slug", "article__language")
-    )
-    addresses: dict[int, list[str]] = {}
-    for outcome, slug, language in rows:
-        addresses.setdefault(outcome, []).append(address(Article, slug, language))
-    return addresses
+def _reports(outcomes: list[Outcome]) -> dict[int, list[OutcomeReport]]:
+    """The reports of ``outcomes`` by published stories, newest first, each
+    knowing its outcome: one query a chunk, as an export may name tens of thousands."""
+    by_pk = {o.pk: o for o in outcomes}
+    reports: dict[int, list[OutcomeReport]] = {}
+    for report in published_reports().filter(outcome__in=list(by_pk)):
+        report.outcome = by_pk[report.outcome_id]
+        reports.setdefault(report.outcome_id, []).append(report)
+    return reports
+
+
+def _as_reported(report: OutcomeReport, origin: str) -> str:
+    """One story's report in a cell: its address, then its figure and words where
+    they are its own."""
+    where = origin + _story_address(report)
+    if not report.differs:
+        return where
+    said = " · ".join(part for part in (outcome_amount(report.figure_source), report.words) if part)
+    return f"{where} ({said})"
+
+
+def _story_address(report: OutcomeReport) -> str:
+    return address(Article, report.article.slug, report.article.language)
 
 
 def _recipients(outcome_ids: list[int]) -> dict[int, list]:
@@ -243,7 +262,7 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
     rows = list(outcomes.prefetch_related(None))
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        stories = _reporting_addresses([o.pk for o in part])
+        reports = _reports(part)
         recipients = _recipients([o.pk for o in part])
         for o in part:
             writer.writerow(
@@ -267,7 +286,8 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
                     _text(o.unit),
                     o.currency,
                     yes if o.approximate else no,
-                    " ".join(origin + path for path in stories.get(o.pk, ())),
+                    " ".join(origin + _story_address(r) for r in reports.get(o.pk, ())),
+                    _text("\n".join(_as_reported(r, origin) for r in reports.get(o.pk, ()))),
                 ]
             )
     return response

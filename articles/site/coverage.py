@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 
-from ..models import Article, Event, Organization, Outcome
+from ..models import Article, Event, Organization, OutcomeReport
 
 
 @dataclass
@@ -46,15 +46,16 @@ def coverage(event: Event, page: list[Article]) -> Coverage:
 class EventBox:
     event: Event  # a trip, or a meeting of no trip
     meetings: list[Event] = field(default_factory=list)  # that the story covers
-    outcomes: list[Outcome] = field(default_factory=list)  # that the story reported
+    reports: list[OutcomeReport] = field(default_factory=list)  # the story's, of outcomes
 
 
 def event_boxes(story: Article) -> list[EventBox]:
     """The events a story covers, one box per trip: the covered meetings inside
     it in the order they happened, and the commitments, requests and agreements
-    of the trip that this story reported. A meeting or an outcome whose trip the
-    story does not name is boxed under that trip all the same. One query, for
-    the outcomes; the events come prefetched (``for_detail()``)."""
+    of the trip that this story reported, in its own words and with its own
+    figure. A meeting or an outcome whose trip the story does not name is boxed
+    under that trip all the same. One query, for the reports; the events come
+    prefetched (``for_detail()``)."""
     boxes: dict[int, EventBox] = {}
 
     def box(event: Event) -> EventBox:
@@ -66,14 +67,18 @@ def event_boxes(story: Article) -> list[EventBox]:
             box(event).meetings.append(event)
         else:
             box(event)
-    reported = story.outcomes.select_related("event__parent").order_by(
-        F("event__parent").asc(nulls_first=True),  # a trip's own, then its meetings'
-        "event__start_date",
-        F("event__start_time").asc(nulls_last=True),
-        "event__position",
-        "event",
-        "position",
+    reported = (
+        OutcomeReport.objects.filter(article=story)
+        .select_related("outcome__event__parent")
+        .order_by(
+            F("outcome__event__parent").asc(nulls_first=True),  # a trip's own, then meetings'
+            "outcome__event__start_date",
+            F("outcome__event__start_time").asc(nulls_last=True),
+            "outcome__event__position",
+            "outcome__event",
+            "outcome__position",
+        )
     )
-    for outcome in reported:
-        box(outcome.event).outcomes.append(outcome)
+    for report in reported:
+        box(report.outcome.event).reports.append(report)
     return list(boxes.values())

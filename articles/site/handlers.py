@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from ..models import Article, FormerSlug, Outcome, TaggedArticle
+from ..models import Article, FormerSlug, Outcome, OutcomeReport, TaggedArticle
 from ..signals import story_deleted, story_saved
 from . import related
 
@@ -120,3 +120,13 @@ def show_relinked_outcomes(
     elif action.startswith("post_"):
         ids = pk_set if action != "post_clear" else getattr(instance, "_reported", ())
         Outcome.objects.filter(pk__in=ids or ()).show_from_reports()
+
+
+@receiver(post_save, sender=OutcomeReport)
+@receiver(post_delete, sender=OutcomeReport)
+def show_outcome_of_changed_report(
+    sender: type[OutcomeReport], instance: OutcomeReport, **kwargs: Any
+) -> None:
+    """A report added or taken away one row at a time (the outcome's page in the
+    desk), not through ``reported_by``."""
+    Outcome.objects.filter(pk=instance.outcome_id).show_from_reports()

@@ -131,6 +131,13 @@ def amount(outcome) -> str:
 
 
 @register.filter
+def told_differently(reports) -> bool:
+    """Some of an outcome's reports word it or give its figure otherwise than
+    the outcome: readers are shown each story's own."""
+    return any(report.differs for report in reports or ())
+
+
+@register.filter
 def highlight(text: str, query: str):
     """The stretch of ``text`` around the reader's words, with the words marked."""
     return search.highlight(text, query)

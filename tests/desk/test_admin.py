@@ -127,7 +127,6 @@ def test_an_editor_records_an_outcome_with_its_parties_figure_and_stories(client
             f"outcomes-{i}-actor_organization": o.actor_organization_id or "",
             f"outcomes-{i}-counterpart_country": o.counterpart_country_id or "",
             f"outcomes-{i}-counterpart_organization": o.counterpart_organization_id or "",
-            f"outcomes-{i}-reported_by": [a.pk for a in o.reported_by.all()],
         })  # fmt: skip
     new = len(outcomes)
     story = Article.objects.get(slug__startswith="viet-nam-va-hoa-ky")
@@ -139,7 +138,6 @@ def test_an_editor_records_an_outcome_with_its_parties_figure_and_stories(client
         f"outcomes-{new}-actor_organization": google.pk,
         f"outcomes-{new}-actor_country": Country.objects.get(code="US").pk,  # two actors
         f"outcomes-{new}-amount": "2000000000", f"outcomes-{new}-currency": "USD",
-        f"outcomes-{new}-reported_by": [story.pk],
     })  # fmt: skip
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -148,12 +146,27 @@ def test_an_editor_records_an_outcome_with_its_parties_figure_and_stories(client
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     pledge = Outcome.objects.get(description="Google dự kiến đầu tư 2 tỷ USD.")
-    assert (pledge.actor, pledge.amount, list(pledge.reported_by.all())) == (
-        google,
-        2_000_000_000,
-        [story],
-    )
-    assert "2 tỷ USD" in client.get("/cam-ket/?organization=google").content.decode()
+    assert (pledge.actor, pledge.amount) == (google, 2_000_000_000)
+    # The stories reporting it, on the outcome's own page: one in its own words
+    # and with its own figure.
+    other = Article.objects.get(slug__startswith="bo-truong-nguyen-hong-dien")
+    page = reverse("admin:articles_outcome_change", args=[pledge.pk])
+    assert page in client.get(url).content.decode()  # the event's inline links it
+    form = client.get(page).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update({
+        "reports-TOTAL_FORMS": 2, "reports-INITIAL_FORMS": 0,
+        "reports-0-article": story.pk,
+        "reports-1-article": other.pk, "reports-1-wording": "Google sẽ rót khoảng 2 tỷ USD.",
+        "reports-1-amount": "2000000000", "reports-1-currency": "USD",
+        "reports-1-approximate": "on",
+    })  # fmt: skip
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert set(pledge.reported_by.all()) == {story, other}
+    tracker = client.get("/cam-ket/?organization=google").content.decode()
+    assert "2 tỷ USD" in tracker and "khoảng 2 tỷ USD" in tracker
+    assert "Google sẽ rót khoảng 2 tỷ USD." in tracker  # each story's own, shown
 
 
 @pytest.mark.django_db

@@ -304,6 +304,30 @@ def test_an_accepted_proposal_is_a_new_outcome_reported_by_the_story(seed, desk)
     assert outcome.actor == Organization.objects.get(name="Nimbus Data")  # made in one click
     assert outcome.counterpart.code == "VN"
     assert outcome.event.slug == "bo-truong-nguyen-hong-dien-lam-viec-voi-google"
+    report = outcome.reports.get()  # the story's own, the same as the outcome it made
+    assert report.wording == outcome.description and not report.differs
+
+
+def test_a_joining_story_keeps_its_own_words_and_figure_on_its_report(seed, desk, client):
+    """A third outlet gives SpaceX's investment as "hơn 1,5 tỷ USD": joined to the
+    outcome, its report says so, and readers see it beside the others'."""
+    from articles.models import Outcome, OutcomeReport
+
+    story = story_about(
+        "bo-truong-nguyen-hong-dien-lam-viec-voi-spacex",
+        "<p>SpaceX dự kiến đầu tư hơn 1,5 tỷ USD để đưa Starlink vào Việt Nam.</p>",
+        seed,
+    )
+    before = Outcome.objects.count()
+    assert accept_first(desk, story).status_code == 302
+    assert Outcome.objects.count() == before  # joined, not made again
+    report = OutcomeReport.objects.get(article=story)
+    assert report.outcome.description.startswith("SpaceX dự kiến đầu tư khoảng 1,5 tỷ USD")
+    assert (report.amount, report.currency, report.approximate) == (1_500_000_000, "USD", True)
+    assert report.wording.startswith("SpaceX dự kiến đầu tư hơn 1,5 tỷ USD")
+    assert report.differs and report.outcome.amount == 1_500_000_000  # the outcome unchanged
+    card = client.get("/cam-ket/?organization=spacex").content.decode()
+    assert "SpaceX dự kiến đầu tư hơn 1,5 tỷ USD" in card
 
 
 def test_accepting_is_the_desk_s_and_bounded_to_the_story_s_events(seed, desk, reporter, client):

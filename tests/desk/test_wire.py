@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.desk.wire import decode, read
-from articles.models import Article, StateChange
+from articles.models import Article, Event, StateChange
 from tests.models.test_fixtures import SLUG_000, SLUG_001, blocks
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +253,28 @@ def test_the_desk_imports_files_and_sees_what_was_cut(client, seed, reporter):
     assert client.post(url, {}).status_code == 200  # no file: the form says so
     client.logout()
     assert client.get(url).status_code == 302  # to sign-in
+
+
+def test_the_assistant_reads_imported_copy_and_the_import_says_what_it_found(client, seed, editor):
+    """The import page says how many outcomes the copy reports and leads to the
+    draft's "Đề xuất kết quả", which lists them; linked to its trip, they can be taken."""
+    from articles.desk.proposals import propose
+
+    client.force_login(editor)
+    url = reverse("admin:articles_article_import")
+    files = [SimpleUploadedFile("000.txt", FILE_000.read_bytes(), "text/plain")]
+    html = client.post(url, {"files": files}).content.decode()
+    draft = Article.objects.get(wire_fingerprint__isnull=False)
+    found = len(propose(f"{draft.sapo}\n{draft.body}"))
+    assert found >= 20  # the seed story's outcomes, and a few an editor would pass over
+    assert f"Bài nêu {found} kết quả" in html and "#outcome-proposals" in html
+    form = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "Gắn bài với sự kiện" in form and "khoảng 1,5 tỷ USD" in form
+    draft.events.add(
+        Event.objects.get(slug="chuyen-cong-tac-cua-bo-truong-nguyen-hong-dien-tai-hoa-ky")
+    )
+    form = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert 'form="outcome-proposal-1"' in form and "Gắn bài với sự kiện" not in form
 
 
 def test_the_import_page_searches_for_the_outlet_rather_than_listing_every_one(desk):

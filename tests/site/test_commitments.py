@@ -563,3 +563,71 @@ def test_the_export_is_in_its_reader_s_language_with_codes_for_programs(client, 
     assert "Ministry of Industry and Trade" in {r["Made to"] for r in en_rows} | {
         r["Made by"] for r in en_rows
     }
+
+
+# -- each story's report of an outcome: its own words and figure
+
+
+def story_box(client, url: str) -> str:
+    """The text of a story's box of what it reported."""
+    html = client.get(url).content.decode()
+    box = re.search(r'<details class="reported".*?</details>', html, re.S)
+    assert box, url
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", box.group(0)))
+
+
+def test_each_seed_story_s_box_shows_the_figure_it_reported(client, seed):
+    """000 says "khoảng 1,5 tỷ USD", 001 says "1,5 tỷ USD": each story's box says
+    what that story said, in its words."""
+    first, second = story_box(client, STORY_000), story_box(client, STORY_001)
+    assert "khoảng 1,5 tỷ USD" in first and "SpaceX dự kiến đầu tư khoảng 1,5 tỷ USD" in first
+    assert "khoảng 1,5 tỷ USD" not in second and "1,5 tỷ USD" in second
+    assert "SpaceX có kế hoạch đầu tư 1,5 tỷ USD" in second
+
+
+def test_where_sources_differ_the_tracker_shows_each_with_its_source(client, seed):
+    card = next(r for r in rows(client.get("/cam-ket/?organization=spacex")) if "Starlink" in r)
+    assert card.startswith("Cam kết · Đã nêu · 20/05/2025 khoảng 1,5 tỷ USD")  # the outcome's
+    assert ": khoảng 1,5 tỷ USD · SpaceX dự kiến đầu tư khoảng" in card  # 000's
+    assert "Việt Nam và Hoa Kỳ thúc đẩy" in card and "Bộ trưởng Nguyễn Hồng Diên làm việc" in card
+    assert ": 1,5 tỷ USD · SpaceX có kế hoạch đầu tư 1,5 tỷ USD" in card
+    # where every story reports it as the outcome says, the card just names them
+    same = next(r for r in rows(client.get("/cam-ket/?organization=google")) if "nội địa" in r)
+    assert "Theo:" in same and "Mỗi bài đưa tin" not in same
+
+
+def test_the_export_and_the_api_carry_each_story_s_report(client, seed):
+    table = csv.DictReader(io.StringIO(client.get("/cam-ket/csv/").content.decode("utf-8-sig")))
+    row = next(r for r in table if "Starlink" in r["Nội dung"])
+    reports = row["Theo từng bài"].splitlines()
+    assert len(reports) == 2
+    assert any(STORY_001 in r and "(1,5 tỷ USD · SpaceX có kế hoạch" in r for r in reports)
+    assert any(r.endswith(STORY_000) for r in reports)  # as the outcome says: its address
+    english = client.get("/en/cam-ket/csv/").content.decode("utf-8-sig")
+    assert "Per story" in english.splitlines()[0]
+    outcome = next(
+        o for o in client.get("/api/outcomes?organization=spacex").json()["items"]
+        if "Starlink" in o["description"]
+    )  # fmt: skip
+    by_story = {r["story"]["code"][:20]: r for r in outcome["reports"]}
+    assert by_story["bo-truong-nguyen-hon"]["amount"]["approximate"] is False
+    assert by_story["bo-truong-nguyen-hon"]["wording"].startswith("SpaceX có kế hoạch")
+    assert by_story["viet-nam-va-hoa-ky-t"]["amount"]["text"] == "khoảng 1,5 tỷ USD"
+    assert by_story["viet-nam-va-hoa-ky-t"]["wording"] == outcome["description"]
+
+
+def test_a_report_added_on_its_own_shows_its_outcome_and_removed_hides_it(client, db):
+    """Reports saved one row at a time (the outcome's page in the desk) keep
+    readers' view of the outcome as ``reported_by`` does."""
+    from articles.models import OutcomeReport
+
+    outcome = OutcomeFactory(description="Chỉ một bài đưa tin")
+    assert "Chỉ một bài" not in client.get("/cam-ket/").content.decode()
+    report = OutcomeReport.objects.create(
+        outcome=outcome, article=ArticleFactory(), wording="Theo lời bài này",
+        amount=Decimal(3), unit="nhà máy",
+    )  # fmt: skip
+    card = next(r for r in rows(client.get("/cam-ket/")) if "Chỉ một bài" in r)
+    assert "3 nhà máy" in card and "Theo lời bài này" in card
+    report.delete()
+    assert "Chỉ một bài" not in client.get("/cam-ket/").content.decode()

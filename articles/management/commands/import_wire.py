@@ -39,5 +39,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{path}: {verb} #{result.article.pk} “{result.article}”")
             for cut in result.cut:
                 self.stdout.write(f"  lược bỏ ({cut.why}): {cut.text[:100]}")
+            if result.proposals:
+                self.stdout.write(
+                    f"  {result.proposals} kết quả đề xuất (manage.py suggest_outcomes)"
+                )
         if failed:
             raise CommandError(f"{failed} tệp không nhập được.")

@@ -36,6 +36,7 @@ from articles.models import (
     Event,
     Organization,
     Outcome,
+    OutcomeReport,
     Participant,
     Person,
     Picture,
@@ -138,7 +139,7 @@ class Command(BaseCommand):
         # batch read the reports of every batch before it again, and two processes
         # waited on each other's rows.
         with transaction.atomic():
-            reported = Outcome.reported_by.through.objects.values("outcome_id")
+            reported = OutcomeReport.objects.values("outcome_id")
             Outcome.objects.filter(pk__in=reported).show_from_reports()
         seconds = time.monotonic() - started
         self.stdout.write(
@@ -386,10 +387,10 @@ class Command(BaseCommand):
         for outcome in Outcome.objects.filter(event__in=events).only("pk", "event"):
             by_event.setdefault(outcome.event_id, []).append(outcome.pk)
         bulk.insert(
-            Outcome.reported_by.through,
-            ["outcome_id", "article_id"],
+            OutcomeReport,
+            ["outcome_id", "article_id", "wording", "approximate", "currency", "unit"],
             (
-                (outcome, a.pk)
+                (outcome, a.pk, "", False, "", "")  # as the outcome says
                 for a, named in stories
                 for event in named["events"]
                 for outcome in by_event.get(event.pk, ())
