@@ -105,7 +105,7 @@ OUTCOME_PARTIES = [
     *(f"{role}_{party}" for role in ("actor", "counterpart") for party in PARTIES),
     "recipients",
 ]
-FIGURE = ["amount_before", "amount", "amount_max", "unit", "currency", "approximate"]
+FIGURE = ["amount_before", "amount", "amount_max", "unit", "currency", "approximate", "qualifier"]
 OUTCOME_FIELDSETS: list[Any] = [
     (None, {"fields": ["position", "description", ("kind", "status", "stated_on")]}),
     (
@@ -119,7 +119,7 @@ OUTCOME_FIELDSETS: list[Any] = [
             ]
         },
     ),
-    (_("Con số"), {"fields": [tuple(FIGURE[:3]), tuple(FIGURE[3:5]), FIGURE[5]]}),
+    (_("Con số"), {"fields": [tuple(FIGURE[:3]), tuple(FIGURE[3:5]), tuple(FIGURE[5:])]}),
 ]
 
 

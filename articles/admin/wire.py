@@ -18,6 +18,7 @@ from ..desk.imports import add_outlet, import_copy, import_text
 from ..desk.proposals import accept, propose
 from ..desk.suggest import SOURCES, find
 from ..models import Article, Event, Organization, Outcome
+from ..text.amounts import QUALIFIERS
 from .base import LabelledAutocompleteSelect
 
 MAX_FILES = 50
@@ -214,6 +215,7 @@ class AcceptedOutcome(forms.Form):
     unit = forms.CharField(required=False, max_length=50)
     currency = forms.CharField(required=False, max_length=3)
     approximate = forms.BooleanField(required=False)
+    qualifier = forms.ChoiceField(required=False, choices=[("", ""), *QUALIFIERS.items()])
     actor = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, story: Article, **kwargs):

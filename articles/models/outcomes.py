@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..text.amounts import QUALIFIERS
 from .base import ByNaturalKey, NaturallyKeyed
 from .entities import Country, Organization, Person
 from .events import Event, Participant
@@ -96,7 +97,9 @@ class Quantified(models.Model):
     stations, a tax cut from 5% to 2%. An outcome has one, and so may each
     story's report of it where that story gives another."""
 
-    FIGURE_FIELDS = ("amount", "amount_max", "amount_before", "approximate", "currency", "unit")
+    FIGURE_FIELDS = (
+        "amount", "amount_max", "amount_before", "approximate", "qualifier", "currency", "unit",
+    )  # fmt: skip
 
     amount = models.DecimalField(
         _("số lượng"), max_digits=20, decimal_places=4, null=True, blank=True
@@ -120,6 +123,13 @@ class Quantified(models.Model):
     approximate = models.BooleanField(
         _("ước chừng"), default=False, help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…")
     )
+    qualifier = models.CharField(
+        _("cách nói"),
+        max_length=10,
+        blank=True,
+        choices=list(QUALIFIERS.items()),
+        help_text=_("Từ bài viết đặt trước con số, để người đọc thấy đúng như bài viết."),
+    )
     currency = models.CharField(
         _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
     )
@@ -127,6 +137,11 @@ class Quantified(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.qualifier:  # "gần", "hơn": not the exact figure
+            self.approximate = True
+        super().save(*args, **kwargs)
 
     def figure_errors(self) -> dict:
         """What is wrong with the figure, by field: for ``clean``."""

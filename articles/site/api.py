@@ -106,7 +106,10 @@ class Amount(Schema):
     before: float | None = Field(None, description="what it was before, for a change")
     unit: str = ""
     currency: str = Field("", description="ISO 4217")
-    approximate: bool = Field(description="the story says “about”")
+    approximate: bool = Field(description="the story says “about”, “nearly”, “over”…")
+    qualifier: str = Field(
+        "", description="the story's word: about, nearly, over, at_least, up_to; empty if none"
+    )
     text: str = Field(description="as readers read it: “khoảng 1,5 tỷ USD”")
 
 
@@ -283,6 +286,7 @@ def _amount(figure: Quantified) -> dict | None:
         "unit": figure.unit,
         "currency": figure.currency,
         "approximate": figure.approximate,
+        "qualifier": figure.qualifier,
         "text": outcome_amount(figure),
     }
 

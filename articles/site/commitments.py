@@ -189,6 +189,7 @@ CSV_COLUMNS = (
     pgettext_lazy("export column", "Đơn vị"),
     pgettext_lazy("export column", "Tiền tệ"),
     pgettext_lazy("export column", "Khoảng"),
+    pgettext_lazy("export column", "Cách nói"),
     pgettext_lazy("export column", "Bài đưa tin"),
     pgettext_lazy("export column", "Theo từng bài"),
 )
@@ -286,6 +287,7 @@ def as_csv(request: HttpRequest, outcomes: QuerySet, chunk: int = 500) -> HttpRe
                     _text(o.unit),
                     o.currency,
                     yes if o.approximate else no,
+                    o.get_qualifier_display(),
                     " ".join(origin + _story_address(r) for r in reports.get(o.pk, ())),
                     _text("\n".join(_as_reported(r, origin) for r in reports.get(o.pk, ()))),
                 ]

@@ -12,6 +12,26 @@ from decimal import Decimal
 
 from django.utils import formats, numberformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The word a story qualifies a figure with, kept so that readers read "hơn 98 tỷ
+# USD" as the story wrote it, not "khoảng": its code, its name in the desk.
+QUALIFIERS = {
+    "about": gettext_lazy("khoảng"),
+    "nearly": gettext_lazy("gần"),
+    "over": gettext_lazy("hơn"),
+    "at_least": gettext_lazy("ít nhất"),
+    "up_to": gettext_lazy("tối đa"),
+}
+# The words of copy each code stands for, Vietnamese and English.
+QUALIFIER_WORDS = {
+    "about": "khoảng chừng|khoảng|xấp xỉ|ước tính|ước|chừng|"
+    "about|around|approximately|roughly|some",
+    "nearly": "gần|nearly|almost",
+    "over": "hơn|trên|more than|over",
+    "at_least": "ít nhất|tối thiểu|at least",
+    "up_to": "tối đa|up to",
+}
 
 ARROW = " → "
 DASH = "–"
@@ -60,8 +80,11 @@ def amount_text(
     unit: str = "",
     currency: str = "",
     approximate: bool = False,
+    qualifier: str = "",
 ) -> str:
-    """One figure as readers read it; empty when there is none."""
+    """One figure as readers read it, with the word the story qualified it with
+    ("gần", "hơn"; "khoảng" for one only known to be approximate); empty when
+    there is none."""
     if amount is None:
         return ""
     suffix = currency or unit
@@ -74,7 +97,20 @@ def amount_text(
         text = _with_unit(_number(amount), suffix)
     if before is not None:
         text = f"{_with_unit(_number(before), suffix)}{ARROW}{text}"
+    if qualifier in QUALIFIERS:
+        return _qualified(qualifier) % {"amount": text}
     return _("khoảng %(amount)s") % {"amount": text} if approximate else text
+
+
+def _qualified(qualifier: str) -> str:
+    """The phrase a qualified figure is written in, in the active language."""
+    return {
+        "about": _("khoảng %(amount)s"),
+        "nearly": _("gần %(amount)s"),
+        "over": _("hơn %(amount)s"),
+        "at_least": _("ít nhất %(amount)s"),
+        "up_to": _("tối đa %(amount)s"),
+    }[qualifier]
 
 
 def outcome_amount(outcome) -> str:
@@ -85,16 +121,14 @@ def outcome_amount(outcome) -> str:
         unit=outcome.unit,
         currency=outcome.currency,
         approximate=outcome.approximate,
+        qualifier=outcome.qualifier,
     )
 
 
 # Reading figures back out of copy: "khoảng 1,5 tỷ USD", "từ 10 đến 15 trạm mặt
 # đất", "từ 5% xuống còn 2%", "gần 123 tỷ USD", "$1.5 billion", "from 5% to 2%".
 
-APPROXIMATE = (
-    "khoảng chừng|khoảng|gần|hơn|trên|xấp xỉ|ước tính|ước|chừng|ít nhất|tối thiểu|tối đa|"
-    "about|around|approximately|nearly|almost|more than|over|roughly|some|at least|up to"
-)
+APPROXIMATE = "|".join(sorted("|".join(QUALIFIER_WORDS.values()).split("|"), key=len, reverse=True))
 SCALES = {
     "nghìn tỷ": 10**12,
     "ngàn tỷ": 10**12,
@@ -184,6 +218,7 @@ class Figure:
     unit: str = ""
     currency: str = ""
     approximate: bool = False
+    qualifier: str = ""  # QUALIFIERS' code of the word before it
     start: int = 0
     end: int = 0
 
@@ -197,6 +232,7 @@ class Figure:
             unit=self.unit,
             currency=self.currency,
             approximate=self.approximate,
+            qualifier=self.qualifier,
         )
 
     def as_dict(self) -> dict:
@@ -208,6 +244,7 @@ class Figure:
             "unit": self.unit,
             "currency": self.currency,
             "approximate": self.approximate,
+            "qualifier": self.qualifier,
         }
 
 
@@ -314,8 +351,15 @@ def read_figures(text: str, language: str = "vi") -> list[Figure]:
                 unit=unit,
                 currency=currency,
                 approximate=bool(match["approx"]),
+                qualifier=qualifier_of(match["approx"] or ""),
                 start=match.start(),
                 end=end,
             )
         )
     return figures
+
+
+def qualifier_of(word: str) -> str:
+    """The code of the qualifying word ``word`` ("hơn " is "over"), "" for none."""
+    word = " ".join(word.lower().split())
+    return next((code for code, words in QUALIFIER_WORDS.items() if word in words.split("|")), "")

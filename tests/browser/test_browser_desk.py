@@ -136,7 +136,7 @@ def test_reporter_imports_copy_and_links_what_it_names(live_server, browser):  #
     page.click("input[type=submit]")
     page.get_by_text("Đã tạo bản nháp").wait_for()
     page.screenshot(path=SHOTS / "desk-import.png", full_page=True)
-    page.locator("tr.import-created a").click()
+    page.locator("tr.import-created a").first.click()  # the draft, not its proposals
     page.wait_for_url("**/change/")
     assert page.input_value("#id_headline").startswith("Việt Nam và Hoa Kỳ")
     assert "SO HUU TRI TUE" in page.locator(".field-imported_cuts").inner_text()

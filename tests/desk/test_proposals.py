@@ -173,6 +173,7 @@ def test_the_endpoint_answers_proposals_as_json_for_the_desk(seed, desk):
         "unit": "",
         "currency": "USD",
         "approximate": True,
+        "qualifier": "about",
     }
     assert not any("Tin khác" in o["quote"] or "QiMeng" in o["quote"] for o in outcomes)
 
@@ -323,11 +324,14 @@ def test_a_joining_story_keeps_its_own_words_and_figure_on_its_report(seed, desk
     assert Outcome.objects.count() == before  # joined, not made again
     report = OutcomeReport.objects.get(article=story)
     assert report.outcome.description.startswith("SpaceX dự kiến đầu tư khoảng 1,5 tỷ USD")
-    assert (report.amount, report.currency, report.approximate) == (1_500_000_000, "USD", True)
+    figure = (report.amount, report.currency, report.approximate, report.qualifier)
+    assert figure == (1_500_000_000, "USD", True, "over")  # "hơn", not "khoảng"
     assert report.wording.startswith("SpaceX dự kiến đầu tư hơn 1,5 tỷ USD")
     assert report.differs and report.outcome.amount == 1_500_000_000  # the outcome unchanged
     card = client.get("/cam-ket/?organization=spacex").content.decode()
-    assert "SpaceX dự kiến đầu tư hơn 1,5 tỷ USD" in card
+    assert (
+        "SpaceX dự kiến đầu tư hơn 1,5 tỷ USD" in card and "<strong>hơn 1,5 tỷ USD</strong>" in card
+    )
 
 
 def test_accepting_is_the_desk_s_and_bounded_to_the_story_s_events(seed, desk, reporter, client):

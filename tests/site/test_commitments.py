@@ -51,6 +51,11 @@ def rows(response) -> list[str]:
         ("vi", {"amount": Decimal("500000000"), "upper": Decimal("1200000000"), "currency": "USD"},
          "500 triệu–1,2 tỷ USD"),
         ("vi", {"amount": Decimal("123000000000000"), "currency": "VND"}, "123 nghìn tỷ VND"),
+        ("vi", {"amount": Decimal("123000000000"), "currency": "USD", "approximate": True,
+                "qualifier": "nearly"}, "gần 123 tỷ USD"),
+        ("en", {"amount": Decimal("98000000000"), "currency": "USD", "approximate": True,
+                "qualifier": "over"}, "over 98 billion USD"),
+        ("vi", {"amount": Decimal(10), "unit": "trạm", "qualifier": "at_least"}, "ít nhất 10 trạm"),
         ("vi", {"amount": None}, ""),
     ],
 )  # fmt: skip
@@ -397,6 +402,7 @@ def test_the_event_api_nests_meetings_in_order_and_outcomes(client, seed):
         "unit": "",
         "currency": "USD",
         "approximate": True,
+        "qualifier": "about",
         "text": "khoảng 1,5 tỷ USD",
     }
     assert pledge["actor"]["type"] == "organization" and pledge["counterpart"]["type"] == "country"

@@ -62,7 +62,8 @@ def test_other_names_leave_out_what_only_search_needs(client, seed):
 def test_a_country_s_page_gives_the_figures_its_sources_state(client, seed):
     page = client.get("/quoc-gia/viet-nam/").content.decode()
     facts = section(page, 'id="facts-title"')
-    for figure in ("khoảng 22 triệu người dân", "khoảng 123 tỷ USD", "khoảng 98 tỷ USD"):
+    for figure in ("hơn 22 triệu người dân", "gần 123 tỷ USD", "hơn 98 tỷ USD"):  # as written
         assert figure in facts, figure
+    assert "khoảng" not in facts
     assert "Theo:" in facts  # each with the story that states it
     assert "đối tác thương mại lớn thứ 7" not in section(page, 'id="commitments-title"')

@@ -75,3 +75,24 @@ def test_several_figures_are_read_in_order_each_with_its_own_unit():
         "tấn gạo",
         "USD",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "qualifier", "shown"),
+    [
+        ("đạt gần 123 tỷ USD", "vi", "nearly", "gần 123 tỷ USD"),
+        ("xuất siêu hơn 98 tỷ USD", "vi", "over", "hơn 98 tỷ USD"),
+        ("dự kiến đầu tư khoảng 1,5 tỷ USD", "vi", "about", "khoảng 1,5 tỷ USD"),
+        ("ít nhất 10 trạm mặt đất", "vi", "at_least", "ít nhất 10 trạm mặt đất"),
+        ("more than $2 billion", "en", "over", "hơn 2 tỷ USD"),
+        ("up to 300 jobs", "en", "up_to", "tối đa 300 jobs"),
+        ("1,5 tỷ USD", "vi", "", "1,5 tỷ USD"),
+    ],
+)
+def test_the_word_a_figure_is_qualified_with_is_kept_and_written_back(
+    text, language, qualifier, shown
+):
+    """ "gần" and "hơn" are not "khoảng": readers read what the story wrote."""
+    figure = read_figures(text, language)[0]
+    assert (figure.qualifier, figure.approximate) == (qualifier, bool(qualifier))
+    assert figure.text == shown  # in the site's language (Vietnamese here)

@@ -388,9 +388,9 @@ class Command(BaseCommand):
             by_event.setdefault(outcome.event_id, []).append(outcome.pk)
         bulk.insert(
             OutcomeReport,
-            ["outcome_id", "article_id", "wording", "approximate", "currency", "unit"],
+            ["outcome_id", "article_id", "wording", "approximate", "qualifier", "currency", "unit"],
             (
-                (outcome, a.pk, "", False, "", "")  # as the outcome says
+                (outcome, a.pk, "", False, "", "", "")  # as the outcome says
                 for a, named in stories
                 for event in named["events"]
                 for outcome in by_event.get(event.pk, ())
