@@ -130,3 +130,13 @@ def show_outcome_of_changed_report(
     """A report added or taken away one row at a time (the outcome's page in the
     desk), not through ``reported_by``."""
     Outcome.objects.filter(pk=instance.outcome_id).show_from_reports()
+
+
+@receiver(post_save, sender=Outcome)
+def show_outcome_loaded_again(
+    sender: type[Outcome], instance: Outcome, raw: bool, **kwargs: Any
+) -> None:
+    """An outcome loaded from a fixture again comes without ``shown_from`` (not in
+    the file), and its reports, already there, change nothing to say so."""
+    if raw:
+        Outcome.objects.filter(pk=instance.pk).show_from_reports()

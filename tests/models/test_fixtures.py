@@ -288,11 +288,15 @@ def test_only_the_desks_own_headline_is_marked_as_such(seed):
     assert not Article.objects.get(slug=SLUG_000).headline_by_desk
 
 
-def test_loading_twice_duplicates_nothing(seed):
+def test_loading_twice_duplicates_nothing_and_hides_nothing(seed):
     from django.apps import apps
+
+    from articles.models import Outcome
 
     models = list(apps.get_app_config("articles").get_models())
     before = {m: m._default_manager.count() for m in models}
+    shown = Outcome.objects.public().count()
     call_command("loaddata", "seed", verbosity=0)
     assert {m: m._default_manager.count() for m in models} == before
     assert before[Article] == 2 and before[Organization] == 7
+    assert Outcome.objects.public().count() == shown == 25  # the file has no shown_from

@@ -67,3 +67,11 @@ def test_a_country_s_page_gives_the_figures_its_sources_state(client, seed):
     assert "khoảng" not in facts
     assert "Theo:" in facts  # each with the story that states it
     assert "đối tác thương mại lớn thứ 7" not in section(page, 'id="commitments-title"')
+
+
+def test_on_the_english_site_the_own_name_among_other_names_is_marked_vietnamese(client, seed):
+    page = client.get("/en/quoc-gia/hoa-ky/").content.decode()
+    names = page[page.index("Also known as") :][:300]
+    assert '<span lang="vi">Hoa Kỳ</span>' in names
+    vietnamese = client.get("/quoc-gia/hoa-ky/").content.decode()
+    assert 'lang="vi"' not in vietnamese.split("Tên khác:")[1][:200]  # the page's own language
