@@ -1,6 +1,8 @@
 """Each story's report of an outcome gets words and a figure of its own: the
 plain many-to-many's table (one row per outcome and story) becomes the
-``OutcomeReport`` model as it stands, then gains the new columns."""
+``OutcomeReport`` model as it stands, then gains the new columns, each with a
+database default (the code of the deploy before still inserts rows), as the
+outcome's own figure columns now have."""
 
 import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
@@ -87,10 +89,10 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 default="",
+                db_default="",
                 help_text="Kết quả như bài này viết, khi khác nội dung chung; để trống nếu như nhau.",
                 verbose_name="lời của bài",
             ),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="outcomereport",
@@ -128,6 +130,7 @@ class Migration(migrations.Migration):
             name="approximate",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text="Bài viết nói “khoảng”, “gần”, “hơn”…",
                 verbose_name="ước chừng",
             ),
@@ -138,19 +141,47 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="",
+                db_default="",
                 help_text="ISO 4217, ví dụ USD.",
                 max_length=3,
                 verbose_name="tiền tệ",
             ),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="outcomereport",
             name="unit",
             field=models.CharField(
-                blank=True, default="", max_length=50, verbose_name="đơn vị"
+                blank=True, default="", db_default="", max_length=50, verbose_name="đơn vị"
             ),
-            preserve_default=False,
+        ),
+        migrations.AlterField(
+            model_name="outcome",
+            name="approximate",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Bài viết nói “khoảng”, “gần”, “hơn”…",
+                verbose_name="ước chừng",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcome",
+            name="currency",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="ISO 4217, ví dụ USD.",
+                max_length=3,
+                verbose_name="tiền tệ",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outcome",
+            name="unit",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=50, verbose_name="đơn vị"
+            ),
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

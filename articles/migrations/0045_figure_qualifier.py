@@ -23,21 +23,30 @@ WORDS = {
 }
 
 
+def _word_before_a_number(text: str) -> str:
+    said = text.lower()
+    for code, words in WORDS.items():
+        if re.search(rf"(?<!\w)(?:{words})\s+\$?\d", said):
+            return code
+    return ""
+
+
 def qualify_from_text(apps, schema_editor):
-    for name in ("Outcome", "OutcomeReport"):
-        model = apps.get_model("articles", name)
-        text = "description" if name == "Outcome" else "wording"
-        for row in model.objects.filter(approximate=True, qualifier="").only("pk", text):
-            said = getattr(row, text).lower()
-            for code, words in WORDS.items():
-                if re.search(rf"(?<!\w)(?:{words})\s+\$?\d", said):
-                    model.objects.filter(pk=row.pk).update(qualifier=code)
-                    break
+    Outcome = apps.get_model("articles", "Outcome")
+    for outcome in Outcome.objects.filter(approximate=True, qualifier="").only("description"):
+        if code := _word_before_a_number(outcome.description):
+            Outcome.objects.filter(pk=outcome.pk).update(qualifier=code)
+    OutcomeReport = apps.get_model("articles", "OutcomeReport")
+    for report in OutcomeReport.objects.filter(approximate=True, qualifier="").only("wording"):
+        if code := _word_before_a_number(report.wording):
+            OutcomeReport.objects.filter(pk=report.pk).update(qualifier=code)
 
 
 def field():
     return models.CharField(
         blank=True,
+        default="",
+        db_default="",
         choices=QUALIFIERS,
         help_text="Từ bài viết đặt trước con số, để người đọc thấy đúng như bài viết.",
         max_length=10,

@@ -120,20 +120,31 @@ class Quantified(models.Model):
         blank=True,
         help_text=_("Cho một thay đổi, ví dụ thuế từ 5% xuống 2%: trước đó 5, số lượng 2."),
     )
+    # Database defaults: a deploy's code before a column was added still inserts rows.
     approximate = models.BooleanField(
-        _("ước chừng"), default=False, help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…")
+        _("ước chừng"),
+        default=False,
+        db_default=False,
+        help_text=_("Bài viết nói “khoảng”, “gần”, “hơn”…"),
     )
     qualifier = models.CharField(
         _("cách nói"),
         max_length=10,
         blank=True,
+        default="",
+        db_default="",
         choices=list(QUALIFIERS.items()),
         help_text=_("Từ bài viết đặt trước con số, để người đọc thấy đúng như bài viết."),
     )
     currency = models.CharField(
-        _("tiền tệ"), max_length=3, blank=True, help_text=_("ISO 4217, ví dụ USD.")
+        _("tiền tệ"),
+        max_length=3,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("ISO 4217, ví dụ USD."),
     )
-    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
+    unit = models.CharField(_("đơn vị"), max_length=50, blank=True, default="", db_default="")
 
     class Meta:
         abstract = True
@@ -292,6 +303,8 @@ class OutcomeReport(Quantified, NaturallyKeyed):
     wording = models.TextField(
         _("lời của bài"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Kết quả như bài này viết, khi khác nội dung chung; để trống nếu như nhau."),
     )
 
