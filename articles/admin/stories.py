@@ -600,10 +600,11 @@ class ArticleAdmin(
         story = self.get_object(request, object_id)
         if story is None or not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
+        page = request.POST.get("page", "")[:64]  # which opening of the form
         if request.POST.get("leave"):
-            editing.leave(story.pk, request.user)
+            editing.leave(story.pk, request.user, page)
             return JsonResponse({"others": []})
-        editing.beat(story, request.user)
+        editing.beat(story, request.user, page)
         others = [
             {
                 "name": editing.who(s),

@@ -30,9 +30,9 @@ STORIES_SHOWN = 3  # per outcome in the tracker; the event page has them all
 
 
 def public_outcomes(stories: int | None = STORIES_SHOWN + 1) -> QuerySet:
-    """What readers may see, with what a row shows, newest first: the newest
-    ``stories`` of the stories reporting each as ``reports`` (one more than
-    shown says there are more; None: all of them)."""
+    """What readers may see, with what a row shows, newest first: the reports of
+    the newest ``stories`` published stories reporting each as ``public_reports``
+    (one more than shown says there are more; None: all of them)."""
     reporting = Prefetch(
         "reports", queryset=published_reports()[:stories], to_attr="public_reports"
     )

@@ -104,3 +104,17 @@ def test_a_beat_crossing_the_leaving_never_fails(story, editor):
     finally:
         pre_save.disconnect(leave_meanwhile, sender=EditingSession)
     assert EditingSession.objects.filter(article=story, user=editor).count() == 1
+
+
+def test_a_beat_arriving_after_its_form_closed_brings_no_one_back(story, editor, reporter):
+    """The form's last beat was on its way as it closed, and arrived after the
+    leaving: it names its page, which is closed, so the next person to open the
+    story is not told someone is on it. The same editor opening it again is."""
+    desk = signed_in(editor)
+    url = f"{LIST}{story.pk}/editing/"
+    desk.post(url, {"page": "lan-mo-1"})
+    desk.post(url, {"leave": "1", "page": "lan-mo-1"})
+    desk.post(url, {"page": "lan-mo-1"})  # late
+    assert list(EditingSession.others_on(story, reporter)) == []
+    desk.post(url, {"page": "lan-mo-2"})  # opened again
+    assert [s.user for s in EditingSession.others_on(story, reporter)] == [editor]

@@ -11,10 +11,14 @@
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
     const url = banner.dataset.url;
     const label = banner.dataset.label;
+    // This opening of the form: a beat still on its way when it closes is
+    // known by it, and does not bring the editor back.
+    const page = window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random());
 
     function body(extra) {
       const data = new FormData();
       data.append("csrfmiddlewaretoken", token ? token.value : "");
+      data.append("page", page);
       if (extra) data.append(extra, "1");
       return data;
     }
