@@ -155,13 +155,13 @@ class OutcomeInline(DeskStackedInline):
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines)) or "–"
 
 
-class OutcomeReportInline(DeskTabularInline):
+class OutcomeReportInline(DeskStackedInline):
     """Each story reporting the outcome, with its own words and figure where it
     gives others than the outcome's."""
 
     model = OutcomeReport
     extra = 0
-    fields = ["article", "wording", *FIGURE]
+    fields = ["article", "wording", tuple(FIGURE[:3]), tuple(FIGURE[3:5]), tuple(FIGURE[5:])]
     autocomplete_fields = ["article"]
 
 

@@ -319,7 +319,7 @@ class OutcomeReport(Quantified, NaturallyKeyed):
         verbose_name_plural = _("các bài đưa tin")
 
     def __str__(self):
-        return f"{self.article} · {self.outcome}"
+        return str(self.article)  # on its outcome's page: the story reporting it
 
     def get_absolute_url(self):
         return self.article.get_absolute_url()
