@@ -3,6 +3,7 @@ the workflow actions, revisions with compare and restore, and the preview."""
 
 import functools
 import hashlib
+import re
 
 import reversion
 from django.contrib import admin, messages
@@ -600,7 +601,8 @@ class ArticleAdmin(
         story = self.get_object(request, object_id)
         if story is None or not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
-        page = request.POST.get("page", "")[:64]  # which opening of the form
+        # which opening of the form: a token of its own making, kept to what a cache key takes
+        page = re.sub(r"[^\w-]", "", request.POST.get("page", ""), flags=re.ASCII)[:64]
         if request.POST.get("leave"):
             editing.leave(story.pk, request.user, page)
             return JsonResponse({"others": []})

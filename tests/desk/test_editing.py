@@ -118,3 +118,16 @@ def test_a_beat_arriving_after_its_form_closed_brings_no_one_back(story, editor,
     assert list(EditingSession.others_on(story, reporter)) == []
     desk.post(url, {"page": "lan-mo-2"})  # opened again
     assert [s.user for s in EditingSession.others_on(story, reporter)] == [editor]
+
+
+def test_a_page_token_of_any_shape_is_no_error(story, editor):
+    """The token is the form's own, but any value posted is kept to what a cache
+    key takes, and leaving still ends the session."""
+    desk = signed_in(editor)
+    url = f"{LIST}{story.pk}/editing/"
+    hostile = "trang mở\x00\n" + "x" * 500
+    assert desk.post(url, {"page": hostile}).status_code == 200
+    assert desk.post(url, {"leave": "1", "page": hostile}).status_code == 200
+    assert not EditingSession.objects.exists()
+    assert desk.post(url, {"page": hostile}).status_code == 200  # late: the same page
+    assert not EditingSession.objects.exists()
