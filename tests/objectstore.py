@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.varnish import free_port
+from tests.varnish import free_ports
 
 WEED = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
 # Any key does while the server has no identities configured.
@@ -30,17 +30,24 @@ class SeaweedFS:
     readable by anyone, gone afterwards (with what it stored, unless ``folder``)."""
 
     def __init__(self, port: int | None = None, bucket: str = "media", folder: Path | None = None):
-        self.port, self.bucket, self.folder = port or free_port(), bucket, folder
+        # S3's and the seven others of its servers, all different
+        ports = [p for p in free_ports(9) if p != port]
+        self.port, self.bucket, self.folder = port or ports.pop(), bucket, folder
         self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.other_ports = ports[:7]
 
     def __enter__(self) -> str:
         self.workdir = self.folder or Path(tempfile.mkdtemp(prefix="weed-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        flags = [
-            f"-{side}.{port}={free_port()}"
+        names = [
+            f"{side}.{port}"
             for side in ("master", "volume", "filer")
             for port in ("port", "port.grpc")
-        ] + [f"-s3.port.grpc={free_port()}"]
+        ]
+        flags = [
+            f"-{name}={port}"
+            for name, port in zip([*names, "s3.port.grpc"], self.other_ports, strict=True)
+        ]
         command = [
             WEED,
             "server",

@@ -1,6 +1,7 @@
 """Varnish with the project's VCL (deploy/varnish/default.vcl) on a loopback
 port in front of an app server: for the edge tests and the benchmark."""
 
+import contextlib
 import json
 import shutil
 import socket
@@ -21,6 +22,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: each held until all are chosen, since a
+    port let go may be the next one handed out (two of a server's ports once
+    came out the same)."""
+    with contextlib.ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
 
 
 class Varnish:
