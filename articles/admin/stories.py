@@ -2,13 +2,11 @@
 the workflow actions, revisions with compare and restore, and the preview."""
 
 import functools
-import hashlib
 import re
 
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -33,9 +31,9 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .. import search
-from ..desk import editing, suggest, workflow
+from ..desk import editing, workflow
 from ..desk.forms import ArticleForm, LinkedChoices, editor_policy
-from ..desk.proposals import propose
+from ..desk.proposals import propose_kept
 from ..desk.revisions import compare
 from ..models import (
     Article,
@@ -328,18 +326,9 @@ class ArticleAdmin(
             return {}
         events = list(outcome_events(obj))
         trip = next((e for e in events if e.parent_id is None), events[0] if events else None)
-        text = f"{obj.sapo}\n{obj.body}"
-        # The same text, event and names propose the same: kept a while, so that
-        # opening a story again does not read it again.
-        key = (
-            "proposals:"
-            + hashlib.sha256(
-                f"{trip and trip.pk}|{cache.get(suggest.VERSION_KEY)}|{text}".encode()
-            ).hexdigest()
-        )
         return {
             "proposing": True,
-            "outcome_proposals": cache.get_or_set(key, lambda: propose(text, trip), 600),
+            "outcome_proposals": propose_kept(f"{obj.sapo}\n{obj.body}", trip),
             "outcome_events": events,
             "outcome_kinds": Outcome.Kind.choices,
         }

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from ..models import Article, Author, Byline, Organization, Section
 from ..text.slugs import fold, unique_slug
 from . import workflow
-from .proposals import propose
+from .proposals import propose_kept
 from .wire import Cut, Wire, check, decode, read
 
 
@@ -115,7 +115,7 @@ def import_text(name: str, text: str, *, outlet: Organization | None = None, use
         result.article = Article.objects.filter(wire_fingerprint=fingerprint).first()
         return result
     result.article, result.created, result.tags = article, True, wire.tags
-    result.proposals = len(propose(f"{article.sapo}\n{article.body}"))
+    result.proposals = len(propose_kept(f"{article.sapo}\n{article.body}"))
     if article.source_outlet is None:
         result.unknown_outlet = _unknown_outlet(wire)
     return result

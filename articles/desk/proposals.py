@@ -23,9 +23,12 @@ the story form all call it. It reads at most ``MAX_TEXT`` characters, in time
 linear in their length.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
 
 from ..models import (
     Country,
@@ -45,6 +48,7 @@ MAX_SUMMARY = 240  # characters
 MAX_SENTENCE = 1_500  # characters: a longer "sentence" is read in pieces
 MAX_NAMES_SEEN = 200  # new names looked for again in later sentences
 MAX_PROPOSALS = 200  # a story of many meetings has a few dozen
+KEPT_SECONDS = 600  # proposals kept for the same text, event and names (propose_kept)
 ASKS = ("request", "proposal")
 COMPANIES = ("company", "state_enterprise")
 COUNTERPART_WORDS = 14  # words after a cue that may name whom it is to
@@ -974,6 +978,14 @@ def propose(text: str, event: Event | None = None) -> list[Proposal]:
             if len(proposals) >= MAX_PROPOSALS:
                 return proposals[:MAX_PROPOSALS]
     return proposals
+
+
+def propose_kept(text: str, event: Event | None = None) -> list[Proposal]:
+    """``propose``, kept ten minutes for the same text, event and names known:
+    the import reads a draft once, and opening its form again reads nothing."""
+    token = cache.get(suggest.VERSION_KEY)
+    key = "proposals:" + hashlib.sha256(f"{event and event.pk}|{token}|{text}".encode()).hexdigest()
+    return cache.get_or_set(key, lambda: propose(text, event), KEPT_SECONDS)
 
 
 # -- accepting a proposal
