@@ -97,20 +97,8 @@ def amount_text(
         text = _with_unit(_number(amount), suffix)
     if before is not None:
         text = f"{_with_unit(_number(before), suffix)}{ARROW}{text}"
-    if qualifier in QUALIFIERS:
-        return _qualified(qualifier) % {"amount": text}
-    return _("khoảng %(amount)s") % {"amount": text} if approximate else text
-
-
-def _qualified(qualifier: str) -> str:
-    """The phrase a qualified figure is written in, in the active language."""
-    return {
-        "about": _("khoảng %(amount)s"),
-        "nearly": _("gần %(amount)s"),
-        "over": _("hơn %(amount)s"),
-        "at_least": _("ít nhất %(amount)s"),
-        "up_to": _("tối đa %(amount)s"),
-    }[qualifier]
+    word = QUALIFIERS.get(qualifier) or (QUALIFIERS["about"] if approximate else None)
+    return _("%(word)s %(amount)s") % {"word": word, "amount": text} if word else text
 
 
 def outcome_amount(outcome) -> str:
