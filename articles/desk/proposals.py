@@ -985,7 +985,11 @@ def propose_kept(text: str, event: Event | None = None) -> list[Proposal]:
     the import reads a draft once, and opening its form again reads nothing."""
     token = cache.get(suggest.VERSION_KEY)
     key = "proposals:" + hashlib.sha256(f"{event and event.pk}|{token}|{text}".encode()).hexdigest()
-    return cache.get_or_set(key, lambda: propose(text, event), KEPT_SECONDS)
+    kept = cache.get(key)
+    if kept is None:
+        kept = propose(text, event)
+        cache.set(key, kept, KEPT_SECONDS)
+    return kept
 
 
 # -- accepting a proposal
